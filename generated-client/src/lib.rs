@@ -1,0 +1,69 @@
+//! A typed Microsoft Graph client, generated from Graph's reference documentation.
+//!
+//! ```
+//! use generated_client::Client;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let base_url = loopback_graph().await?;
+//! let client = Client::builder()
+//!     .base_url(base_url) // https://graph.microsoft.com/v1.0 unless set
+//!     .bearer_token("tok-123")
+//!     .build()?;
+//!
+//! // POST /v1.0/me/messages/AAMkAGI2THVSAAA%3D/send, answered 202 Accepted.
+//! client.me().message("AAMkAGI2THVSAAA=").send().await?;
+//! # Ok(())
+//! # }
+//! #
+//! # /// Answers one request with 202 Accepted, standing in for Graph.
+//! # async fn loopback_graph() -> std::io::Result<String> {
+//! #     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//! #     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! #     let url = format!("http://{}/v1.0", listener.local_addr()?);
+//! #     tokio::spawn(async move {
+//! #         let (mut socket, _) = listener.accept().await?;
+//! #         let mut request = Vec::new();
+//! #         let mut chunk = [0; 1024];
+//! #         while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+//! #             let n = socket.read(&mut chunk).await?;
+//! #             if n == 0 { break; }
+//! #             request.extend_from_slice(&chunk[..n]);
+//! #         }
+//! #         assert!(request.starts_with(b"POST /v1.0/me/messages/AAMkAGI2THVSAAA%3D/send "));
+//! #         socket.write_all(b"HTTP/1.1 202 Accepted\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await?;
+//! #         Ok::<_, std::io::Error>(())
+//! #     });
+//! #     Ok(url)
+//! # }
+//! ```
+//!
+//! Every call goes through one runtime that:
+//! - sends `Authorization: Bearer <token>` from [`ClientBuilder::bearer_token`] or a
+//!   [`TokenProvider`], and a fresh `client-request-id` (a UUID) kept across the call's retries;
+//! - sends each id as exactly one percent-encoded path segment, and refuses `""`, `.` and `..`
+//!   before making any request;
+//! - retries 429 and 503 after `Retry-After` (or a jittered backoff) within
+//!   [`ClientBuilder::max_retries`] and [`ClientBuilder::max_retry_wait`], and connections that
+//!   could not be made, but never resends a POST that may have reached the server;
+//! - turns any non-2xx answer into an [`Error`] that keeps the status and Graph's error code,
+//!   message and request id:
+//!
+//! ```no_run
+//! # async fn run(client: generated_client::Client) {
+//! match client.me().message("missing").send().await {
+//!     Err(e) if e.status() == Some(404) => eprintln!("no such message: {:?}", e.code()),
+//!     Err(e) => eprintln!("send failed: {e}"),
+//!     Ok(()) => {}
+//! }
+//! # }
+//! ```
+//!
+//! Each call runs in a `tracing` span named `graph_call` with its operation, method,
+//! `client-request-id`, attempt and status; the token is never logged.
+
+mod generated;
+mod runtime;
+
+pub use generated::*;
+pub use runtime::{ApiError, BoxError, Client, ClientBuilder, Cloud, Error, TokenFuture, TokenProvider};

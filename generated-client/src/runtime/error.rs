@@ -1,0 +1,343 @@
+//! The crate's one error type, and the lenient reading of Graph's error JSON
+//! (`{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`).
+
+use std::time::Duration;
+
+/// An error from any layer (configuration, transport, or Graph's own error answer) boxed so that
+/// callers can carry it without naming it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong when building a [`Client`](crate::runtime::Client) or making a call.
+///
+/// Match on the variant for the kind of failure, or use the accessors: [`Error::status`] and
+/// [`Error::code`] for Graph's answer, [`Error::client_request_id`] to find the call in Graph's logs.
+/// No variant ever contains the bearer token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// [`ClientBuilder::build`](crate::runtime::ClientBuilder::build) refused its settings.
+    #[error("invalid client configuration: {reason}")]
+    #[non_exhaustive]
+    Config {
+        /// What is wrong, in words.
+        reason: String,
+    },
+
+    /// A path parameter cannot be sent as one URL segment; no request was made.
+    #[error("invalid path parameter `{name}`: {reason}")]
+    #[non_exhaustive]
+    InvalidParameter {
+        /// The spec's name of the parameter, such as `message-id`.
+        name: &'static str,
+        /// Why the value was refused.
+        reason: &'static str,
+    },
+
+    /// The request body could not be serialised to JSON; no request was made.
+    #[error("could not serialise the request body of `{operation}`")]
+    #[non_exhaustive]
+    Body {
+        /// The operation, such as `message.send`.
+        operation: &'static str,
+        /// The serialiser's error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The token provider failed, or returned something that cannot be sent as a header.
+    #[error("could not get a bearer token")]
+    #[non_exhaustive]
+    Token {
+        /// The provider's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// Graph (or a proxy in front of it) answered with a status other than 2xx.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// No connection could be made, so the request never reached the server; it was retried as
+    /// often as the client allows.
+    #[error("could not connect to the server (client-request-id {client_request_id})")]
+    #[non_exhaustive]
+    Connect {
+        /// The `client-request-id` header the call would have sent.
+        client_request_id: String,
+        /// The transport's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// No answer arrived in time. The request may have reached the server, so it was not sent
+    /// again unless its method is safe to repeat.
+    #[error(
+        "timed out waiting for the response; the request may have reached the server \
+         (client-request-id {client_request_id})"
+    )]
+    #[non_exhaustive]
+    Timeout {
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+        /// The transport's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The connection failed after the request was (or may have been) written. The request may
+    /// have reached the server, so it was not sent again unless its method is safe to repeat.
+    #[error(
+        "the connection failed before a response arrived; the request may have reached the server \
+         (client-request-id {client_request_id})"
+    )]
+    #[non_exhaustive]
+    Interrupted {
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+        /// The transport's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// A 2xx answer whose body is not the JSON the operation expects.
+    #[error("could not decode the body of the {status} response (client-request-id {client_request_id})")]
+    #[non_exhaustive]
+    Decode {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+        /// The decoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The HTTP status of Graph's answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Graph's error code, such as `ErrorItemNotFound`.
+    pub fn code(&self) -> Option<&str> {
+        self.api().and_then(ApiError::code)
+    }
+
+    /// Graph's error message, meant for people.
+    pub fn message(&self) -> Option<&str> {
+        self.api().and_then(ApiError::message)
+    }
+
+    /// Graph's id for the request (`innerError.request-id`, else the `request-id` header).
+    pub fn request_id(&self) -> Option<&str> {
+        self.api().and_then(ApiError::request_id)
+    }
+
+    /// The `client-request-id` this client sent, the same for every retry of one call.
+    pub fn client_request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => Some(&api.client_request_id),
+            Self::Connect { client_request_id, .. }
+            | Self::Timeout { client_request_id, .. }
+            | Self::Interrupted { client_request_id, .. }
+            | Self::Decode { client_request_id, .. } => Some(client_request_id),
+            _ => None,
+        }
+    }
+
+    /// How long Graph asked the caller to wait (`Retry-After`) before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
+    /// Graph's error answer, for the status, code and body together.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// True for failures that a later call may not meet: throttling (429), unavailability
+    /// (503, 504) and connections that could not be made.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => matches!(api.status, 429 | 503 | 504),
+            Self::Connect { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// True when the request may have reached the server although no answer was read, so sending
+    /// it again might repeat its effect (send a mail twice).
+    pub fn may_have_reached_server(&self) -> bool {
+        matches!(self, Self::Timeout { .. } | Self::Interrupted { .. })
+    }
+
+    /// True when no answer arrived in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+
+    /// True when no connection could be made.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Self::Connect { .. })
+    }
+
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Self::Config { reason: reason.into() }
+    }
+}
+
+/// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: u16,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    date: Option<String>,
+    client_request_id: String,
+    retry_after: Option<Duration>,
+    body: String,
+}
+
+impl ApiError {
+    /// Reads the answer leniently: any field of Graph's error JSON may be missing or of another
+    /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text.
+    pub(crate) fn new(
+        status: u16,
+        header_request_id: Option<String>,
+        client_request_id: String,
+        retry_after: Option<Duration>,
+        body: &[u8],
+    ) -> Self {
+        let body = String::from_utf8_lossy(body).into_owned();
+        let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+        let error = json.as_ref().and_then(|v| v.get("error"));
+        let inner = error.and_then(|e| {
+            e.get("innerError").or_else(|| e.get("innererror")).or_else(|| e.get("InnerError"))
+        });
+        let code = error.and_then(|e| text(e.get("code")));
+        let message = error.and_then(|e| text(e.get("message")));
+        let date = inner.and_then(|i| text(i.get("date")));
+        let request_id = inner.and_then(|i| text(i.get("request-id"))).or(header_request_id);
+        Self { status, code, message, request_id, date, client_request_id, retry_after, body }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Graph's error code (`error.code`).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// Graph's error message (`error.message`).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Graph's request id (`error.innerError.request-id`, else the `request-id` header).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// When Graph says the error happened (`error.innerError.date`), as Graph wrote it.
+    pub fn date(&self) -> Option<&str> {
+        self.date.as_deref()
+    }
+
+    /// The `client-request-id` this client sent.
+    pub fn client_request_id(&self) -> &str {
+        &self.client_request_id
+    }
+
+    /// The wait Graph asked for in `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The answer's body as text (invalid UTF-8 replaced), whatever its content type.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "server answered {}", self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        write!(f, " (client-request-id {}", self.client_request_id)?;
+        if let Some(request_id) = &self.request_id {
+            write!(f, ", request-id {request_id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A JSON string as-is, any other non-null value as its JSON text (Graph has sent `date` both ways).
+fn text(value: Option<&serde_json::Value>) -> Option<String> {
+    match value? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(body: &str) -> ApiError {
+        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes())
+    }
+
+    #[test]
+    fn full_graph_error() {
+        let e = read(
+            r#"{"error":{"code":"ErrorItemNotFound","message":"Not found.",
+               "innerError":{"date":"2024-01-01T00:00:00","request-id":"rid","client-request-id":"crid"}}}"#,
+        );
+        assert_eq!(e.code(), Some("ErrorItemNotFound"));
+        assert_eq!(e.message(), Some("Not found."));
+        assert_eq!(e.request_id(), Some("rid"));
+        assert_eq!(e.date(), Some("2024-01-01T00:00:00"));
+        assert_eq!(
+            e.to_string(),
+            "server answered 404 ErrorItemNotFound: Not found. (client-request-id crid, request-id rid)"
+        );
+    }
+
+    #[test]
+    fn missing_and_odd_fields_are_tolerated() {
+        let e = read(r#"{"error":{"code":7,"innererror":{"date":20240101}}}"#);
+        assert_eq!(e.code(), Some("7"));
+        assert_eq!(e.message(), None);
+        assert_eq!(e.date(), Some("20240101"));
+        assert_eq!(e.request_id(), Some("hdr-id"));
+        let e = read(r#"{"error":"nope"}"#);
+        assert_eq!((e.code(), e.status()), (None, 404));
+    }
+
+    #[test]
+    fn non_json_body_is_kept_as_text() {
+        let e = read("<html>Length Required</html>");
+        assert_eq!(e.code(), None);
+        assert_eq!(e.body(), "<html>Length Required</html>");
+    }
+}

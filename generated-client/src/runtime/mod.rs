@@ -1,0 +1,22 @@
+//! The hand-written runtime that generated operations call: the client and its settings, auth,
+//! path encoding, retries and errors. It refers to nothing outside `crate::runtime`, so that the
+//! generator can copy these files verbatim into standalone crates.
+
+mod auth;
+mod client;
+mod error;
+mod operation;
+mod path;
+mod retry;
+
+pub use auth::{TokenFuture, TokenProvider};
+pub use client::{Client, ClientBuilder, Cloud};
+pub use error::{ApiError, BoxError, Error};
+#[allow(unused_imports)]
+pub(crate) use operation::{Operation, Response};
+#[allow(unused_imports)]
+pub(crate) use path::ResourcePath;
+
+/// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
+#[allow(dead_code)]
+pub(crate) type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;

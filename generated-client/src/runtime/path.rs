@@ -1,0 +1,128 @@
+//! Resource paths: the segments after the base URL, and how a user-supplied id becomes exactly one
+//! percent-encoded segment.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::runtime::error::Error;
+
+/// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is encoded, so an id can
+/// never add a segment (`/`), start a query (`?`) or fragment (`#`), or be read as an escape (`%`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Query values are encoded like segments; only the fixed, generator-supplied keys keep `$` as-is,
+/// because Graph's OData options (`$top`, `$filter`) are written that way in its docs.
+const QUERY_KEY: &AsciiSet = &SEGMENT.remove(b'$');
+
+#[derive(Debug, Clone)]
+enum Segment {
+    Literal(&'static str),
+    Param { name: &'static str, value: String },
+}
+
+/// The path of a resource below the client's base URL, built by the generated code one segment at a
+/// time.
+///
+/// Parameter values are checked only when a request is made ([`ResourcePath::encode`]), so that the
+/// fluent API can stay infallible until `.await`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ResourcePath {
+    segments: Vec<Segment>,
+}
+
+#[allow(dead_code)]
+impl ResourcePath {
+    /// The base URL itself.
+    pub(crate) fn root() -> Self {
+        Self::default()
+    }
+
+    /// Appends a fixed segment from the spec, which is emitted as-is.
+    pub(crate) fn literal(mut self, segment: &'static str) -> Self {
+        self.segments.push(Segment::Literal(segment));
+        self
+    }
+
+    /// Appends one user-supplied segment, named after the spec's path parameter (`message-id`).
+    pub(crate) fn param(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.segments.push(Segment::Param { name, value: value.into() });
+        self
+    }
+
+    /// Returns the encoded path, each segment preceded by `/`, or the first invalid parameter.
+    ///
+    /// `""`, `.` and `..` are refused: an empty segment would silently address the collection
+    /// instead of the item, and dot segments are removed by URL normalisation, which would send the
+    /// request to a different resource (`/me/messages/../send`).
+    pub(crate) fn encode(&self) -> Result<String, Error> {
+        let mut out = String::new();
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Param { name, value } => {
+                    let reason = match value.as_str() {
+                        "" => Some("must not be empty"),
+                        "." | ".." => Some("must not be `.` or `..`"),
+                        _ => None,
+                    };
+                    if let Some(reason) = reason {
+                        return Err(Error::InvalidParameter { name, reason });
+                    }
+                    out.extend(utf8_percent_encode(value, SEGMENT));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Encodes `key=value` pairs as a query string without the leading `?`.
+pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(key, QUERY_KEY));
+        out.push('=');
+        out.extend(utf8_percent_encode(value, SEGMENT));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoded(value: &str) -> String {
+        match ResourcePath::root().literal("me").param("message-id", value).encode() {
+            Ok(path) => path,
+            Err(e) => panic!("{value:?} was refused: {e}"),
+        }
+    }
+
+    #[test]
+    fn unreserved_characters_stay_and_everything_else_is_encoded() {
+        assert_eq!(encoded("aZ09-._~"), "/me/aZ09-._~");
+        assert_eq!(encoded("a/../b"), "/me/a%2F..%2Fb");
+        assert_eq!(encoded("x?y#z%w\\v w"), "/me/x%3Fy%23z%25w%5Cv%20w");
+        assert_eq!(encoded("AAMk+/=="), "/me/AAMk%2B%2F%3D%3D");
+        assert_eq!(encoded("ü"), "/me/%C3%BC");
+    }
+
+    #[test]
+    fn empty_and_dot_values_are_refused_by_name() {
+        for value in ["", ".", ".."] {
+            let err = ResourcePath::root().param("user-id", value).encode().err().map(|e| e.to_string());
+            let text = err.unwrap_or_default();
+            assert!(text.contains("`user-id`"), "{value:?}: {text}");
+        }
+        assert_eq!(encoded("..."), "/me/...");
+    }
+
+    #[test]
+    fn query_keys_keep_the_odata_dollar() {
+        let q = encode_query(&[("$top", "5".into()), ("$filter", "a eq 'b&c'".into())]);
+        assert_eq!(q, "$top=5&$filter=a%20eq%20%27b%26c%27");
+    }
+}

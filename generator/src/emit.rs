@@ -1,0 +1,563 @@
+//! The operation emitter: resource tree → Rust tokens (resource types, accessors, request builders).
+//!
+//! Every identifier comes from [`crate::names`]; every piece of spec text goes out as a string literal or a
+//! `#[doc]` attribute, so no spec can inject code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{self, Edge, Node, Operation};
+use crate::names;
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// A node of the tree with where it sits.
+struct Located<'a> {
+    path: Vec<Edge>,
+    node: &'a Node,
+}
+
+/// Structural signature: nodes with equal signatures behave the same and share a Rust type.
+fn signature(node: &Node) -> String {
+    let mut s = String::from("{");
+    for (method, op) in &node.operations {
+        s.push_str(&format!(
+            "op:{method}:{:?}:{:?}:{:?}:{:?};",
+            op.request_body,
+            op.response_body,
+            op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
+            op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
+        ));
+    }
+    for (edge, child) in &node.children {
+        s.push_str(&format!("{edge:?}=>{}", signature(child)));
+    }
+    s.push('}');
+    s
+}
+
+fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
+    for (edge, child) in &node.children {
+        let mut p = path.clone();
+        p.push(edge.clone());
+        out.push(Located { path: p.clone(), node: child });
+        collect(child, p, out);
+    }
+}
+
+/// Does this node get a Rust type? Action leaves attach to their parent; a collection segment that only
+/// leads to its keys (`users` in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
+fn needs_type(node: &Node) -> bool {
+    if model::is_action_leaf(node) {
+        return false;
+    }
+    let only_keys = node.operations.is_empty() && node.children.keys().all(|e| matches!(e, Edge::Param(_)));
+    !only_keys
+}
+
+fn preferred_name(path: &[Edge]) -> String {
+    match path.last() {
+        Some(Edge::Param(p)) => model::param_type_name(p),
+        Some(Edge::Literal(l)) => names::pascal(l),
+        None => "Root".into(),
+    }
+}
+
+/// Per signature: the Rust type name, and every node path that uses it.
+struct TypeTable {
+    by_signature: BTreeMap<String, String>,
+    members: BTreeMap<String, Vec<Vec<Edge>>>,
+}
+
+fn assign_types(all: &[Located<'_>]) -> TypeTable {
+    let mut by_signature: BTreeMap<String, String> = BTreeMap::new();
+    let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for l in all.iter().filter(|l| needs_type(l.node)) {
+        let sig = signature(l.node);
+        if !members.contains_key(&sig) {
+            order.push(sig.clone());
+        }
+        members.entry(sig).or_default().push(l.path.clone());
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    for sig in &order {
+        let paths = &members[sig];
+        // A key's entity name beats a literal's (`/me` and `/users/{user-id}` are both `User`).
+        let pick = paths
+            .iter()
+            .find(|p| matches!(p.last(), Some(Edge::Param(_))))
+            .or_else(|| paths.first())
+            .cloned()
+            .unwrap_or_default();
+        let mut name = preferred_name(&pick);
+        if taken.contains(&name) {
+            // Qualify with the parent segments, nearest first, until unique.
+            let mut qualified = name.clone();
+            for edge in pick.iter().rev().skip(1) {
+                let prefix = match edge {
+                    Edge::Param(p) => model::param_type_name(p),
+                    Edge::Literal(l) => names::pascal(l),
+                };
+                qualified = format!("{prefix}{qualified}");
+                if !taken.contains(&qualified) {
+                    break;
+                }
+            }
+            let mut n = 2;
+            let base = qualified.clone();
+            while taken.contains(&qualified) {
+                qualified = format!("{base}{n}");
+                n += 1;
+            }
+            name = qualified;
+        }
+        taken.insert(name.clone());
+        by_signature.insert(sig.clone(), name);
+    }
+    TypeTable { by_signature, members }
+}
+
+fn lookup<'a>(root: &'a Node, path: &[Edge]) -> Option<&'a Node> {
+    let mut node = root;
+    for e in path {
+        node = node.children.get(e)?;
+    }
+    Some(node)
+}
+
+fn display_path(path: &[Edge]) -> String {
+    let mut s = String::new();
+    for e in path {
+        s.push('/');
+        match e {
+            Edge::Literal(l) => s.push_str(l),
+            Edge::Param(p) => {
+                s.push('{');
+                s.push_str(p);
+                s.push('}');
+            }
+        }
+    }
+    if s.is_empty() {
+        s.push('/');
+    }
+    s
+}
+
+fn doc_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// What a type's `impl` block is made of.
+struct Member {
+    name: String,
+    tokens: TokenStream,
+}
+
+struct Emitter {
+    table: TypeTable,
+    builders: Vec<TokenStream>,
+    builder_names: BTreeSet<String>,
+}
+
+/// Emits the resource API for the whole tree.
+pub fn resources(root: &Node) -> TokenStream {
+    let mut all = Vec::new();
+    collect(root, Vec::new(), &mut all);
+    let table = assign_types(&all);
+    let mut emitter = Emitter { table, builders: Vec::new(), builder_names: BTreeSet::new() };
+    emitter.builder_names.extend(emitter.table.by_signature.values().cloned());
+
+    let client_members = emitter.members(root, &[vec![]], "Client");
+    let client_impl = impl_block(&quote!(Client), client_members);
+
+    let mut types = Vec::new();
+    let sigs: Vec<(String, String)> = emitter.table.by_signature.iter().map(|(s, n)| (s.clone(), n.clone())).collect();
+    let mut ordered: Vec<(String, String)> = sigs;
+    ordered.sort_by(|a, b| a.1.cmp(&b.1));
+    for (sig, type_name) in ordered {
+        let paths = emitter.table.members[&sig].clone();
+        let Some(node) = lookup(root, &paths[0]) else { continue };
+        let ty = ident(&type_name);
+        let shown: Vec<String> = paths.iter().map(|p| names::doc_text(&display_path(p))).collect();
+        let mut doc = vec![format!("Requests on {}.", shown.join(", "))];
+        doc.push(String::new());
+        doc.push("Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.".into());
+        let docs = doc_attrs(&doc);
+        let members = emitter.members(node, &paths, &type_name);
+        let body = impl_block(&quote!(#ty), members);
+        types.push(quote! {
+            #docs
+            #[derive(Debug, Clone)]
+            pub struct #ty {
+                client: Client,
+                path: ResourcePath,
+            }
+            #body
+        });
+    }
+    let builders = std::mem::take(&mut emitter.builders);
+    quote! {
+        #client_impl
+        #(#types)*
+        #(#builders)*
+    }
+}
+
+fn impl_block(ty: &TokenStream, members: Vec<Member>) -> TokenStream {
+    if members.is_empty() {
+        return TokenStream::new();
+    }
+    let tokens = members.into_iter().map(|m| m.tokens);
+    quote! {
+        impl #ty {
+            #(#tokens)*
+        }
+    }
+}
+
+impl Emitter {
+    fn type_of(&self, node: &Node) -> Option<String> {
+        self.table.by_signature.get(&signature(node)).cloned()
+    }
+
+    /// The accessors and operations of a node; `paths` are all the places this type stands for, used in docs.
+    fn members(&mut self, node: &Node, paths: &[Vec<Edge>], type_name: &str) -> Vec<Member> {
+        let is_client = type_name == "Client";
+        let mut out: Vec<Member> = Vec::new();
+        let (client_expr, path_expr) = if is_client {
+            (quote!(self.clone()), quote!(ResourcePath::root()))
+        } else {
+            (quote!(self.client.clone()), quote!(self.path.clone()))
+        };
+        let on_collection = node.children.keys().any(|e| matches!(e, Edge::Param(_)))
+            || matches!(paths.first().and_then(|p| p.last()), Some(Edge::Literal(l)) if model::singular(l) != *l);
+
+        // Operations on the node itself: get, list, update, delete, …
+        for (method, op) in &node.operations {
+            let name = model::verb(method, on_collection).to_string();
+            let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, is_client);
+            out.push(member);
+        }
+
+        for (edge, child) in &node.children {
+            match edge {
+                Edge::Literal(l) => {
+                    let child_paths: Vec<Vec<Edge>> = paths.iter().map(|p| with(p, edge)).collect();
+                    if model::is_action_leaf(child) {
+                        let single = child.operations.len() == 1;
+                        for (method, op) in &child.operations {
+                            let name = if single { names::snake(l) } else { format!("{}_{}", names::snake(l), method) };
+                            let lit = l.as_str();
+                            let member = self.operation(
+                                op,
+                                &name,
+                                type_name,
+                                &child_paths,
+                                &[quote!(.literal(#lit))],
+                                &client_expr,
+                                &path_expr,
+                                is_client,
+                            );
+                            out.push(member);
+                        }
+                        continue;
+                    }
+                    // `messages/{message-id}` → `message(id)`.
+                    for (key_edge, key_node) in &child.children {
+                        let Edge::Param(p) = key_edge else { continue };
+                        let Some(target) = self.type_of(key_node) else { continue };
+                        let name = names::snake(&model::singular(l));
+                        let arg = ident(&names::snake(p));
+                        let ty = ident(&target);
+                        let shown = child_paths
+                            .iter()
+                            .map(|p| names::doc_text(&display_path(&with(p, key_edge))))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let docs = doc_attrs(&[
+                            format!("One item by its key: {shown}."),
+                            String::new(),
+                            "The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.".into(),
+                        ]);
+                        let (lit, pname) = (l.as_str(), p.as_str());
+                        let fn_name = ident(&name);
+                        out.push(Member {
+                            name,
+                            tokens: quote! {
+                                #docs
+                                pub fn #fn_name(&self, #arg: impl Into<String>) -> #ty {
+                                    #ty { client: #client_expr, path: #path_expr.literal(#lit).param(#pname, #arg) }
+                                }
+                            },
+                        });
+                    }
+                    if needs_type(child) {
+                        if let Some(target) = self.type_of(child) {
+                            let name = names::snake(l);
+                            let ty = ident(&target);
+                            let fn_name = ident(&name);
+                            let lit = l.as_str();
+                            let shown = child_paths
+                                .iter()
+                                .map(|p| names::doc_text(&display_path(p)))
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            let docs = doc_attrs(&[format!("The {shown} segment and what lies under it.")]);
+                            out.push(Member {
+                                name,
+                                tokens: quote! {
+                                    #docs
+                                    pub fn #fn_name(&self) -> #ty {
+                                        #ty { client: #client_expr, path: #path_expr.literal(#lit) }
+                                    }
+                                },
+                            });
+                        }
+                    }
+                }
+                Edge::Param(p) => {
+                    let Some(target) = self.type_of(child) else { continue };
+                    let name = names::snake(&model::param_type_name(p));
+                    let arg = ident(&names::snake(p));
+                    let ty = ident(&target);
+                    let fn_name = ident(&name);
+                    let pname = p.as_str();
+                    let docs = doc_attrs(&["One item by its key.".into()]);
+                    out.push(Member {
+                        name,
+                        tokens: quote! {
+                            #docs
+                            pub fn #fn_name(&self, #arg: impl Into<String>) -> #ty {
+                                #ty { client: #client_expr, path: #path_expr.param(#pname, #arg) }
+                            }
+                        },
+                    });
+                }
+            }
+        }
+        dedupe(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        op: &Operation,
+        method_name: &str,
+        owner: &str,
+        paths: &[Vec<Edge>],
+        extra_path: &[TokenStream],
+        client_expr: &TokenStream,
+        path_expr: &TokenStream,
+        _is_client: bool,
+    ) -> Member {
+        let mut builder_name = format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::pascal(method_name));
+        while self.builder_names.contains(&builder_name) {
+            builder_name.push_str("Request");
+        }
+        self.builder_names.insert(builder_name.clone());
+        let builder = ident(&builder_name);
+        let fn_name = ident(method_name);
+        let http_method = ident(&op.method.to_ascii_uppercase());
+        let op_name = format!("{}.{}", names::snake(owner), method_name);
+
+        // Docs: summary, description, every path it stands for, scopes, reference link.
+        let mut doc: Vec<String> = Vec::new();
+        if let Some(s) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+            doc.push(names::doc_text(s.trim()));
+        }
+        if let Some(d) = op.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
+            for line in d.trim().lines() {
+                doc.push(names::doc_text(line.trim_end()));
+            }
+        }
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        for p in paths {
+            doc.push(format!("- {} {}", op.method.to_ascii_uppercase(), names::doc_text(&display_path(p))));
+        }
+        if !op.success.is_empty() {
+            doc.push(String::new());
+            let codes: Vec<String> = op.success.iter().map(|s| names::doc_text(s)).collect();
+            doc.push(format!("Success: {}.", codes.join(", ")));
+        }
+        if !op.scopes.is_empty() {
+            doc.push(String::new());
+            let scopes: Vec<String> = op.scopes.iter().map(|s| names::doc_text(s)).collect();
+            doc.push(format!("Permissions (least privileged): {}.", scopes.join(", ")));
+        }
+        if let Some(url) = op.docs_url.as_deref() {
+            doc.push(String::new());
+            match names::doc_url(url) {
+                Some(u) => doc.push(format!("Graph reference: <{u}>")),
+                None => doc.push(format!("Graph reference: {}", names::doc_text(url))),
+            }
+        }
+        let docs = doc_attrs(&doc);
+
+        let mut fields = vec![quote!(client: Client), quote!(path: ResourcePath)];
+        let mut args = Vec::new();
+        let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
+        let mut setters = Vec::new();
+        let mut apply = Vec::new();
+        let mut used: BTreeSet<String> = ["client", "path", "body", "into_future"].iter().map(|s| s.to_string()).collect();
+
+        if let Some(body_ty) = &op.request_body {
+            let ty = ident(body_ty);
+            if op.request_body_required {
+                fields.push(quote!(body: types::#ty));
+                args.push(quote!(body: types::#ty));
+                inits.push(quote!(body));
+                apply.push(quote!(let op = op.json_body(&self.body);));
+            } else {
+                fields.push(quote!(body: Option<types::#ty>));
+                inits.push(quote!(body: None));
+                setters.push(quote! {
+                    /// Sets the JSON request body.
+                    pub fn body(mut self, body: types::#ty) -> Self {
+                        self.body = Some(body);
+                        self
+                    }
+                });
+                apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
+            }
+        }
+        for (param, is_header) in op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true))) {
+            let mut field_name = names::snake(param.name.trim_start_matches('$'));
+            while used.contains(&field_name) {
+                field_name.push('_');
+            }
+            used.insert(field_name.clone());
+            let field = ident(&field_name);
+            let wire = param.name.as_str();
+            let add = if is_header { quote!(header) } else { quote!(query) };
+            let desc = param.description.as_deref().map(names::doc_text).unwrap_or_default();
+            let where_ = if is_header { "header" } else { "query parameter" };
+            let docs = doc_attrs(&[format!("The {where_} {}. {desc}", names::doc_text(wire))]);
+            if param.required {
+                fields.push(quote!(#field: String));
+                args.push(quote!(#field: impl Into<String>));
+                inits.push(quote!(#field: #field.into()));
+                apply.push(quote!(let op = op.#add(#wire, self.#field);));
+            } else {
+                fields.push(quote!(#field: Option<String>));
+                inits.push(quote!(#field: None));
+                setters.push(quote! {
+                    #docs
+                    pub fn #field(mut self, value: impl Into<String>) -> Self {
+                        self.#field = Some(value.into());
+                        self
+                    }
+                });
+                apply.push(quote!(let op = match self.#field { Some(v) => op.#add(#wire, v), None => op };));
+            }
+        }
+
+        let (output, finish) = match &op.response_body {
+            Some(ty) => {
+                let ty = ident(ty);
+                (quote!(types::#ty), quote!(.json()))
+            }
+            None => (quote!(()), quote!(.no_content())),
+        };
+        let builder_doc = doc_attrs(&[format!(
+            "The `{method_name}` request; set optional parameters, then `.await` it to send."
+        )]);
+        let setters_impl = if setters.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(impl #builder { #(#setters)* })
+        };
+        self.builders.push(quote! {
+            #builder_doc
+            #[derive(Debug)]
+            #[must_use = "a request does nothing until it is awaited"]
+            pub struct #builder {
+                #(#fields,)*
+            }
+            #setters_impl
+            impl std::future::IntoFuture for #builder {
+                type Output = Result<#output, Error>;
+                type IntoFuture = BoxFuture<Result<#output, Error>>;
+                fn into_future(self) -> Self::IntoFuture {
+                    Box::pin(async move {
+                        let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
+                        #(#apply)*
+                        self.client.execute(op).await? #finish
+                    })
+                }
+            }
+        });
+        Member {
+            name: method_name.to_string(),
+            tokens: quote! {
+                #docs
+                pub fn #fn_name(&self, #(#args),*) -> #builder {
+                    #builder { #(#inits,)* }
+                }
+            },
+        }
+    }
+}
+
+fn with(path: &[Edge], edge: &Edge) -> Vec<Edge> {
+    let mut p = path.to_vec();
+    p.push(edge.clone());
+    p
+}
+
+/// Two members can want one name (an accessor `message` and an action `message`); later ones get a suffix.
+fn dedupe(members: Vec<Member>) -> Vec<Member> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::new();
+    for m in members {
+        if seen.insert(m.name.clone()) {
+            out.push(m);
+        } else {
+            let mut n = 2;
+            let mut name = format!("{}_{n}", m.name);
+            while seen.contains(&name) {
+                n += 1;
+                name = format!("{}_{n}", m.name);
+            }
+            let old = ident(&m.name);
+            let new = ident(&name);
+            let tokens = rename_fn(m.tokens, &old, &new);
+            seen.insert(name.clone());
+            out.push(Member { name, tokens });
+        }
+    }
+    out
+}
+
+/// Renames the `fn` a member token stream defines.
+fn rename_fn(tokens: TokenStream, old: &Ident, new: &Ident) -> TokenStream {
+    let mut out = Vec::new();
+    let mut after_fn = false;
+    for tt in tokens {
+        match &tt {
+            proc_macro2::TokenTree::Ident(i) if after_fn && i == old => {
+                out.push(proc_macro2::TokenTree::Ident(new.clone()));
+                after_fn = false;
+                continue;
+            }
+            proc_macro2::TokenTree::Ident(i) => after_fn = i == "fn",
+            _ => after_fn = false,
+        }
+        out.push(tt);
+    }
+    out.into_iter().collect()
+}

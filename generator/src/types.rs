@@ -1,0 +1,147 @@
+//! Schema types through progenitor (which drives typify): `components/schemas` → Rust types.
+//!
+//! Inline request and response bodies are first lifted into `components/schemas` under names made from their
+//! operationId, so every body has a named type. progenitor then generates the type space from a copy of the
+//! spec without paths (its operation code is not used, see DESIGN.md), and each body's type is looked up by
+//! the name typify gives its schema.
+
+use std::collections::BTreeMap;
+
+use heck::ToPascalCase;
+use openapiv3::{OpenAPI, ReferenceOr, RequestBody, Response, Schema, StatusCode};
+use proc_macro2::TokenStream;
+
+use crate::Error;
+
+/// Generated types, and per operationId the Rust type names of its request and success response bodies.
+#[derive(Debug)]
+pub struct Types {
+    pub tokens: TokenStream,
+    pub bodies: BTreeMap<String, (Option<String>, Option<String>)>,
+    pub uses_chrono: bool,
+    pub uses_uuid: bool,
+    pub uses_regress: bool,
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
+    let mut spec = spec.clone();
+    let mut bodies: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
+    let components = spec.components.clone().unwrap_or_default();
+
+    for (path, item) in spec.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, op) in item.iter() {
+            let id = op.operation_id.clone().ok_or_else(|| Error::Invalid {
+                place: format!("{} {path}", method.to_ascii_uppercase()),
+                why: "the operation has no operationId".into(),
+            })?;
+            let request = match &op.request_body {
+                Some(ReferenceOr::Item(b)) => json_schema_of_body(b),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
+                    match components.request_bodies.get(name) {
+                        Some(ReferenceOr::Item(b)) => json_schema_of_body(b),
+                        _ => return Err(Error::Invalid { place: id, why: format!("request body `{reference}` does not resolve") }),
+                    }
+                }
+                None => None,
+            };
+            let success = op.responses.responses.iter().find(|(code, _)| match code {
+                StatusCode::Code(c) => (200..300).contains(c),
+                StatusCode::Range(r) => *r == 2,
+            });
+            let response = match success.map(|(_, r)| r) {
+                Some(ReferenceOr::Item(r)) => json_schema_of_response(r),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
+                    match components.responses.get(name) {
+                        Some(ReferenceOr::Item(r)) => json_schema_of_response(r),
+                        _ => return Err(Error::Invalid { place: id, why: format!("response `{reference}` does not resolve") }),
+                    }
+                }
+                None => None,
+            };
+            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &str| -> Result<String, Error> {
+                match schema {
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix(SCHEMA_PREFIX)
+                        .map(str::to_string)
+                        .ok_or_else(|| Error::Unsupported { place: id.clone(), what: format!("body schema `$ref: {reference}`") }),
+                    inline => {
+                        let name = format!("{id}.{suffix}");
+                        lifted.push((name.clone(), inline));
+                        Ok(name)
+                    }
+                }
+            };
+            let request = request.map(|s| name_of(s, "request body")).transpose()?;
+            let response = response.map(|s| name_of(s, "response")).transpose()?;
+            bodies.insert(id, (request, response));
+        }
+    }
+
+    let comps = spec.components.get_or_insert_with(Default::default);
+    for (name, schema) in lifted {
+        if comps.schemas.contains_key(&name) {
+            return Err(Error::Invalid { place: name.clone(), why: "a lifted body schema name is already taken".into() });
+        }
+        comps.schemas.insert(name, schema);
+    }
+    spec.paths = Default::default();
+
+    let mut generator = progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
+    // typify and progenitor assert on some schema shapes; a hostile spec must give an error, not a panic.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    match result {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(Error::Types(e.to_string())),
+        Err(_) => return Err(Error::Types("progenitor panicked on the schemas".into())),
+    }
+    let space = generator.get_type_space();
+    let known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
+    let mut resolved = BTreeMap::new();
+    for (id, (request, response)) in bodies {
+        let rust_name = |schema: Option<String>| -> Result<Option<String>, Error> {
+            let Some(schema) = schema else { return Ok(None) };
+            let name = typify_name(&schema);
+            if known.contains(&name) {
+                Ok(Some(name))
+            } else {
+                Err(Error::Types(format!("no type was generated for schema `{schema}` (operation `{id}`)")))
+            }
+        };
+        let r = (rust_name(request)?, rust_name(response)?);
+        resolved.insert(id, r);
+    }
+    Ok(Types {
+        tokens: space.to_stream(),
+        bodies: resolved,
+        uses_chrono: space.uses_chrono(),
+        uses_uuid: space.uses_uuid(),
+        uses_regress: space.uses_regress(),
+    })
+}
+
+fn json_schema_of_body(body: &RequestBody) -> Option<ReferenceOr<Schema>> {
+    body.content.iter().find(|(ct, _)| ct.starts_with("application/json")).and_then(|(_, m)| m.schema.clone())
+}
+
+fn json_schema_of_response(response: &Response) -> Option<ReferenceOr<Schema>> {
+    response.content.iter().find(|(ct, _)| ct.starts_with("application/json")).and_then(|(_, m)| m.schema.clone())
+}
+
+/// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
+/// generated names by the caller, so a change in typify's naming fails loudly instead of emitting bad code.
+fn typify_name(schema_name: &str) -> String {
+    let replaced: String =
+        schema_name.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let out = replaced.to_pascal_case();
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
+}

@@ -1,0 +1,232 @@
+//! Line-level markup helpers for Graph's reference pages: bilingual spans, anchors, inline markdown.
+//!
+//! The localized pages of 2017 and 2019 carry every sentence twice on one line:
+//! `<span data-ttu-id="x">German</span><span class="sxs-lookup"><span data-stu-id="x">English</span></span>`.
+//! The reader works on the English only, so it never keys a section on a translated word.
+
+/// Replaces each bilingual pair on the line by its English text; a line without pairs comes back as it was.
+///
+/// A pair whose markup is cut off (no `sxs-lookup` part, no closing tags) is left untouched rather than
+/// guessed at; the caller still sees the raw text and the page still reads.
+pub fn english(line: &str) -> String {
+    const TTU: &str = "<span data-ttu-id=";
+    const LOOKUP: &str = "<span class=\"sxs-lookup\"><span data-stu-id=";
+    const CLOSE: &str = "</span></span>";
+    if !line.contains(TTU) && !line.contains(LOOKUP) {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len() / 2);
+    let mut rest = line;
+    loop {
+        let ttu = rest.find(TTU);
+        let lookup = rest.find(LOOKUP);
+        // A pair starts at the translated span; a bare lookup span (seen on some pages) carries English too.
+        let start = match (ttu, lookup) {
+            (Some(t), Some(l)) => t.min(l),
+            (Some(t), None) => t,
+            (None, Some(l)) => l,
+            (None, None) => break,
+        };
+        let Some(lookup_at) = rest[start..].find(LOOKUP).map(|i| i + start) else { break };
+        let after_lookup = &rest[lookup_at + LOOKUP.len()..];
+        let Some(gt) = after_lookup.find('>') else { break };
+        let english_start = lookup_at + LOOKUP.len() + gt + 1;
+        let Some(close) = rest[english_start..].find(CLOSE) else { break };
+        out.push_str(&rest[..start]);
+        out.push_str(&rest[english_start..english_start + close]);
+        rest = &rest[english_start + close + CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A markdown ATX heading: its level, the `<a name>` anchor if it has one, and its text without markup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: usize,
+    pub anchor: Option<String>,
+    pub text: String,
+}
+
+/// Parses `## <a name="http-request"></a>HTTP request` and `## HTTP request {#http-request}`-free forms.
+pub fn heading(line: &str) -> Option<Heading> {
+    let trimmed = line.trim_start();
+    // More than three spaces of indentation makes a code block, not a heading.
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let level = trimmed.bytes().take_while(|&b| b == b'#').count();
+    if level == 0 || level > 6 {
+        return None;
+    }
+    let rest = &trimmed[level..];
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
+        return None;
+    }
+    let mut text = rest.trim();
+    // Closing hashes are decoration.
+    let without_closing = text.trim_end_matches('#');
+    if without_closing.len() != text.len() && (without_closing.is_empty() || without_closing.ends_with(' ')) {
+        text = without_closing.trim_end();
+    }
+    let mut anchor = None;
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("<a ") {
+        plain.push_str(&rest[..open]);
+        let tag = &rest[open..];
+        let Some(end) = tag.find('>') else { break };
+        let attrs = &tag[..end];
+        if anchor.is_none() {
+            anchor = attribute(attrs, "name").or_else(|| attribute(attrs, "id"));
+        }
+        let after = &tag[end + 1..];
+        rest = after.strip_prefix("</a>").unwrap_or(after);
+    }
+    plain.push_str(rest);
+    Some(Heading { level, anchor, text: inline_text(plain.trim()) })
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=");
+    let at = tag.find(&key)? + key.len();
+    let value = &tag[at..];
+    let quote = value.chars().next()?;
+    if quote == '"' || quote == '\'' {
+        let end = value[1..].find(quote)?;
+        Some(value[1..1 + end].to_string())
+    } else {
+        Some(value.split(|c: char| c.is_whitespace() || c == '>').next()?.to_string())
+    }
+}
+
+/// Strips inline markdown that carries no meaning for the reader: emphasis, code ticks, links (keeping
+/// their text), HTML tags. Collapses runs of whitespace.
+pub fn inline_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '*' | '`' => {}
+            '_' if is_emphasis_underscore(text, i) => {}
+            '<' => {
+                // Drop an HTML tag; a lone `<` (as in `<name>` placeholders inside prose) stays when no
+                // tag-like text follows.
+                let tail = &text[i..];
+                let is_tag = tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+                match (is_tag, tail.find('>')) {
+                    (true, Some(end)) => {
+                        for _ in 0..tail[..end].chars().count() {
+                            chars.next();
+                        }
+                    }
+                    _ => out.push(c),
+                }
+            }
+            '[' => {
+                // `[text](target)` keeps `text`.
+                let tail = &text[i..];
+                if let Some(close) = tail.find("](") {
+                    if let Some(end) = tail[close..].find(')') {
+                        out.push_str(&inline_text(&tail[1..close]));
+                        for _ in 0..tail[..close + end].chars().count() {
+                            chars.next();
+                        }
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+            c if c.is_whitespace() => {
+                if !out.ends_with(' ') && !out.is_empty() {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+    out
+}
+
+/// An underscore is emphasis only at a word boundary; inside identifiers such as `message_send` it stays.
+fn is_emphasis_underscore(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at + 1..].chars().next();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    !(word(before) && word(after))
+}
+
+/// Splits a markdown table row into trimmed cells; `None` for a line that is not a row.
+pub fn table_row(line: &str) -> Option<Vec<String>> {
+    let t = line.trim();
+    if !t.starts_with('|') && !(t.contains('|') && !t.starts_with("```")) {
+        return None;
+    }
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    Some(t.split('|').map(|cell| inline_text(cell.trim())).collect())
+}
+
+/// True for the `|:---|---:|` line under a table header.
+pub fn is_table_separator(cells: &[String]) -> bool {
+    !cells.is_empty()
+        && cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+}
+
+/// Normalises a section title for matching: lowercase ASCII letters and digits, single spaces.
+pub fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilingual_pairs_become_english() {
+        let line = r#"# <a name="message-send"></a><span data-ttu-id="13cfa-101">message: senden</span><span class="sxs-lookup"><span data-stu-id="13cfa-101">message: send</span></span>"#;
+        assert_eq!(english(line), r#"# <a name="message-send"></a>message: send"#);
+        let two = r#"<span data-ttu-id="a">Eins</span><span class="sxs-lookup"><span data-stu-id="a">One</span></span> and <span data-ttu-id="b">Zwei</span><span class="sxs-lookup"><span data-stu-id="b">Two</span></span>"#;
+        assert_eq!(english(two), "One and Two");
+    }
+
+    #[test]
+    fn broken_bilingual_markup_is_left_alone() {
+        let cut = r#"<span data-ttu-id="a">Eins</span><span class="sxs-lookup"><span data-stu-id="a">One"#;
+        assert_eq!(english(cut), cut);
+    }
+
+    #[test]
+    fn headings_with_anchors() {
+        let h = heading(r#"## <a name="http-request"></a>HTTP request"#).expect("heading");
+        assert_eq!((h.level, h.anchor.as_deref(), h.text.as_str()), (2, Some("http-request"), "HTTP request"));
+        assert_eq!(heading("#hashtag"), None);
+        assert_eq!(heading("    # code"), None);
+        assert_eq!(heading("### Response ###").map(|h| h.text), Some("Response".into()));
+    }
+
+    #[test]
+    fn inline_markup_is_stripped() {
+        assert_eq!(inline_text("One of **scopes**: *Mail.Send*"), "One of scopes: Mail.Send");
+        assert_eq!(inline_text("see [Permissions](/graph/permissions) now"), "see Permissions now");
+        assert_eq!(inline_text("name `message_send`"), "name message_send");
+        assert_eq!(inline_text("charts(<name>)"), "charts(<name>)");
+    }
+
+    #[test]
+    fn table_rows() {
+        let row = table_row("| Authorization  | string  | Bearer {token}. Required. |").expect("row");
+        assert_eq!(row, vec!["Authorization", "string", "Bearer {token}. Required."]);
+        assert!(is_table_separator(&table_row("|:-----|:---|").expect("row")));
+    }
+}

@@ -1,0 +1,730 @@
+//! The doc reader: one reference page (markdown) → the page model, with diagnostics that carry line numbers.
+//!
+//! The reader is line based. It never keys a section on translated text: headings match on their
+//! `<a name>` anchor or their English title (bilingual spans are reduced to English first, see
+//! [`crate::markup::english`]). It never panics on odd input; what it cannot make sense of becomes a
+//! diagnostic.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::markup::{self, Heading};
+
+/// Everything the spec builder needs from one page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Where the page came from, as shown in diagnostics (`spec/docs/message_send.md`).
+    pub file: String,
+    pub title: Option<String>,
+    /// The prose under the title, paragraphs joined by blank lines.
+    pub description: Option<String>,
+    pub endpoints: Vec<Endpoint>,
+    pub permissions: Vec<Permission>,
+    pub request_headers: Vec<Header>,
+    pub request_body: Option<RequestBody>,
+    pub success: Option<Success>,
+    /// The resource the prose says the response carries ("returns a message object").
+    pub response_body: Option<ResponseBody>,
+    pub examples: Vec<HttpExample>,
+    /// Scheme, host and version of the first absolute example request URL (`https://graph.microsoft.com/v1.0`).
+    pub base_url: Option<String>,
+    pub annotations: Vec<Annotation>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Page {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Scopes of every permission type, deduplicated, in page order.
+    pub fn scopes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in &self.permissions {
+            for s in &p.scopes {
+                if !out.contains(s) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One line of the HTTP request section: `POST /me/messages/{id}/send`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: String,
+    pub path: String,
+    pub line: usize,
+}
+
+/// Which kind of caller a permission row is for. Old pages state scopes in prose without a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PermissionKind {
+    Unspecified,
+    DelegatedWork,
+    DelegatedPersonal,
+    Application,
+}
+
+impl PermissionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionKind::Unspecified => "unspecified",
+            PermissionKind::DelegatedWork => "delegatedWork",
+            PermissionKind::DelegatedPersonal => "delegatedPersonal",
+            PermissionKind::Application => "application",
+        }
+    }
+}
+
+/// Scopes one kind of caller needs, least privileged first as the page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permission {
+    pub kind: PermissionKind,
+    pub scopes: Vec<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+    pub line: usize,
+}
+
+/// The request body section when it says more than "none".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    pub line: usize,
+    pub prose: String,
+    pub properties: Vec<BodyProperty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyProperty {
+    pub name: String,
+    pub type_name: String,
+    pub description: String,
+    pub line: usize,
+}
+
+/// The success status the Response prose names: `202, Accepted` → 202, "Accepted".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Success {
+    pub status: u16,
+    pub reason: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    pub resource: String,
+    pub collection: bool,
+    pub line: usize,
+}
+
+/// An annotated example block (`<!-- { "blockType": "request" } -->` and the fenced block after it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpExample {
+    pub kind: ExampleKind,
+    /// The fenced block's first line (`POST https://…` or `HTTP/1.1 200 OK`).
+    pub first_line: String,
+    pub line: usize,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+/// An ApiDoctor annotation: an HTML comment holding a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    pub line: usize,
+    pub value: serde_json::Value,
+}
+
+pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Permissions,
+    HttpRequest,
+    QueryParameters,
+    RequestHeaders,
+    RequestBody,
+    Response,
+    Examples,
+    Other,
+}
+
+fn classify(heading: &Heading) -> Section {
+    let anchor = heading.anchor.as_deref().map(markup::key).unwrap_or_default();
+    let text = markup::key(&heading.text);
+    let is = |names: &[&str]| names.iter().any(|n| *n == anchor || *n == text);
+    if is(&["prerequisites", "permissions", "permission"]) {
+        Section::Permissions
+    } else if is(&["http request", "http requests"]) {
+        Section::HttpRequest
+    } else if is(&["optional query parameters", "query parameters", "optional query parameter"]) {
+        Section::QueryParameters
+    } else if is(&["request headers", "request header", "optional request headers"]) {
+        Section::RequestHeaders
+    } else if is(&["request body"]) {
+        Section::RequestBody
+    } else if is(&["response", "responses"]) {
+        Section::Response
+    } else if is(&["example", "examples"]) || text.starts_with("example ") {
+        Section::Examples
+    } else {
+        Section::Other
+    }
+}
+
+/// A fenced code block with the annotation that preceded it, if any.
+#[derive(Debug)]
+struct Block {
+    line: usize,
+    lang: String,
+    lines: Vec<(usize, String)>,
+    annotation: Option<serde_json::Value>,
+    section: Section,
+    /// The nearest sub-heading inside an examples section ("Request", "Response").
+    subheading: Option<String>,
+}
+
+#[derive(Debug)]
+struct SectionText {
+    section: Section,
+    line: usize,
+    /// Prose lines (English, outside code blocks), with their numbers.
+    lines: Vec<(usize, String)>,
+}
+
+/// Reads one page. `file` is only used to label the page.
+pub fn read(file: &str, source: &str) -> Page {
+    let mut page = Page { file: file.to_string(), ..Page::default() };
+    let raw: Vec<&str> = source.lines().collect();
+    let mut i = 0;
+    let mut front_title = None;
+    let mut front_description = None;
+
+    // YAML front matter: only `title` and `description` matter here, read as plain `key: value` lines so a
+    // malformed block costs a warning, not the page.
+    if raw.first().map(|l| l.trim_end()) == Some("---") {
+        match raw.iter().skip(1).position(|l| l.trim_end() == "---") {
+            Some(end) => {
+                for (n, line) in raw[1..=end].iter().enumerate() {
+                    if let Some((k, v)) = line.split_once(':') {
+                        let v = v.trim().trim_matches('"').trim_matches('\'').to_string();
+                        match k.trim() {
+                            "title" if !v.is_empty() => front_title = Some(v),
+                            "description" if !v.is_empty() => front_description = Some(v),
+                            _ => {}
+                        }
+                    } else if !line.trim().is_empty() {
+                        page.diagnostics.push(Diagnostic::warning(
+                            n + 2,
+                            format!("front matter line `{}` is not `key: value`", line.trim()),
+                        ));
+                    }
+                }
+                i = end + 2;
+            }
+            None => page.diagnostics.push(Diagnostic::warning(1, "front matter opened with `---` is never closed")),
+        }
+    }
+
+    let mut sections: Vec<SectionText> = vec![SectionText { section: Section::Preamble, line: 1, lines: vec![] }];
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut main_level = 1usize;
+    let mut subheading: Option<String> = None;
+    let mut pending_annotation: Option<serde_json::Value> = None;
+    let mut last_heading: Option<(usize, Heading)> = None;
+    let mut seen_sections: Vec<(Section, usize)> = Vec::new();
+
+    while i < raw.len() {
+        let number = i + 1;
+        let line = markup::english(raw[i]);
+        let trimmed = line.trim();
+        i += 1;
+
+        // HTML comments, possibly over several lines; JSON ones are ApiDoctor annotations.
+        if let Some(start) = trimmed.strip_prefix("<!--") {
+            let mut body = String::from(start);
+            let mut closed = body.contains("-->");
+            while !closed && i < raw.len() {
+                body.push('\n');
+                body.push_str(raw[i]);
+                i += 1;
+                closed = body.contains("-->");
+            }
+            if !closed {
+                page.diagnostics.push(Diagnostic::warning(number, "HTML comment is never closed"));
+            }
+            let content = body.split("-->").next().unwrap_or("").trim();
+            if content.starts_with('{') {
+                match serde_json::from_str::<serde_json::Value>(content) {
+                    Ok(value) => {
+                        page.annotations.push(Annotation { line: number, value: value.clone() });
+                        pending_annotation = Some(value);
+                    }
+                    Err(e) => page.diagnostics.push(Diagnostic::error(
+                        number,
+                        format!("the annotation comment is not valid JSON ({e}); fix it so ApiDoctor and this reader can use it"),
+                    )),
+                }
+            }
+            continue;
+        }
+
+        // Fenced code blocks.
+        if let Some(fence) = fence_marker(trimmed) {
+            let lang = trimmed[fence.len()..].trim().to_lowercase();
+            let mut lines = Vec::new();
+            let mut closed = false;
+            while i < raw.len() {
+                let l = raw[i];
+                i += 1;
+                if l.trim().starts_with(fence) && l.trim().trim_start_matches(fence.chars().next().unwrap_or('`')).trim().is_empty() {
+                    closed = true;
+                    break;
+                }
+                lines.push((i, l.to_string()));
+            }
+            if !closed {
+                page.diagnostics.push(Diagnostic::warning(number, "code block is never closed"));
+            }
+            let section = sections.last().map(|s| s.section).unwrap_or(Section::Other);
+            blocks.push(Block {
+                line: number,
+                lang,
+                lines,
+                annotation: pending_annotation.take(),
+                section,
+                subheading: subheading.clone(),
+            });
+            continue;
+        }
+
+        // Snippet tabs (`# [C#](#tab/csharp)`) and includes belong to other languages' samples.
+        if trimmed.starts_with("[!INCLUDE") || is_tab_marker(trimmed) {
+            continue;
+        }
+
+        if let Some(h) = markup::heading(&line) {
+            if let Some((prev_line, prev)) = &last_heading {
+                if prev.level == h.level && prev.text == h.text {
+                    page.diagnostics.push(Diagnostic::warning(
+                        number,
+                        format!("heading `{}` repeats the one at line {prev_line}", h.text),
+                    ));
+                }
+            }
+            last_heading = Some((number, h.clone()));
+            if h.level == 1 && page.title.is_none() {
+                page.title = Some(h.text.clone());
+                main_level = 1;
+                continue;
+            }
+            let kind = classify(&h);
+            let in_examples = sections.last().map(|s| s.section) == Some(Section::Examples);
+            // A heading opens a main section when it is no deeper than the current one; inside Examples only a
+            // shallower-or-equal heading ends it (so `##### Response` stays an example's sub-heading).
+            let opens = main_level <= 1 || h.level <= main_level || (!in_examples && kind != Section::Other && h.level <= 3);
+            if opens {
+                main_level = h.level;
+                subheading = None;
+                if kind != Section::Other {
+                    if let Some((_, first)) = seen_sections.iter().find(|(s, _)| *s == kind) {
+                        if kind != Section::Examples {
+                            page.diagnostics.push(Diagnostic::warning(
+                                number,
+                                format!("section `{}` appears again (first at line {first}); both are read", h.text),
+                            ));
+                        }
+                    } else {
+                        seen_sections.push((kind, number));
+                    }
+                }
+                sections.push(SectionText { section: kind, line: number, lines: vec![] });
+            } else {
+                subheading = Some(markup::key(&h.text));
+            }
+            pending_annotation = None;
+            continue;
+        }
+        if !trimmed.is_empty() {
+            last_heading = None;
+        }
+        if let Some(s) = sections.last_mut() {
+            s.lines.push((number, line));
+        }
+    }
+
+    if page.title.is_none() {
+        page.title = front_title;
+    }
+    let preamble = sections.iter().find(|s| s.section == Section::Preamble);
+    page.description = preamble.and_then(|s| description(&s.lines)).or(front_description);
+
+    read_endpoints(&mut page, &sections, &blocks);
+    for s in &sections {
+        match s.section {
+            Section::Permissions => read_permissions(&mut page, s),
+            Section::RequestHeaders => read_headers(&mut page, s),
+            Section::RequestBody => read_request_body(&mut page, s),
+            Section::Response if page.success.is_none() => read_response(&mut page, s),
+            _ => {}
+        }
+    }
+    read_examples(&mut page, &blocks);
+    check_example_status(&mut page);
+    page.diagnostics.sort_by_key(|d| d.line);
+    page
+}
+
+fn fence_marker(trimmed: &str) -> Option<&'static str> {
+    if trimmed.starts_with("```") {
+        Some("```")
+    } else if trimmed.starts_with("~~~") {
+        Some("~~~")
+    } else {
+        None
+    }
+}
+
+fn is_tab_marker(trimmed: &str) -> bool {
+    trimmed.starts_with('#') && trimmed.trim_start_matches('#').trim_start().starts_with('[') && trimmed.contains("(#tab/")
+}
+
+fn description(lines: &[(usize, String)]) -> Option<String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (_, l) in lines {
+        let t = l.trim();
+        if t.is_empty() || t == "---" {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if t.starts_with("Namespace:") || t.starts_with("[!") || t.starts_with('>') && t.contains("[!") {
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&markup::inline_text(t));
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    let text = paragraphs.join("\n\n");
+    (!text.is_empty()).then_some(text)
+}
+
+fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
+    let Some(section) = sections.iter().find(|s| s.section == Section::HttpRequest) else {
+        page.diagnostics.push(Diagnostic::error(
+            1,
+            "the page has no `HTTP request` section, so it names no endpoint; add `## HTTP request` with an ```http block",
+        ));
+        return;
+    };
+    let request_blocks: Vec<&Block> = blocks.iter().filter(|b| b.section == Section::HttpRequest).collect();
+    if request_blocks.is_empty() {
+        page.diagnostics.push(Diagnostic::error(
+            section.line,
+            "the `HTTP request` section has no code block listing the endpoints",
+        ));
+        return;
+    }
+    for block in request_blocks {
+        let before = page.endpoints.len();
+        for (n, l) in &block.lines {
+            let t = l.trim();
+            if t.is_empty() || t.starts_with("//") || t.starts_with('#') {
+                continue;
+            }
+            match parse_request_line(t) {
+                Some((method, path)) => page.endpoints.push(Endpoint { method, path, line: *n }),
+                None => page.diagnostics.push(Diagnostic::error(
+                    *n,
+                    format!("`{t}` is not a request line: expected an HTTP method (GET, POST, PUT, PATCH, DELETE) and a path"),
+                )),
+            }
+        }
+        if page.endpoints.len() == before && !page.has_errors() {
+            page.diagnostics.push(Diagnostic::error(block.line, "the HTTP request code block is empty"));
+        }
+    }
+}
+
+/// `POST /me/messages/{id}/send` → ("POST", "/me/messages/{id}/send").
+pub fn parse_request_line(line: &str) -> Option<(String, String)> {
+    let (method, rest) = line.split_once(char::is_whitespace)?;
+    let method = method.to_ascii_uppercase();
+    if !HTTP_METHODS.contains(&method.as_str()) {
+        return None;
+    }
+    let path = rest.trim();
+    // `GET /me/messages HTTP/1.1` carries a protocol version after the path.
+    let path = path.strip_suffix("HTTP/1.1").map(str::trim_end).unwrap_or(path);
+    (!path.is_empty()).then(|| (method, path.to_string()))
+}
+
+/// A scope looks like `Mail.Send` or `User.Read.All`: dotted words, the first capitalised.
+fn is_scope(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && parts[0].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+fn scopes_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '*' | '`' | '|')) {
+        let w = word.trim_end_matches(['.', ':']);
+        if is_scope(w) && !out.iter().any(|s: &String| s == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+fn read_permissions(page: &mut Page, section: &SectionText) {
+    let mut table = false;
+    for (n, l) in &section.lines {
+        if let Some(cells) = markup::table_row(l) {
+            table = true;
+            if cells.len() < 2 || markup::is_table_separator(&cells) {
+                continue;
+            }
+            let kind_text = markup::key(&cells[0]);
+            let kind = if kind_text.starts_with("delegated") && kind_text.contains("personal") {
+                PermissionKind::DelegatedPersonal
+            } else if kind_text.starts_with("delegated") {
+                PermissionKind::DelegatedWork
+            } else if kind_text.starts_with("application") {
+                PermissionKind::Application
+            } else {
+                continue; // the header row, or a row of another table
+            };
+            let scopes = scopes_in(&cells[1]);
+            page.permissions.push(Permission { kind, scopes, line: *n });
+        }
+    }
+    if table {
+        return;
+    }
+    // Prose: "One of the following scopes is required to execute this API: *Mail.Send*", the scopes on the
+    // same line or the lines after it.
+    let mut scopes = Vec::new();
+    let mut first_line = section.line;
+    for (n, l) in &section.lines {
+        for s in scopes_in(&markup::inline_text(l)) {
+            if scopes.is_empty() {
+                first_line = *n;
+            }
+            if !scopes.contains(&s) {
+                scopes.push(s);
+            }
+        }
+    }
+    if scopes.is_empty() {
+        page.diagnostics.push(Diagnostic::warning(section.line, "the permissions section names no scope"));
+    } else {
+        page.permissions.push(Permission { kind: PermissionKind::Unspecified, scopes, line: first_line });
+    }
+}
+
+fn read_headers(page: &mut Page, section: &SectionText) {
+    for (n, l) in &section.lines {
+        let Some(cells) = markup::table_row(l) else { continue };
+        if cells.len() < 2 || markup::is_table_separator(&cells) {
+            continue;
+        }
+        let name = cells[0].trim().to_string();
+        if markup::key(&name) == "name" || markup::key(&name) == "header" || name.is_empty() {
+            continue;
+        }
+        let description = cells.last().cloned().unwrap_or_default();
+        let required = markup::key(&description).split(' ').any(|w| w == "required");
+        page.request_headers.push(Header { name, description, required, line: *n });
+    }
+}
+
+fn read_request_body(page: &mut Page, section: &SectionText) {
+    let mut prose = Vec::new();
+    let mut properties = Vec::new();
+    for (n, l) in &section.lines {
+        if let Some(cells) = markup::table_row(l) {
+            if cells.len() >= 2 && !markup::is_table_separator(&cells) {
+                let first = markup::key(&cells[0]);
+                if first != "parameter" && first != "property" && first != "name" && !cells[0].is_empty() {
+                    properties.push(BodyProperty {
+                        name: cells[0].clone(),
+                        type_name: cells.get(1).cloned().unwrap_or_default(),
+                        description: cells.get(2).cloned().unwrap_or_default(),
+                        line: *n,
+                    });
+                }
+            }
+        } else if !l.trim().is_empty() {
+            prose.push(markup::inline_text(l.trim()));
+        }
+    }
+    if prose.is_empty() && properties.is_empty() {
+        return;
+    }
+    page.request_body = Some(RequestBody { line: section.line, prose: prose.join(" "), properties });
+}
+
+/// Finds the first success (2xx/3xx) status the prose names: `202, Accepted`, `201 Created`, `204 No Content`.
+pub fn find_status(text: &str) -> Option<(u16, String)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 3 <= bytes.len() {
+        let window = &bytes[i..i + 3];
+        let boundary_before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let boundary_after = bytes.get(i + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if boundary_before && boundary_after && window.iter().all(u8::is_ascii_digit) && (b'2'..=b'3').contains(&window[0]) {
+            let status: u16 = text[i..i + 3].parse().ok()?;
+            let rest = text[i + 3..].trim_start_matches([',', ' ', '`']);
+            let reason: String = rest
+                .split(|c: char| !(c.is_ascii_alphabetic() || c == ' ' || c == '-'))
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .take_while(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) || matches!(*w, "content" | "found" | "request"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let near_code = text[..i].ends_with('`') || rest.len() < text[i + 3..].len() || !reason.is_empty();
+            if near_code {
+                return Some((status, canonical_reason(status, &reason)));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn canonical_reason(status: u16, found: &str) -> String {
+    let standard = match status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        207 => "Multi-Status",
+        302 => "Found",
+        303 => "See Other",
+        _ => "",
+    };
+    if standard.is_empty() { found.to_string() } else { standard.to_string() }
+}
+
+fn read_response(page: &mut Page, section: &SectionText) {
+    for (n, l) in &section.lines {
+        if let Some((status, reason)) = find_status(l) {
+            page.success = Some(Success { status, reason, line: *n });
+            page.response_body = response_resource(&markup::inline_text(l)).map(|(resource, collection)| ResponseBody {
+                resource,
+                collection,
+                line: *n,
+            });
+            return;
+        }
+    }
+}
+
+/// "returns a 200 OK response code and a message object in the response body" → ("message", false);
+/// "… a collection of message objects …" → ("message", true).
+pub fn response_resource(text: &str) -> Option<(String, bool)> {
+    let lower = text.to_ascii_lowercase();
+    let body_at = lower.find("response body")?;
+    let head = &text[..body_at];
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let pos = words.iter().rposition(|w| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
+        w == "object" || w == "objects" || w == "collection" || w == "resource"
+    })?;
+    let noun = words[pos].trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
+    let collection = noun == "objects" || noun == "collection" || head.to_ascii_lowercase().contains("collection of");
+    let resource = words[..pos].iter().rev().map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))).find(|w| !w.is_empty())?;
+    let resource = resource.trim_start_matches("microsoft.graph.");
+    let valid = resource.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && resource.chars().all(|c| c.is_ascii_alphanumeric())
+        && !matches!(resource.to_ascii_lowercase().as_str(), "a" | "an" | "the" | "of" | "json" | "new" | "updated" | "and");
+    valid.then(|| (resource.to_string(), collection))
+}
+
+fn read_examples(page: &mut Page, blocks: &[Block]) {
+    for block in blocks {
+        let block_type = block.annotation.as_ref().and_then(|a| a.get("blockType")).and_then(|v| v.as_str());
+        let kind = match block_type {
+            Some("request") => ExampleKind::Request,
+            Some("response") => ExampleKind::Response,
+            Some(_) => continue,
+            None if block.section == Section::Examples && block.lang == "http" => {
+                match block.subheading.as_deref() {
+                    Some(s) if s.contains("request") => ExampleKind::Request,
+                    Some(s) if s.contains("response") => ExampleKind::Response,
+                    _ => continue,
+                }
+            }
+            None => continue,
+        };
+        let Some((n, first)) = block.lines.iter().find(|(_, l)| !l.trim().is_empty()) else {
+            page.diagnostics.push(Diagnostic::warning(block.line, "the example code block is empty"));
+            continue;
+        };
+        let name = block.annotation.as_ref().and_then(|a| a.get("name")).and_then(|v| v.as_str()).map(str::to_string);
+        if kind == ExampleKind::Request && page.base_url.is_none() {
+            page.base_url = parse_request_line(first.trim()).and_then(|(_, url)| base_url(&url));
+        }
+        page.examples.push(HttpExample { kind, first_line: first.trim().to_string(), line: *n, name });
+    }
+}
+
+/// `https://graph.microsoft.com/v1.0/me/messages/{id}/send` → `https://graph.microsoft.com/v1.0`.
+pub fn base_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let mut parts = rest.splitn(3, '/');
+    let host = parts.next()?;
+    let version = parts.next()?;
+    (!host.is_empty() && (version == "v1.0" || version == "beta")).then(|| format!("{scheme}://{host}/{version}"))
+}
+
+/// `HTTP/1.1 200 OK` → 200.
+pub fn example_status(first_line: &str) -> Option<u16> {
+    let mut words = first_line.split_whitespace();
+    let proto = words.next()?;
+    if !proto.starts_with("HTTP/") {
+        return None;
+    }
+    words.next()?.parse().ok()
+}
+
+fn check_example_status(page: &mut Page) {
+    let Some(success) = page.success.clone() else { return };
+    let response = page.examples.iter().find(|e| e.kind == ExampleKind::Response);
+    if let Some(example) = response {
+        if let Some(status) = example_status(&example.first_line) {
+            if status != success.status {
+                page.diagnostics.push(Diagnostic::warning(
+                    example.line,
+                    format!(
+                        "the example response says `{}` (line {}) but the Response prose says `{} {}` (line {}); documenting {}",
+                        example.first_line, example.line, success.status, success.reason, success.line, success.status
+                    ),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Path templates as Graph's pages write them → OpenAPI path templates by Microsoft's conventions.
+//!
+//! `/users/{id | userPrincipalName}/messages/{id}/send` becomes `/users/{user-id}/messages/{message-id}/send`:
+//! a key is named after the collection it indexes (`<singular>-id`), names are unique within a path, and the
+//! operationId joins the segments with dots, keys named by their entity (`users.user.messages.message.send`).
+
+/// One path parameter of a normalised template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathParam {
+    /// The OpenAPI name (`message-id`).
+    pub name: String,
+    /// The entity the key belongs to (`message`), for `x-ms-docs-key-type`; `None` for other placeholders.
+    pub entity: Option<String>,
+    /// What the page allows in this place besides the id (`userPrincipalName`).
+    pub alternatives: Vec<String>,
+}
+
+impl PathParam {
+    pub fn description(&self) -> String {
+        match (&self.entity, self.alternatives.is_empty()) {
+            (Some(entity), true) => format!("The unique identifier of {entity}"),
+            (Some(entity), false) => {
+                format!("The unique identifier of {entity}, or its {}", self.alternatives.join(" or "))
+            }
+            (None, _) => format!("The value of {}", self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    /// The whole segment is one key.
+    Key(PathParam),
+    /// A segment with text around its placeholders (`root:{item-path}:`, `range(address='{address}')`).
+    Mixed { template: String, params: Vec<PathParam>, stem: String },
+}
+
+/// A normalised path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub segments: Vec<Segment>,
+    /// Query parameters written into the template (`?$select=…`), by name.
+    pub query: Vec<String>,
+}
+
+impl Template {
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        for s in &self.segments {
+            out.push('/');
+            match s {
+                Segment::Literal(l) => out.push_str(l),
+                Segment::Key(p) => {
+                    out.push('{');
+                    out.push_str(&p.name);
+                    out.push('}');
+                }
+                Segment::Mixed { template, .. } => out.push_str(template),
+            }
+        }
+        if out.is_empty() {
+            out.push('/');
+        }
+        out
+    }
+
+    pub fn params(&self) -> Vec<&PathParam> {
+        let mut out = Vec::new();
+        for s in &self.segments {
+            match s {
+                Segment::Key(p) => out.push(p),
+                Segment::Mixed { params, .. } => out.extend(params),
+                Segment::Literal(_) => {}
+            }
+        }
+        out
+    }
+
+    /// `me.messages.message.send`: literal segments as written, keys by their entity.
+    pub fn operation_id_stem(&self) -> String {
+        let parts: Vec<String> = self
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => l.clone(),
+                Segment::Key(p) => p.entity.clone().unwrap_or_else(|| p.name.clone()),
+                Segment::Mixed { stem, .. } => stem.clone(),
+            })
+            .filter(|p| !p.is_empty())
+            .collect();
+        parts.join(".")
+    }
+
+    pub fn last_literal(&self) -> Option<&str> {
+        match self.segments.last()? {
+            Segment::Literal(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+/// Normalises one path as the page wrote it. Errors are plain sentences for the page's author.
+pub fn normalise(raw: &str) -> Result<Template, String> {
+    let mut path = raw.trim();
+    // A full URL: drop scheme, host and the version segment.
+    if let Some((_, rest)) = path.split_once("://") {
+        path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+        for version in ["/v1.0", "/beta"] {
+            if let Some(rest) = path.strip_prefix(version) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    path = rest;
+                }
+            }
+        }
+    }
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (path, ""),
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if path.chars().any(char::is_whitespace) && !path.contains('{') {
+        return Err(format!("the path `{raw}` contains spaces"));
+    }
+    let mut segments = Vec::new();
+    let mut taken: Vec<String> = Vec::new();
+    let mut previous_literal: Option<String> = None;
+    for raw_segment in split_segments(path.trim_start_matches('/')) {
+        let segment = angle_to_braces(raw_segment.trim());
+        if segment.is_empty() {
+            continue;
+        }
+        if let Some(inner) = whole_placeholder(&segment) {
+            let (entity, name_base, alternatives) = key_name(inner, previous_literal.as_deref());
+            let name = unique(&name_base, &mut taken);
+            segments.push(Segment::Key(PathParam { name, entity, alternatives }));
+        } else if segment.contains('{') {
+            let mut template = String::new();
+            let mut params = Vec::new();
+            let mut rest = segment.as_str();
+            while let Some(open) = rest.find('{') {
+                template.push_str(&rest[..open]);
+                let Some(close) = rest[open..].find('}') else {
+                    return Err(format!("the path `{raw}` opens `{{` without closing it"));
+                };
+                let inner = &rest[open + 1..open + close];
+                let base = sanitise_name(inner.split('|').next().unwrap_or(inner));
+                let name = unique(if base.is_empty() { "value" } else { &base }, &mut taken);
+                template.push('{');
+                template.push_str(&name);
+                template.push('}');
+                params.push(PathParam { name, entity: None, alternatives: vec![] });
+                rest = &rest[open + close + 1..];
+            }
+            template.push_str(rest);
+            let stem = segment_stem(&segment);
+            segments.push(Segment::Mixed { template, params, stem });
+            previous_literal = None;
+            continue;
+        } else {
+            if segment.contains('}') {
+                return Err(format!("the path `{raw}` closes `}}` without opening it"));
+            }
+            previous_literal = Some(segment.clone());
+            segments.push(Segment::Literal(segment));
+            continue;
+        }
+        previous_literal = None;
+    }
+    Ok(Template { segments, query })
+}
+
+/// Splits on `/` outside of braces, parentheses and quotes, so `root:/{item-path}:` and
+/// `range(address='A1:B2/C')` stay whole.
+fn split_segments(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote = false;
+    let mut start = 0;
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quote = !quote,
+            b'(' | b'{' if !quote => depth += 1,
+            b')' | b'}' if !quote => depth -= 1,
+            b':' if !quote && depth == 0 && i + 1 < bytes.len() && bytes[i + 1] == b'/' => {
+                // `root:/path:` keeps the colon-delimited path in one segment up to the closing colon.
+                if let Some(close) = path[i + 1..].find(':') {
+                    i += close + 1;
+                }
+            }
+            b'/' if !quote && depth <= 0 => {
+                out.push(&path[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&path[start..]);
+    out
+}
+
+/// `<name>` placeholders (Excel pages) are the same thing as `{name}`.
+fn angle_to_braces(segment: &str) -> String {
+    if !segment.contains('<') {
+        return segment.to_string();
+    }
+    segment.replace('<', "{").replace('>', "}")
+}
+
+fn whole_placeholder(segment: &str) -> Option<&str> {
+    let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
+    (!inner.contains('{') && !inner.contains('}')).then_some(inner)
+}
+
+/// The key's entity and parameter name: `{id}` after `messages` → (`message`, `message-id`);
+/// `{id | userPrincipalName}` after `users` → (`user`, `user-id`, [`userPrincipalName`]).
+fn key_name(inner: &str, previous: Option<&str>) -> (Option<String>, String, Vec<String>) {
+    let options: Vec<String> = inner.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let first = options.first().cloned().unwrap_or_default();
+    let is_id = |s: &str| {
+        let k = s.to_ascii_lowercase();
+        k == "id" || k.ends_with("-id") || k.ends_with("_id") || k.ends_with("id") && s.len() > 2
+    };
+    match previous {
+        Some(collection) if is_id(&first) || first.is_empty() => {
+            let entity = singular(&sanitise_name(collection));
+            let alternatives = options.into_iter().skip(1).collect();
+            (Some(entity.clone()), format!("{entity}-id"), alternatives)
+        }
+        _ => {
+            let name = sanitise_name(&first);
+            (None, if name.is_empty() { "value".into() } else { name }, vec![])
+        }
+    }
+}
+
+/// A name usable in `{…}`: letters, digits, `-`, `_`, `.`; other characters dropped.
+fn sanitise_name(text: &str) -> String {
+    text.trim().chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect()
+}
+
+/// The operationId part of a segment with arguments: `getSchedule(period='{p}')` → `getSchedule`.
+fn segment_stem(segment: &str) -> String {
+    let head = segment.split(['(', '{', ':', '=']).next().unwrap_or("");
+    let head = sanitise_name(head);
+    if head.is_empty() { "item".into() } else { head }
+}
+
+fn unique(base: &str, taken: &mut Vec<String>) -> String {
+    let mut name = base.to_string();
+    let mut n = 1;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+/// English singular of a collection segment: `messages` → `message`, `categories` → `category`.
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("ies") && word.len() > 3 {
+        format!("{}y", &word[..word.len() - 3])
+    } else if ["sses", "ches", "shes", "xes", "zzes"].iter().any(|s| lower.ends_with(s)) {
+        word[..word.len() - 2].to_string()
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && word.len() > 1 {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(raw: &str) -> String {
+        normalise(raw).expect("normalises").path()
+    }
+
+    #[test]
+    fn id_or_user_principal_name_becomes_user_id() {
+        let t = normalise("/users/{id | userPrincipalName}/messages/{id}/send").expect("normalises");
+        assert_eq!(t.path(), "/users/{user-id}/messages/{message-id}/send");
+        assert_eq!(t.operation_id_stem(), "users.user.messages.message.send");
+        let params = t.params();
+        assert_eq!(params[0].alternatives, vec!["userPrincipalName".to_string()]);
+        assert_eq!(params[0].description(), "The unique identifier of user, or its userPrincipalName");
+    }
+
+    #[test]
+    fn full_urls_and_missing_slashes() {
+        assert_eq!(path("https://graph.microsoft.com/v1.0/me/messages/{id}/send"), "/me/messages/{message-id}/send");
+        assert_eq!(path("me/messages"), "/me/messages");
+    }
+
+    #[test]
+    fn repeated_collections_get_numbered_names() {
+        assert_eq!(
+            path("/me/mailFolders/{id}/mailFolders/{id}/messages"),
+            "/me/mailFolders/{mailFolder-id}/mailFolders/{mailFolder-id1}/messages"
+        );
+    }
+
+    #[test]
+    fn excel_placeholders_and_functions() {
+        assert_eq!(
+            path("/me/drive/items/{id}/workbook/worksheets/{id|name}/charts(<name>)"),
+            "/me/drive/items/{item-id}/workbook/worksheets/{worksheet-id}/charts({name})"
+        );
+        assert_eq!(path("/me/drive/root:/{item-path}:/content"), "/me/drive/root:/{item-path}:/content");
+        let t = normalise("/reports/getEmailActivityCounts(period='{period_value}')").expect("normalises");
+        assert_eq!(t.path(), "/reports/getEmailActivityCounts(period='{period_value}')");
+        assert_eq!(t.operation_id_stem(), "reports.getEmailActivityCounts");
+    }
+
+    #[test]
+    fn query_strings_are_split_off() {
+        let t = normalise("/me/messages?$select=subject,from").expect("normalises");
+        assert_eq!(t.path(), "/me/messages");
+        assert_eq!(t.query, vec!["$select".to_string()]);
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("messages"), "message");
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("mailboxes"), "mailbox");
+        assert_eq!(singular("me"), "me");
+    }
+}

@@ -1,0 +1,553 @@
+//! The spec builder: page models → one OpenAPI 3.0 document by DESIGN.md's conventions, and its checks.
+//!
+//! The document is assembled as JSON (insertion order kept, so the YAML reads top-down like Microsoft's own),
+//! then loaded as `openapiv3::OpenAPI`, which is the first validation; [`check`] adds the ones the
+//! openapiv3 types cannot express (parameters declared once, unique operationIds, every `$ref` resolves).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::page::{Page, PermissionKind};
+use crate::paths::{self, Segment, Template};
+
+pub const DEFAULT_SERVER: &str = "https://graph.microsoft.com/v1.0";
+pub const ERROR_SCHEMA: &str = "microsoft.graph.ODataErrors.ODataError";
+pub const SECURITY_SCHEME: &str = "azureaadv2";
+
+/// A diagnostic about one page, for output that spans pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageDiagnostic {
+    pub file: String,
+    pub diagnostic: Diagnostic,
+}
+
+impl std::fmt::Display for PageDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.diagnostic.display(&self.file))
+    }
+}
+
+/// One operation as it went into the document, for reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltOperation {
+    pub file: String,
+    pub method: String,
+    pub path: String,
+    pub operation_id: String,
+    pub responses: Vec<String>,
+}
+
+/// The built document and what was said while building it.
+#[derive(Debug)]
+pub struct Built {
+    pub document: Value,
+    pub operations: Vec<BuiltOperation>,
+    pub diagnostics: Vec<PageDiagnostic>,
+}
+
+struct PathEntry {
+    params: Vec<paths::PathParam>,
+    operations: BTreeMap<usize, (String, Value)>,
+}
+
+/// Builds the document from pages that read without errors. Problems found here (an endpoint whose path
+/// cannot be normalised, two pages defining one method and path) come back as error diagnostics.
+pub fn build(pages: &[Page]) -> Built {
+    let mut diagnostics = Vec::new();
+    let mut paths_map: BTreeMap<String, PathEntry> = BTreeMap::new();
+    let mut owners: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    let mut operations = Vec::new();
+    let mut scopes_seen: Vec<String> = Vec::new();
+    let mut server: Option<(String, String)> = None;
+
+    for page in pages {
+        let mut say = |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+        if let Some(url) = &page.base_url {
+            match &server {
+                None => server = Some((url.clone(), page.file.clone())),
+                Some((first, file)) if first != url => say(Diagnostic::warning(
+                    page.examples.first().map(|e| e.line).unwrap_or(1),
+                    format!("the example request uses `{url}`, but {file} uses `{first}`; the spec keeps `{first}`"),
+                )),
+                Some(_) => {}
+            }
+        }
+        for s in page.scopes() {
+            if !scopes_seen.contains(&s) {
+                scopes_seen.push(s);
+            }
+        }
+        for endpoint in &page.endpoints {
+            let template = match paths::normalise(&endpoint.path) {
+                Ok(t) => t,
+                Err(e) => {
+                    say(Diagnostic::error(endpoint.line, e));
+                    continue;
+                }
+            };
+            let path = template.path();
+            let method = endpoint.method.to_ascii_lowercase();
+            let key = (path.clone(), method.clone());
+            if let Some((file, line)) = owners.get(&key) {
+                if *file == page.file {
+                    say(Diagnostic::warning(
+                        endpoint.line,
+                        format!("`{} {}` is listed twice (first at line {line}); read once", endpoint.method, path),
+                    ));
+                } else {
+                    say(Diagnostic::error(
+                        endpoint.line,
+                        format!(
+                            "`{} {path}` is also defined by {file}:{line}; one method and path can come from one page only",
+                            endpoint.method
+                        ),
+                    ));
+                }
+                continue;
+            }
+            owners.insert(key, (page.file.clone(), endpoint.line));
+            let operation_id = operation_id(&template, &endpoint.method);
+            let (operation, responses) = operation(page, &template, &operation_id);
+            operations.push(BuiltOperation {
+                file: page.file.clone(),
+                method: endpoint.method.clone(),
+                path: path.clone(),
+                operation_id,
+                responses,
+            });
+            let entry = paths_map.entry(path).or_insert_with(|| PathEntry {
+                params: template.params().into_iter().cloned().collect(),
+                operations: BTreeMap::new(),
+            });
+            entry.operations.insert(method_order(&method), (method, operation));
+        }
+    }
+    dedupe_operation_ids(&mut paths_map, &mut operations);
+
+    let mut paths_json = Map::new();
+    for (path, entry) in paths_map {
+        let mut item = Map::new();
+        for (_, (method, op)) in entry.operations {
+            item.insert(method, op);
+        }
+        if !entry.params.is_empty() {
+            item.insert("parameters".into(), Value::Array(entry.params.iter().map(path_parameter).collect()));
+        }
+        paths_json.insert(path, Value::Object(item));
+    }
+
+    let server_url = server.map(|(u, _)| u).unwrap_or_else(|| DEFAULT_SERVER.to_string());
+    let scopes: Map<String, Value> =
+        scopes_seen.iter().map(|s| (s.clone(), Value::String(format!("Microsoft Graph permission {s}")))).collect();
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Microsoft Graph (from the reference pages)",
+            "description": "Operations of Microsoft Graph v1.0 as its reference pages document them. The pages are Microsoft's public documentation (CC BY 4.0); see spec/docs/README.md.",
+            "version": "v1.0"
+        },
+        "servers": [{ "url": server_url, "description": "Microsoft Graph global service" }],
+        "paths": paths_json,
+        "components": {
+            "schemas": error_schemas(),
+            "responses": {
+                "error": {
+                    "description": "error",
+                    "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{ERROR_SCHEMA}") } } }
+                }
+            },
+            "securitySchemes": {
+                SECURITY_SCHEME: {
+                    "type": "oauth2",
+                    "flows": {
+                        "authorizationCode": {
+                            "authorizationUrl": "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+                            "tokenUrl": "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+                            "scopes": scopes
+                        }
+                    }
+                }
+            }
+        }
+    });
+    Built { document, operations, diagnostics }
+}
+
+fn method_order(method: &str) -> usize {
+    ["get", "put", "post", "delete", "options", "head", "patch", "trace"].iter().position(|m| *m == method).unwrap_or(9)
+}
+
+/// `me.messages.message.send` for an action; entity and collection operations get a verb so GET and PATCH on
+/// one path stay apart (`me.messages.message.get`, `me.messages.message.update`).
+pub fn operation_id(template: &Template, method: &str) -> String {
+    let stem = template.operation_id_stem();
+    let stem = if stem.is_empty() { "root".to_string() } else { stem };
+    let method = method.to_ascii_uppercase();
+    let last = template.segments.last();
+    let is_collection = matches!(last, Some(Segment::Literal(l)) if paths::singular(l) != *l);
+    let is_action = matches!(last, Some(Segment::Literal(l)) if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        || matches!(last, Some(Segment::Mixed { .. }));
+    let verb = match (method.as_str(), is_collection, is_action) {
+        ("POST", _, true) => return stem,
+        ("GET", _, true) if matches!(last, Some(Segment::Mixed { .. })) => return stem,
+        ("GET", true, _) => "list",
+        ("GET", _, _) => "get",
+        ("POST", true, _) => "create",
+        ("POST", _, _) => "post",
+        ("PATCH", _, _) => "update",
+        ("PUT", _, _) => "set",
+        ("DELETE", _, _) => "delete",
+        (other, _, _) => return format!("{stem}.{}", other.to_ascii_lowercase()),
+    };
+    format!("{stem}.{verb}")
+}
+
+/// Two templates can still meet on one operationId (`/me/x` GET as `get` and an action named `get`); the later
+/// one takes a numeric suffix so ids stay unique, as OpenAPI requires.
+fn dedupe_operation_ids(paths_map: &mut BTreeMap<String, PathEntry>, operations: &mut [BuiltOperation]) {
+    let mut seen: Vec<String> = Vec::new();
+    for (path, entry) in paths_map.iter_mut() {
+        for (method, op) in entry.operations.values_mut() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_string) else { continue };
+            let mut unique = id.clone();
+            let mut n = 2;
+            while seen.contains(&unique) {
+                unique = format!("{id}{n}");
+                n += 1;
+            }
+            if unique != id {
+                op["operationId"] = Value::String(unique.clone());
+                if let Some(o) = operations.iter_mut().find(|o| &o.path == path && o.method.eq_ignore_ascii_case(method)) {
+                    o.operation_id = unique.clone();
+                }
+            }
+            seen.push(unique);
+        }
+    }
+}
+
+fn path_parameter(p: &paths::PathParam) -> Value {
+    let mut v = json!({
+        "name": p.name,
+        "in": "path",
+        "description": p.description(),
+        "required": true,
+        "style": "simple",
+        "schema": { "type": "string" }
+    });
+    if let Some(entity) = &p.entity {
+        v["x-ms-docs-key-type"] = Value::String(entity.clone());
+    }
+    v
+}
+
+/// `spec/docs/message_send.md` → `https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0`.
+pub fn learn_url(file: &str) -> String {
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
+    format!("https://learn.microsoft.com/graph/api/{}?view=graph-rest-1.0", stem.replace('_', "-").to_ascii_lowercase())
+}
+
+fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Vec<String>) {
+    let mut op = Map::new();
+    if let Some(title) = &page.title {
+        op.insert("summary".into(), Value::String(title.clone()));
+    }
+    if let Some(d) = &page.description {
+        op.insert("description".into(), Value::String(d.clone()));
+    }
+    op.insert(
+        "externalDocs".into(),
+        json!({ "description": "Find more info here", "url": learn_url(&page.file) }),
+    );
+    op.insert("operationId".into(), Value::String(operation_id.to_string()));
+
+    let mut parameters = Vec::new();
+    for q in &template.query {
+        parameters.push(json!({
+            "name": q, "in": "query", "description": format!("The {q} query option the page shows in its request line"),
+            "style": "form", "explode": false, "schema": { "type": "string" }
+        }));
+    }
+    for h in &page.request_headers {
+        // Transport headers are the client's job, not the caller's.
+        if ["authorization", "content-length", "content-type", "host"].contains(&h.name.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        if !h.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || h.name.is_empty() {
+            continue;
+        }
+        parameters.push(json!({
+            "name": h.name, "in": "header", "description": h.description, "required": h.required,
+            "schema": { "type": "string" }
+        }));
+    }
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if let Some(body) = page.request_body.as_ref().filter(|b| !b.properties.is_empty()) {
+        let mut props = Map::new();
+        for p in &body.properties {
+            let mut schema = primitive_schema(&p.type_name);
+            if !p.description.is_empty() {
+                schema["description"] = Value::String(p.description.clone());
+            }
+            props.insert(p.name.clone(), schema);
+        }
+        op.insert(
+            "requestBody".into(),
+            json!({
+                "description": "Action parameters",
+                "content": { "application/json": { "schema": { "type": "object", "properties": props } } },
+                "required": true
+            }),
+        );
+    }
+
+    let (status, reason) = match &page.success {
+        Some(s) => (s.status.to_string(), s.reason.clone()),
+        None => ("2XX".to_string(), "Success".to_string()),
+    };
+    let mut responses = Map::new();
+    responses.insert(status.clone(), json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } }));
+    responses.insert("4XX".into(), json!({ "$ref": "#/components/responses/error" }));
+    responses.insert("5XX".into(), json!({ "$ref": "#/components/responses/error" }));
+    op.insert("responses".into(), Value::Object(responses));
+
+    let least = page
+        .permissions
+        .iter()
+        .find(|p| matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified) && !p.scopes.is_empty())
+        .or_else(|| page.permissions.iter().find(|p| !p.scopes.is_empty()))
+        .and_then(|p| p.scopes.first());
+    if let Some(scope) = least {
+        op.insert("security".into(), json!([{ SECURITY_SCHEME: [scope] }]));
+    }
+    if !page.permissions.is_empty() {
+        let mut perms = Map::new();
+        for p in &page.permissions {
+            perms.insert(p.kind.as_str().to_string(), json!(p.scopes));
+        }
+        op.insert("x-ms-permissions".into(), Value::Object(perms));
+    }
+    op.insert("x-ms-docs-source".into(), Value::String(page.file.clone()));
+    let kind = match template.segments.last() {
+        Some(Segment::Mixed { .. }) => "function",
+        Some(Segment::Literal(l)) if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()) => {
+            "action"
+        }
+        _ => "operation",
+    };
+    op.insert("x-ms-docs-operation-type".into(), Value::String(kind.into()));
+    (Value::Object(op), vec![status, "4XX".into(), "5XX".into()])
+}
+
+/// Graph's primitive types as OpenAPI schemas; other names stay open objects until their resource page is read.
+pub fn primitive_schema(type_name: &str) -> Value {
+    let t = type_name.trim().trim_start_matches("Edm.").to_ascii_lowercase();
+    let (collection, t) = match t.strip_prefix("collection(").and_then(|s| s.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim_start_matches("edm.").to_string()),
+        None => (false, t),
+    };
+    let item = match t.as_str() {
+        "string" => json!({ "type": "string" }),
+        "boolean" | "bool" => json!({ "type": "boolean" }),
+        "int32" | "int16" | "byte" => json!({ "type": "integer", "format": "int32" }),
+        "int64" => json!({ "type": "integer", "format": "int64" }),
+        "double" | "single" => json!({ "type": "number", "format": "double" }),
+        "datetimeoffset" => json!({ "type": "string", "format": "date-time" }),
+        "date" => json!({ "type": "string", "format": "date" }),
+        "guid" => json!({ "type": "string", "format": "uuid" }),
+        "binary" => json!({ "type": "string", "format": "base64url" }),
+        _ => json!({ "type": "object", "additionalProperties": true }),
+    };
+    if collection {
+        json!({ "type": "array", "items": item })
+    } else {
+        item
+    }
+}
+
+fn error_schemas() -> Value {
+    let main = "microsoft.graph.ODataErrors.MainError";
+    let details = "microsoft.graph.ODataErrors.ErrorDetails";
+    let inner = "microsoft.graph.ODataErrors.InnerError";
+    json!({
+        (ERROR_SCHEMA): {
+            "title": "ODataError",
+            "required": ["error"],
+            "type": "object",
+            "properties": { "error": { "$ref": format!("#/components/schemas/{main}") } }
+        },
+        (main): {
+            "title": "MainError",
+            "required": ["code", "message"],
+            "type": "object",
+            "properties": {
+                "code": { "type": "string" },
+                "message": { "type": "string" },
+                "target": { "type": "string", "nullable": true },
+                "details": { "type": "array", "items": { "$ref": format!("#/components/schemas/{details}") } },
+                "innerError": { "$ref": format!("#/components/schemas/{inner}") }
+            }
+        },
+        (details): {
+            "title": "ErrorDetails",
+            "required": ["code", "message"],
+            "type": "object",
+            "properties": {
+                "code": { "type": "string" },
+                "message": { "type": "string" },
+                "target": { "type": "string", "nullable": true }
+            }
+        },
+        (inner): {
+            "title": "InnerError",
+            "type": "object",
+            "description": "Open: Graph adds fields over time. `date` is kept as text, since Graph's format varies.",
+            "properties": {
+                "request-id": { "type": "string", "nullable": true },
+                "client-request-id": { "type": "string", "nullable": true },
+                "date": { "type": "string", "nullable": true }
+            },
+            "additionalProperties": true
+        }
+    })
+}
+
+/// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
+pub fn check(document: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let empty = Map::new();
+    let paths = document.get("paths").and_then(Value::as_object).unwrap_or(&empty);
+    for (path, item) in paths {
+        let template_params: Vec<String> = placeholders(path);
+        let path_level = declared(item.get("parameters"), "path");
+        let Some(item_obj) = item.as_object() else { continue };
+        for (method, op) in item_obj {
+            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_str()) {
+                continue;
+            }
+            let op_level = declared(op.get("parameters"), "path");
+            let label = format!("{} {path}", method.to_ascii_uppercase());
+            for name in &template_params {
+                let count = path_level.iter().chain(&op_level).filter(|n| *n == name).count();
+                if count != 1 {
+                    problems.push(format!("{label}: path parameter `{name}` is declared {count} times, not once"));
+                }
+            }
+            for name in path_level.iter().chain(&op_level) {
+                if !template_params.contains(name) {
+                    problems.push(format!("{label}: parameter `{name}` is declared but not in the path"));
+                }
+            }
+            match op.get("operationId").and_then(Value::as_str) {
+                Some(id) => {
+                    if let Some(other) = ids.insert(id.to_string(), label.clone()) {
+                        problems.push(format!("operationId `{id}` is used by both {other} and {label}"));
+                    }
+                }
+                None => problems.push(format!("{label} has no operationId")),
+            }
+        }
+    }
+    let mut refs = Vec::new();
+    collect_refs(document, &mut refs);
+    for r in refs {
+        if resolve(document, &r).is_none() {
+            problems.push(format!("`$ref: {r}` does not resolve"));
+        }
+    }
+    problems
+}
+
+fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push(rest[open + 1..open + close].to_string());
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+fn declared(params: Option<&Value>, location: &str) -> Vec<String> {
+    params
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "$ref" {
+                    if let Some(s) = v.as_str() {
+                        out.push(s.to_string());
+                    }
+                } else {
+                    collect_refs(v, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Resolves a local JSON pointer reference (`#/components/schemas/x`); names may contain dots, not slashes.
+fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
+    let pointer = reference.strip_prefix('#')?;
+    document.pointer(pointer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_follow_the_path() {
+        let id = |m: &str, p: &str| operation_id(&paths::normalise(p).expect("path"), m);
+        assert_eq!(id("POST", "/me/messages/{id}/send"), "me.messages.message.send");
+        assert_eq!(id("POST", "/users/{id | userPrincipalName}/messages/{id}/send"), "users.user.messages.message.send");
+        assert_eq!(id("GET", "/me/messages"), "me.messages.list");
+        assert_eq!(id("POST", "/me/messages"), "me.messages.create");
+        assert_eq!(id("GET", "/me/messages/{id}"), "me.messages.message.get");
+        assert_eq!(id("PATCH", "/me/messages/{id}"), "me.messages.message.update");
+        assert_eq!(id("DELETE", "/me/messages/{id}"), "me.messages.message.delete");
+    }
+
+    #[test]
+    fn check_finds_unresolved_refs_and_undeclared_params() {
+        let doc = json!({
+            "paths": {
+                "/a/{x-id}": {
+                    "get": { "operationId": "a", "responses": { "200": { "$ref": "#/components/responses/missing" } } }
+                },
+                "/b": { "get": { "operationId": "a", "responses": {} } }
+            },
+            "components": {}
+        });
+        let problems = check(&doc);
+        assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
+    }
+
+    #[test]
+    fn learn_urls() {
+        assert_eq!(
+            learn_url("spec/docs/message_send.md"),
+            "https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"
+        );
+    }
+}
