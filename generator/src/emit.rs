@@ -181,7 +181,8 @@ pub fn resources(root: &Node) -> TokenStream {
     let client_impl = impl_block(&quote!(Client), client_members);
 
     let mut types = Vec::new();
-    let sigs: Vec<(String, String)> = emitter.table.by_signature.iter().map(|(s, n)| (s.clone(), n.clone())).collect();
+    let sigs: Vec<(String, String)> =
+        emitter.table.by_signature.iter().map(|(s, n)| (s.clone(), n.clone())).collect();
     let mut ordered: Vec<(String, String)> = sigs;
     ordered.sort_by(|a, b| a.1.cmp(&b.1));
     for (sig, type_name) in ordered {
@@ -245,7 +246,8 @@ impl Emitter {
         // Operations on the node itself: get, list, update, delete, …
         for (method, op) in &node.operations {
             let name = model::verb(method, on_collection).to_string();
-            let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, is_client);
+            let member =
+                self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, is_client);
             out.push(member);
         }
 
@@ -256,7 +258,11 @@ impl Emitter {
                     if model::is_action_leaf(child) {
                         let single = child.operations.len() == 1;
                         for (method, op) in &child.operations {
-                            let name = if single { names::snake(l) } else { format!("{}_{}", names::snake(l), method) };
+                            let name = if single {
+                                names::snake(l)
+                            } else {
+                                format!("{}_{}", names::snake(l), method)
+                            };
                             let lit = l.as_str();
                             let member = self.operation(
                                 op,
@@ -360,7 +366,8 @@ impl Emitter {
         path_expr: &TokenStream,
         _is_client: bool,
     ) -> Member {
-        let mut builder_name = format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::pascal(method_name));
+        let mut builder_name =
+            format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::pascal(method_name));
         while self.builder_names.contains(&builder_name) {
             builder_name.push_str("Request");
         }
@@ -413,7 +420,8 @@ impl Emitter {
         let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
         let mut setters = Vec::new();
         let mut apply = Vec::new();
-        let mut used: BTreeSet<String> = ["client", "path", "body", "into_future"].iter().map(|s| s.to_string()).collect();
+        let mut used: BTreeSet<String> =
+            ["client", "path", "body", "into_future"].iter().map(|s| s.to_string()).collect();
 
         if let Some(body_ty) = &op.request_body {
             let ty = ident(body_ty);
@@ -435,7 +443,9 @@ impl Emitter {
                 apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
             }
         }
-        for (param, is_header) in op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true))) {
+        for (param, is_header) in
+            op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true)))
+        {
             let mut field_name = names::snake(param.name.trim_start_matches('$'));
             while used.contains(&field_name) {
                 field_name.push('_');
@@ -476,11 +486,8 @@ impl Emitter {
         let builder_doc = doc_attrs(&[format!(
             "The `{method_name}` request; set optional parameters, then `.await` it to send."
         )]);
-        let setters_impl = if setters.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(impl #builder { #(#setters)* })
-        };
+        let setters_impl =
+            if setters.is_empty() { TokenStream::new() } else { quote!(impl #builder { #(#setters)* }) };
         self.builders.push(quote! {
             #builder_doc
             #[derive(Debug)]

@@ -43,7 +43,8 @@ fn run() -> Result<usize, String> {
     for f in &files.files {
         let path = out.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         let tmp = path.with_extension("gen-tmp");
         std::fs::write(&tmp, &f.contents).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;

@@ -62,7 +62,10 @@ pub fn operations(
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::Unsupported { place: path.clone(), what: "a path item given as a `$ref`".into() });
+            return Err(Error::Unsupported {
+                place: path.clone(),
+                what: "a path item given as a `$ref`".into(),
+            });
         };
         for (method, op) in item.iter() {
             let operation_id = op.operation_id.clone().ok_or_else(|| Error::Invalid {
@@ -73,7 +76,10 @@ pub fn operations(
             let mut headers = Vec::new();
             for p in op.parameters.iter().chain(item.parameters.iter()) {
                 let ReferenceOr::Item(p) = p else {
-                    return Err(Error::Unsupported { place: operation_id.clone(), what: "a parameter given as a `$ref`".into() });
+                    return Err(Error::Unsupported {
+                        place: operation_id.clone(),
+                        what: "a parameter given as a `$ref`".into(),
+                    });
                 };
                 let (data, list) = match p {
                     Parameter::Query { parameter_data, .. } => (parameter_data, &mut query),
@@ -86,21 +92,21 @@ pub fn operations(
                         what: format!("parameter `{}` described by `content`", data.name),
                     });
                 }
-                list.push(Param { name: data.name.clone(), required: data.required, description: data.description.clone() });
+                list.push(Param {
+                    name: data.name.clone(),
+                    required: data.required,
+                    description: data.description.clone(),
+                });
             }
-            let scopes = op
-                .security
-                .iter()
-                .flatten()
-                .flat_map(|req| req.values())
-                .flatten()
-                .cloned()
-                .fold(Vec::new(), |mut acc: Vec<String>, s| {
+            let scopes = op.security.iter().flatten().flat_map(|req| req.values()).flatten().cloned().fold(
+                Vec::new(),
+                |mut acc: Vec<String>, s| {
                     if !acc.contains(&s) {
                         acc.push(s);
                     }
                     acc
-                });
+                },
+            );
             let success: Vec<String> = op
                 .responses
                 .responses
@@ -143,7 +149,10 @@ pub fn edges(path: &str, operation_id: &str) -> Result<Vec<Edge>, Error> {
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if name.contains(['{', '}']) || name.is_empty() {
-                return Err(Error::Invalid { place: operation_id.into(), why: format!("path `{path}` has a malformed parameter") });
+                return Err(Error::Invalid {
+                    place: operation_id.into(),
+                    why: format!("path `{path}` has a malformed parameter"),
+                });
             }
             out.push(Edge::Param(name.to_string()));
         } else if segment.contains(['{', '}']) {
@@ -167,7 +176,10 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
         }
         let method = op.method.clone();
         if node.operations.insert(method, op.clone()).is_some() {
-            return Err(Error::Invalid { place: op.operation_id, why: format!("`{}` is defined twice", op.path) });
+            return Err(Error::Invalid {
+                place: op.operation_id,
+                why: format!("`{}` is defined twice", op.path),
+            });
         }
     }
     Ok(root)
@@ -210,7 +222,11 @@ pub fn singular(word: &str) -> String {
 
 /// The preferred type name of a param node: from its parameter name (`message-id` → `Message`).
 pub fn param_type_name(param: &str) -> String {
-    let base = param.strip_suffix("-id").or_else(|| param.strip_suffix("_id")).or_else(|| param.strip_suffix("Id")).unwrap_or(param);
+    let base = param
+        .strip_suffix("-id")
+        .or_else(|| param.strip_suffix("_id"))
+        .or_else(|| param.strip_suffix("Id"))
+        .unwrap_or(param);
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
     names::pascal(if base.is_empty() { param } else { base })
 }

@@ -7,16 +7,80 @@
 /// Words that cannot be identifiers (strict and reserved keywords of every edition, plus names that would
 /// shadow what the emitted code relies on).
 const RESERVED: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct",
-    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
-    "while", "yield", "client", "path", "into_future", "clone", "fmt", "new",
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "const",
+    "continue",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "gen",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "static",
+    "struct",
+    "super",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+    "client",
+    "path",
+    "into_future",
+    "clone",
+    "fmt",
+    "new",
 ];
 
 /// Type names the emitted code or the runtime already uses.
-const RESERVED_TYPES: &[&str] =
-    &["Self", "Client", "Error", "Operation", "ResourcePath", "BoxFuture", "Result", "Option", "String", "Vec", "Box"];
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "Client",
+    "Error",
+    "Operation",
+    "ResourcePath",
+    "BoxFuture",
+    "Result",
+    "Option",
+    "String",
+    "Vec",
+    "Box",
+];
 
 /// Splits text into lowercase ASCII words at non-alphanumerics and camelCase humps:
 /// `userPrincipalName` → [user, principal, name]; `a.b-c` → [a, b, c]; `HTMLBody` → [html, body].
@@ -36,7 +100,8 @@ pub fn words(text: &str) -> Vec<String> {
         let boundary = c.is_ascii_uppercase()
             && !current.is_empty()
             && (prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || (prev.is_some_and(|p| p.is_ascii_uppercase()) && next.is_some_and(|n| n.is_ascii_lowercase())));
+                || (prev.is_some_and(|p| p.is_ascii_uppercase())
+                    && next.is_some_and(|n| n.is_ascii_lowercase())));
         if boundary {
             out.push(std::mem::take(&mut current));
         }
@@ -135,7 +200,10 @@ mod tests {
     #[test]
     fn doc_text_escapes_markup() {
         assert_eq!(doc_text("a [b](c) <d> `e`"), "a \\[b\\](c) \\<d\\> \\`e\\`");
-        assert_eq!(doc_url("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"), Some("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"));
+        assert_eq!(
+            doc_url("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"),
+            Some("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0")
+        );
         assert_eq!(doc_url("javascript:alert(1)"), None);
         assert_eq!(doc_url("https://x/\"]"), None);
     }

@@ -59,7 +59,9 @@ fn manifest(crate_name: &str, source: &str, extra: &[&str]) -> String {
     let mut extra_lines = String::new();
     for name in extra {
         extra_lines.push_str(match *name {
-            "chrono" => "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n",
+            "chrono" => {
+                "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
+            }
             "regress" => "regress = \"0.10\"\n",
             _ => "",
         });

@@ -44,7 +44,12 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                     let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
                     match components.request_bodies.get(name) {
                         Some(ReferenceOr::Item(b)) => json_schema_of_body(b),
-                        _ => return Err(Error::Invalid { place: id, why: format!("request body `{reference}` does not resolve") }),
+                        _ => {
+                            return Err(Error::Invalid {
+                                place: id,
+                                why: format!("request body `{reference}` does not resolve"),
+                            })
+                        }
                     }
                 }
                 None => None,
@@ -59,7 +64,12 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                     let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
                     match components.responses.get(name) {
                         Some(ReferenceOr::Item(r)) => json_schema_of_response(r),
-                        _ => return Err(Error::Invalid { place: id, why: format!("response `{reference}` does not resolve") }),
+                        _ => {
+                            return Err(Error::Invalid {
+                                place: id,
+                                why: format!("response `{reference}` does not resolve"),
+                            })
+                        }
                     }
                 }
                 None => None,
@@ -69,7 +79,10 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                     ReferenceOr::Reference { reference } => reference
                         .strip_prefix(SCHEMA_PREFIX)
                         .map(str::to_string)
-                        .ok_or_else(|| Error::Unsupported { place: id.clone(), what: format!("body schema `$ref: {reference}`") }),
+                        .ok_or_else(|| Error::Unsupported {
+                            place: id.clone(),
+                            what: format!("body schema `$ref: {reference}`"),
+                        }),
                     inline => {
                         let name = format!("{id}.{suffix}");
                         lifted.push((name.clone(), inline));
@@ -86,7 +99,10 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let comps = spec.components.get_or_insert_with(Default::default);
     for (name, schema) in lifted {
         if comps.schemas.contains_key(&name) {
-            return Err(Error::Invalid { place: name.clone(), why: "a lifted body schema name is already taken".into() });
+            return Err(Error::Invalid {
+                place: name.clone(),
+                why: "a lifted body schema name is already taken".into(),
+            });
         }
         comps.schemas.insert(name, schema);
     }
@@ -130,14 +146,21 @@ fn json_schema_of_body(body: &RequestBody) -> Option<ReferenceOr<Schema>> {
 }
 
 fn json_schema_of_response(response: &Response) -> Option<ReferenceOr<Schema>> {
-    response.content.iter().find(|(ct, _)| ct.starts_with("application/json")).and_then(|(_, m)| m.schema.clone())
+    response
+        .content
+        .iter()
+        .find(|(ct, _)| ct.starts_with("application/json"))
+        .and_then(|(_, m)| m.schema.clone())
 }
 
 /// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
 /// generated names by the caller, so a change in typify's naming fails loudly instead of emitting bad code.
 fn typify_name(schema_name: &str) -> String {
-    let replaced: String =
-        schema_name.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let replaced: String = schema_name
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
     let out = replaced.to_pascal_case();
     match out.chars().next() {
         None => "X".into(),

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 /// The repository root: xtask lives one level below it.
 pub fn project_root() -> PathBuf {
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("xtask"));
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("xtask"));
     manifest.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
 }

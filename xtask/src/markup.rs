@@ -113,7 +113,7 @@ pub fn inline_text(text: &str) -> String {
                 // Drop an HTML tag; a lone `<` (as in `<name>` placeholders inside prose) stays when no
                 // tag-like text follows.
                 let tail = &text[i..];
-                let is_tag = tail[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+                let is_tag = is_html_tag(&tail[1..]);
                 match (is_tag, tail.find('>')) {
                     (true, Some(end)) => {
                         for _ in 0..tail[..end].chars().count() {
@@ -150,6 +150,78 @@ pub fn inline_text(text: &str) -> String {
     out
 }
 
+/// True when the text after `<` opens or closes an HTML tag; `<name>` and `<id>` are placeholders in Graph's
+/// prose and stay.
+fn is_html_tag(after_lt: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "blockquote",
+        "br",
+        "center",
+        "code",
+        "col",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    ];
+    if after_lt.starts_with('!') {
+        return true;
+    }
+    let name: String = after_lt
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let next = after_lt.trim_start_matches('/')[name.len()..].chars().next();
+    TAGS.contains(&name.as_str()) && matches!(next, Some('>' | ' ' | '/' | '\t'))
+}
+
 /// An underscore is emphasis only at a word boundary; inside identifiers such as `message_send` it stays.
 fn is_emphasis_underscore(text: &str, at: usize) -> bool {
     let before = text[..at].chars().next_back();
@@ -161,7 +233,7 @@ fn is_emphasis_underscore(text: &str, at: usize) -> bool {
 /// Splits a markdown table row into trimmed cells; `None` for a line that is not a row.
 pub fn table_row(line: &str) -> Option<Vec<String>> {
     let t = line.trim();
-    if !t.starts_with('|') && !(t.contains('|') && !t.starts_with("```")) {
+    if !t.contains('|') || t.starts_with("```") {
         return None;
     }
     let t = t.strip_prefix('|').unwrap_or(t);
@@ -209,7 +281,10 @@ mod tests {
     #[test]
     fn headings_with_anchors() {
         let h = heading(r#"## <a name="http-request"></a>HTTP request"#).expect("heading");
-        assert_eq!((h.level, h.anchor.as_deref(), h.text.as_str()), (2, Some("http-request"), "HTTP request"));
+        assert_eq!(
+            (h.level, h.anchor.as_deref(), h.text.as_str()),
+            (2, Some("http-request"), "HTTP request")
+        );
         assert_eq!(heading("#hashtag"), None);
         assert_eq!(heading("    # code"), None);
         assert_eq!(heading("### Response ###").map(|h| h.text), Some("Response".into()));

@@ -235,11 +235,14 @@ pub fn read(file: &str, source: &str) -> Page {
                 }
                 i = end + 2;
             }
-            None => page.diagnostics.push(Diagnostic::warning(1, "front matter opened with `---` is never closed")),
+            None => page
+                .diagnostics
+                .push(Diagnostic::warning(1, "front matter opened with `---` is never closed")),
         }
     }
 
-    let mut sections: Vec<SectionText> = vec![SectionText { section: Section::Preamble, line: 1, lines: vec![] }];
+    let mut sections: Vec<SectionText> =
+        vec![SectionText { section: Section::Preamble, line: 1, lines: vec![] }];
     let mut blocks: Vec<Block> = Vec::new();
     let mut main_level = 1usize;
     let mut subheading: Option<String> = None;
@@ -290,7 +293,9 @@ pub fn read(file: &str, source: &str) -> Page {
             while i < raw.len() {
                 let l = raw[i];
                 i += 1;
-                if l.trim().starts_with(fence) && l.trim().trim_start_matches(fence.chars().next().unwrap_or('`')).trim().is_empty() {
+                if l.trim().starts_with(fence)
+                    && l.trim().trim_start_matches(fence.chars().next().unwrap_or('`')).trim().is_empty()
+                {
                     closed = true;
                     break;
                 }
@@ -335,7 +340,9 @@ pub fn read(file: &str, source: &str) -> Page {
             let in_examples = sections.last().map(|s| s.section) == Some(Section::Examples);
             // A heading opens a main section when it is no deeper than the current one; inside Examples only a
             // shallower-or-equal heading ends it (so `##### Response` stays an example's sub-heading).
-            let opens = main_level <= 1 || h.level <= main_level || (!in_examples && kind != Section::Other && h.level <= 3);
+            let opens = main_level <= 1
+                || h.level <= main_level
+                || (!in_examples && kind != Section::Other && h.level <= 3);
             if opens {
                 main_level = h.level;
                 subheading = None;
@@ -344,7 +351,10 @@ pub fn read(file: &str, source: &str) -> Page {
                         if kind != Section::Examples {
                             page.diagnostics.push(Diagnostic::warning(
                                 number,
-                                format!("section `{}` appears again (first at line {first}); both are read", h.text),
+                                format!(
+                                    "section `{}` appears again (first at line {first}); both are read",
+                                    h.text
+                                ),
                             ));
                         }
                     } else {
@@ -399,7 +409,9 @@ fn fence_marker(trimmed: &str) -> Option<&'static str> {
 }
 
 fn is_tab_marker(trimmed: &str) -> bool {
-    trimmed.starts_with('#') && trimmed.trim_start_matches('#').trim_start().starts_with('[') && trimmed.contains("(#tab/")
+    trimmed.starts_with('#')
+        && trimmed.trim_start_matches('#').trim_start().starts_with('[')
+        && trimmed.contains("(#tab/")
 }
 
 fn description(lines: &[(usize, String)]) -> Option<String> {
@@ -488,7 +500,9 @@ fn is_scope(word: &str) -> bool {
 
 fn scopes_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '*' | '`' | '|')) {
+    for word in
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '*' | '`' | '|'))
+    {
         let w = word.trim_end_matches(['.', ':']);
         if is_scope(w) && !out.iter().any(|s: &String| s == w) {
             out.push(w.to_string());
@@ -593,7 +607,11 @@ pub fn find_status(text: &str) -> Option<(u16, String)> {
         let window = &bytes[i..i + 3];
         let boundary_before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
         let boundary_after = bytes.get(i + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
-        if boundary_before && boundary_after && window.iter().all(u8::is_ascii_digit) && (b'2'..=b'3').contains(&window[0]) {
+        if boundary_before
+            && boundary_after
+            && window.iter().all(u8::is_ascii_digit)
+            && (b'2'..=b'3').contains(&window[0])
+        {
             let status: u16 = text[i..i + 3].parse().ok()?;
             let rest = text[i + 3..].trim_start_matches([',', ' ', '`']);
             let reason: String = rest
@@ -601,10 +619,14 @@ pub fn find_status(text: &str) -> Option<(u16, String)> {
                 .next()
                 .unwrap_or("")
                 .split(' ')
-                .take_while(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()) || matches!(*w, "content" | "found" | "request"))
+                .take_while(|w| {
+                    w.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                        || matches!(*w, "content" | "found" | "request")
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
-            let near_code = text[..i].ends_with('`') || rest.len() < text[i + 3..].len() || !reason.is_empty();
+            let near_code =
+                text[..i].ends_with('`') || rest.len() < text[i + 3..].len() || !reason.is_empty();
             if near_code {
                 return Some((status, canonical_reason(status, &reason)));
             }
@@ -626,18 +648,19 @@ fn canonical_reason(status: u16, found: &str) -> String {
         303 => "See Other",
         _ => "",
     };
-    if standard.is_empty() { found.to_string() } else { standard.to_string() }
+    if standard.is_empty() {
+        found.to_string()
+    } else {
+        standard.to_string()
+    }
 }
 
 fn read_response(page: &mut Page, section: &SectionText) {
     for (n, l) in &section.lines {
         if let Some((status, reason)) = find_status(l) {
             page.success = Some(Success { status, reason, line: *n });
-            page.response_body = response_resource(&markup::inline_text(l)).map(|(resource, collection)| ResponseBody {
-                resource,
-                collection,
-                line: *n,
-            });
+            page.response_body = response_resource(&markup::inline_text(l))
+                .map(|(resource, collection)| ResponseBody { resource, collection, line: *n });
             return;
         }
     }
@@ -655,12 +678,20 @@ pub fn response_resource(text: &str) -> Option<(String, bool)> {
         w == "object" || w == "objects" || w == "collection" || w == "resource"
     })?;
     let noun = words[pos].trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
-    let collection = noun == "objects" || noun == "collection" || head.to_ascii_lowercase().contains("collection of");
-    let resource = words[..pos].iter().rev().map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))).find(|w| !w.is_empty())?;
+    let collection =
+        noun == "objects" || noun == "collection" || head.to_ascii_lowercase().contains("collection of");
+    let resource = words[..pos]
+        .iter()
+        .rev()
+        .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '.')))
+        .find(|w| !w.is_empty())?;
     let resource = resource.trim_start_matches("microsoft.graph.");
     let valid = resource.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && resource.chars().all(|c| c.is_ascii_alphanumeric())
-        && !matches!(resource.to_ascii_lowercase().as_str(), "a" | "an" | "the" | "of" | "json" | "new" | "updated" | "and");
+        && !matches!(
+            resource.to_ascii_lowercase().as_str(),
+            "a" | "an" | "the" | "of" | "json" | "new" | "updated" | "and"
+        );
     valid.then(|| (resource.to_string(), collection))
 }
 
@@ -684,7 +715,12 @@ fn read_examples(page: &mut Page, blocks: &[Block]) {
             page.diagnostics.push(Diagnostic::warning(block.line, "the example code block is empty"));
             continue;
         };
-        let name = block.annotation.as_ref().and_then(|a| a.get("name")).and_then(|v| v.as_str()).map(str::to_string);
+        let name = block
+            .annotation
+            .as_ref()
+            .and_then(|a| a.get("name"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
         if kind == ExampleKind::Request && page.base_url.is_none() {
             page.base_url = parse_request_line(first.trim()).and_then(|(_, url)| base_url(&url));
         }
@@ -698,7 +734,8 @@ pub fn base_url(url: &str) -> Option<String> {
     let mut parts = rest.splitn(3, '/');
     let host = parts.next()?;
     let version = parts.next()?;
-    (!host.is_empty() && (version == "v1.0" || version == "beta")).then(|| format!("{scheme}://{host}/{version}"))
+    (!host.is_empty() && (version == "v1.0" || version == "beta"))
+        .then(|| format!("{scheme}://{host}/{version}"))
 }
 
 /// `HTTP/1.1 200 OK` → 200.

@@ -33,7 +33,11 @@ pub enum Segment {
     /// The whole segment is one key.
     Key(PathParam),
     /// A segment with text around its placeholders (`root:{item-path}:`, `range(address='{address}')`).
-    Mixed { template: String, params: Vec<PathParam>, stem: String },
+    Mixed {
+        template: String,
+        params: Vec<PathParam>,
+        stem: String,
+    },
 }
 
 /// A normalised path template.
@@ -223,7 +227,8 @@ fn whole_placeholder(segment: &str) -> Option<&str> {
 /// The key's entity and parameter name: `{id}` after `messages` → (`message`, `message-id`);
 /// `{id | userPrincipalName}` after `users` → (`user`, `user-id`, [`userPrincipalName`]).
 fn key_name(inner: &str, previous: Option<&str>) -> (Option<String>, String, Vec<String>) {
-    let options: Vec<String> = inner.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    let options: Vec<String> =
+        inner.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     let first = options.first().cloned().unwrap_or_default();
     let is_id = |s: &str| {
         let k = s.to_ascii_lowercase();
@@ -251,7 +256,11 @@ fn sanitise_name(text: &str) -> String {
 fn segment_stem(segment: &str) -> String {
     let head = segment.split(['(', '{', ':', '=']).next().unwrap_or("");
     let head = sanitise_name(head);
-    if head.is_empty() { "item".into() } else { head }
+    if head.is_empty() {
+        "item".into()
+    } else {
+        head
+    }
 }
 
 fn unique(base: &str, taken: &mut Vec<String>) -> String {
@@ -299,7 +308,10 @@ mod tests {
 
     #[test]
     fn full_urls_and_missing_slashes() {
-        assert_eq!(path("https://graph.microsoft.com/v1.0/me/messages/{id}/send"), "/me/messages/{message-id}/send");
+        assert_eq!(
+            path("https://graph.microsoft.com/v1.0/me/messages/{id}/send"),
+            "/me/messages/{message-id}/send"
+        );
         assert_eq!(path("me/messages"), "/me/messages");
     }
 

@@ -56,17 +56,26 @@ pub fn read_page(root: &Path, path: &Path) -> Result<Page> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let label = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!("{label}: the page is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        anyhow::anyhow!(
+            "{label}: the page is not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })?;
     Ok(page::read(&label, &text))
 }
 
 /// Turns pages into the spec's YAML text, or fails with every error found, each with file and line.
-pub fn spec_yaml(pages: &[Page], diagnostics: &mut Vec<PageDiagnostic>) -> Result<(String, openapiv3::OpenAPI, usize)> {
+pub fn spec_yaml(
+    pages: &[Page],
+    diagnostics: &mut Vec<PageDiagnostic>,
+) -> Result<(String, openapiv3::OpenAPI, usize)> {
     for p in pages {
-        diagnostics.extend(p.diagnostics.iter().map(|d| PageDiagnostic { file: p.file.clone(), diagnostic: d.clone() }));
+        diagnostics.extend(
+            p.diagnostics.iter().map(|d| PageDiagnostic { file: p.file.clone(), diagnostic: d.clone() }),
+        );
     }
-    let errors = |ds: &[PageDiagnostic]| ds.iter().filter(|d| d.diagnostic.severity == Severity::Error).count();
+    let errors =
+        |ds: &[PageDiagnostic]| ds.iter().filter(|d| d.diagnostic.severity == Severity::Error).count();
     if errors(diagnostics) > 0 {
         bail!(failure_text(diagnostics, errors(diagnostics)));
     }
@@ -115,7 +124,13 @@ pub fn plan(root: &Path) -> Result<Plan> {
     for file in generated.files {
         out.push((Path::new(GENERATED_DIR).join(&file.path), file.contents));
     }
-    Ok(Plan { files: out, owned_dirs: vec![PathBuf::from(GENERATED_DIR)], pages: pages.len(), operations, diagnostics })
+    Ok(Plan {
+        files: out,
+        owned_dirs: vec![PathBuf::from(GENERATED_DIR)],
+        pages: pages.len(),
+        operations,
+        diagnostics,
+    })
 }
 
 /// The result of applying a plan: which files changed (or would change, in check mode).
@@ -173,7 +188,8 @@ pub fn apply(root: &Path, plan: &Plan, check: bool) -> Result<Outcome> {
         write_atomically(&root.join(rel), contents)?;
     }
     for rel in &outcome.removed {
-        std::fs::remove_file(root.join(rel)).with_context(|| format!("cannot remove stale {}", rel.display()))?;
+        std::fs::remove_file(root.join(rel))
+            .with_context(|| format!("cannot remove stale {}", rel.display()))?;
     }
     Ok(outcome)
 }
@@ -199,14 +215,24 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
         print!("{}", outcome.diff);
         bail!("{drift} generated file(s) are out of date; run `cargo xtask regen` and commit");
     }
-    let verb = if check { "up to date" } else if drift == 0 { "unchanged" } else { "written" };
+    let verb = if check {
+        "up to date"
+    } else if drift == 0 {
+        "unchanged"
+    } else {
+        "written"
+    };
     println!(
         "regen: {} page(s), {} operation(s), {} warning(s); {} file(s) {verb}{}",
         plan.pages,
         plan.operations,
         plan.warnings(),
         if check || drift == 0 { plan.files.len() } else { drift },
-        if outcome.removed.is_empty() { String::new() } else { format!(", {} stale removed", outcome.removed.len()) }
+        if outcome.removed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} stale removed", outcome.removed.len())
+        }
     );
     Ok(())
 }

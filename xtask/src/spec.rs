@@ -63,7 +63,8 @@ pub fn build(pages: &[Page]) -> Built {
     let mut server: Option<(String, String)> = None;
 
     for page in pages {
-        let mut say = |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+        let mut say =
+            |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
         if let Some(url) = &page.base_url {
             match &server {
                 None => server = Some((url.clone(), page.file.clone())),
@@ -94,7 +95,10 @@ pub fn build(pages: &[Page]) -> Built {
                 if *file == page.file {
                     say(Diagnostic::warning(
                         endpoint.line,
-                        format!("`{} {}` is listed twice (first at line {line}); read once", endpoint.method, path),
+                        format!(
+                            "`{} {}` is listed twice (first at line {line}); read once",
+                            endpoint.method, path
+                        ),
                     ));
                 } else {
                     say(Diagnostic::error(
@@ -139,8 +143,10 @@ pub fn build(pages: &[Page]) -> Built {
     }
 
     let server_url = server.map(|(u, _)| u).unwrap_or_else(|| DEFAULT_SERVER.to_string());
-    let scopes: Map<String, Value> =
-        scopes_seen.iter().map(|s| (s.clone(), Value::String(format!("Microsoft Graph permission {s}")))).collect();
+    let scopes: Map<String, Value> = scopes_seen
+        .iter()
+        .map(|s| (s.clone(), Value::String(format!("Microsoft Graph permission {s}"))))
+        .collect();
     let document = json!({
         "openapi": "3.0.3",
         "info": {
@@ -176,7 +182,10 @@ pub fn build(pages: &[Page]) -> Built {
 }
 
 fn method_order(method: &str) -> usize {
-    ["get", "put", "post", "delete", "options", "head", "patch", "trace"].iter().position(|m| *m == method).unwrap_or(9)
+    ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        .iter()
+        .position(|m| *m == method)
+        .unwrap_or(9)
 }
 
 /// `me.messages.message.send` for an action; entity and collection operations get a verb so GET and PATCH on
@@ -210,7 +219,9 @@ fn dedupe_operation_ids(paths_map: &mut BTreeMap<String, PathEntry>, operations:
     let mut seen: Vec<String> = Vec::new();
     for (path, entry) in paths_map.iter_mut() {
         for (method, op) in entry.operations.values_mut() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_string) else { continue };
+            let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
             let mut unique = id.clone();
             let mut n = 2;
             while seen.contains(&unique) {
@@ -219,7 +230,9 @@ fn dedupe_operation_ids(paths_map: &mut BTreeMap<String, PathEntry>, operations:
             }
             if unique != id {
                 op["operationId"] = Value::String(unique.clone());
-                if let Some(o) = operations.iter_mut().find(|o| &o.path == path && o.method.eq_ignore_ascii_case(method)) {
+                if let Some(o) =
+                    operations.iter_mut().find(|o| &o.path == path && o.method.eq_ignore_ascii_case(method))
+                {
                     o.operation_id = unique.clone();
                 }
             }
@@ -246,7 +259,10 @@ fn path_parameter(p: &paths::PathParam) -> Value {
 /// `spec/docs/message_send.md` → `https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0`.
 pub fn learn_url(file: &str) -> String {
     let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
-    format!("https://learn.microsoft.com/graph/api/{}?view=graph-rest-1.0", stem.replace('_', "-").to_ascii_lowercase())
+    format!(
+        "https://learn.microsoft.com/graph/api/{}?view=graph-rest-1.0",
+        stem.replace('_', "-").to_ascii_lowercase()
+    )
 }
 
 fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Vec<String>) {
@@ -272,7 +288,9 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
     }
     for h in &page.request_headers {
         // Transport headers are the client's job, not the caller's.
-        if ["authorization", "content-length", "content-type", "host"].contains(&h.name.to_ascii_lowercase().as_str()) {
+        if ["authorization", "content-length", "content-type", "host"]
+            .contains(&h.name.to_ascii_lowercase().as_str())
+        {
             continue;
         }
         if !h.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || h.name.is_empty() {
@@ -310,7 +328,10 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
         None => ("2XX".to_string(), "Success".to_string()),
     };
     let mut responses = Map::new();
-    responses.insert(status.clone(), json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } }));
+    responses.insert(
+        status.clone(),
+        json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } }),
+    );
     responses.insert("4XX".into(), json!({ "$ref": "#/components/responses/error" }));
     responses.insert("5XX".into(), json!({ "$ref": "#/components/responses/error" }));
     op.insert("responses".into(), Value::Object(responses));
@@ -318,7 +339,10 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
     let least = page
         .permissions
         .iter()
-        .find(|p| matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified) && !p.scopes.is_empty())
+        .find(|p| {
+            matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified)
+                && !p.scopes.is_empty()
+        })
         .or_else(|| page.permissions.iter().find(|p| !p.scopes.is_empty()))
         .and_then(|p| p.scopes.first());
     if let Some(scope) = least {
@@ -334,7 +358,9 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
     op.insert("x-ms-docs-source".into(), Value::String(page.file.clone()));
     let kind = match template.segments.last() {
         Some(Segment::Mixed { .. }) => "function",
-        Some(Segment::Literal(l)) if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()) => {
+        Some(Segment::Literal(l))
+            if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()) =>
+        {
             "action"
         }
         _ => "operation",
@@ -427,7 +453,9 @@ pub fn check(document: &Value) -> Vec<String> {
         let path_level = declared(item.get("parameters"), "path");
         let Some(item_obj) = item.as_object() else { continue };
         for (method, op) in item_obj {
-            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_str()) {
+            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+                .contains(&method.as_str())
+            {
                 continue;
             }
             let op_level = declared(op.get("parameters"), "path");
@@ -435,7 +463,9 @@ pub fn check(document: &Value) -> Vec<String> {
             for name in &template_params {
                 let count = path_level.iter().chain(&op_level).filter(|n| *n == name).count();
                 if count != 1 {
-                    problems.push(format!("{label}: path parameter `{name}` is declared {count} times, not once"));
+                    problems.push(format!(
+                        "{label}: path parameter `{name}` is declared {count} times, not once"
+                    ));
                 }
             }
             for name in path_level.iter().chain(&op_level) {
@@ -518,7 +548,10 @@ mod tests {
     fn operation_ids_follow_the_path() {
         let id = |m: &str, p: &str| operation_id(&paths::normalise(p).expect("path"), m);
         assert_eq!(id("POST", "/me/messages/{id}/send"), "me.messages.message.send");
-        assert_eq!(id("POST", "/users/{id | userPrincipalName}/messages/{id}/send"), "users.user.messages.message.send");
+        assert_eq!(
+            id("POST", "/users/{id | userPrincipalName}/messages/{id}/send"),
+            "users.user.messages.message.send"
+        );
         assert_eq!(id("GET", "/me/messages"), "me.messages.list");
         assert_eq!(id("POST", "/me/messages"), "me.messages.create");
         assert_eq!(id("GET", "/me/messages/{id}"), "me.messages.message.get");
