@@ -62,6 +62,8 @@
 //! Each call runs in a `tracing` span named `graph_call` with its operation, method,
 //! `client-request-id`, attempt and status; the token is never logged.
 
+// Emitted by `cargo xtask regen` in prettyplease's layout; rustfmt must not restyle it, or `regen --check` would see drift.
+#[rustfmt::skip]
 mod generated;
 mod runtime;
 

@@ -1,11 +1,14 @@
 //! The project's build tasks: the doc reader (page → page model), the spec builder (page model → OpenAPI)
 //! and `regen`, which drives them and the generator. `main.rs` is only the command line.
 
+pub mod convert;
 pub mod diagnostics;
 pub mod markup;
 pub mod page;
 pub mod paths;
 pub mod regen;
+pub mod resource;
+pub mod schemas;
 pub mod spec;
 
 use std::path::PathBuf;

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::diagnostics::Diagnostic;
 use crate::page::{Page, PermissionKind};
 use crate::paths::{self, Segment, Template};
+use crate::schemas::{self, Schemas};
 
 pub const DEFAULT_SERVER: &str = "https://graph.microsoft.com/v1.0";
 pub const ERROR_SCHEMA: &str = "microsoft.graph.ODataErrors.ODataError";
@@ -37,6 +38,8 @@ pub struct BuiltOperation {
     pub path: String,
     pub operation_id: String,
     pub responses: Vec<String>,
+    /// Which of the page's endpoints (`Page::endpoints`) the operation is.
+    pub endpoint: usize,
 }
 
 /// The built document and what was said while building it.
@@ -52,15 +55,36 @@ struct PathEntry {
     operations: BTreeMap<usize, (String, Value)>,
 }
 
+/// What to do when a second page lists a method and path an earlier page already defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedEndpoint {
+    /// An error on the later page (regen: one method and path come from one page only).
+    Error,
+    /// A warning on the later page naming the earlier one, whose operation is kept (convert, over folders of
+    /// pages in which Graph documents some endpoints twice).
+    Report,
+}
+
 /// Builds the document from pages that read without errors. Problems found here (an endpoint whose path
 /// cannot be normalised, two pages defining one method and path) come back as error diagnostics.
 pub fn build(pages: &[Page]) -> Built {
+    build_with(pages, SharedEndpoint::Error)
+}
+
+/// [`build`], choosing how a method and path defined by two pages is reported.
+pub fn build_with(pages: &[Page], shared: SharedEndpoint) -> Built {
+    build_full(pages, shared, &Schemas::default())
+}
+
+/// [`build_with`], with the schemas made from resource pages: bodies the pages name become `$ref`s to them.
+pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> Built {
     let mut diagnostics = Vec::new();
     let mut paths_map: BTreeMap<String, PathEntry> = BTreeMap::new();
     let mut owners: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
     let mut operations = Vec::new();
     let mut scopes_seen: Vec<String> = Vec::new();
     let mut server: Option<(String, String)> = None;
+    let mut collections: BTreeMap<String, Value> = BTreeMap::new();
 
     for page in pages {
         let mut say =
@@ -80,7 +104,7 @@ pub fn build(pages: &[Page]) -> Built {
                 scopes_seen.push(s);
             }
         }
-        for endpoint in &page.endpoints {
+        for (index, endpoint) in page.endpoints.iter().enumerate() {
             let template = match paths::normalise(&endpoint.path) {
                 Ok(t) => t,
                 Err(e) => {
@@ -100,11 +124,19 @@ pub fn build(pages: &[Page]) -> Built {
                             endpoint.method, path
                         ),
                     ));
-                } else {
+                } else if shared == SharedEndpoint::Error {
                     say(Diagnostic::error(
                         endpoint.line,
                         format!(
                             "`{} {path}` is also defined by {file}:{line}; one method and path can come from one page only",
+                            endpoint.method
+                        ),
+                    ));
+                } else {
+                    say(Diagnostic::warning(
+                        endpoint.line,
+                        format!(
+                            "`{} {path}` is also defined by {file}:{line}; the spec keeps that definition, not this one",
                             endpoint.method
                         ),
                     ));
@@ -113,13 +145,14 @@ pub fn build(pages: &[Page]) -> Built {
             }
             owners.insert(key, (page.file.clone(), endpoint.line));
             let operation_id = operation_id(&template, &endpoint.method);
-            let (operation, responses) = operation(page, &template, &operation_id);
+            let (operation, responses) = operation(page, &template, &operation_id, schemas, &mut collections);
             operations.push(BuiltOperation {
                 file: page.file.clone(),
                 method: endpoint.method.clone(),
                 path: path.clone(),
                 operation_id,
                 responses,
+                endpoint: index,
             });
             let entry = paths_map.entry(path).or_insert_with(|| PathEntry {
                 params: template.params().into_iter().cloned().collect(),
@@ -157,7 +190,7 @@ pub fn build(pages: &[Page]) -> Built {
         "servers": [{ "url": server_url, "description": "Microsoft Graph global service" }],
         "paths": paths_json,
         "components": {
-            "schemas": error_schemas(),
+            "schemas": all_schemas(schemas, collections),
             "responses": {
                 "error": {
                     "description": "error",
@@ -265,7 +298,13 @@ pub fn learn_url(file: &str) -> String {
     )
 }
 
-fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Vec<String>) {
+fn operation(
+    page: &Page,
+    template: &Template,
+    operation_id: &str,
+    schemas: &Schemas,
+    collections: &mut BTreeMap<String, Value>,
+) -> (Value, Vec<String>) {
     let mut op = Map::new();
     if let Some(title) = &page.title {
         op.insert("summary".into(), Value::String(title.clone()));
@@ -304,23 +343,8 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
     }
-    if let Some(body) = page.request_body.as_ref().filter(|b| !b.properties.is_empty()) {
-        let mut props = Map::new();
-        for p in &body.properties {
-            let mut schema = primitive_schema(&p.type_name);
-            if !p.description.is_empty() {
-                schema["description"] = Value::String(p.description.clone());
-            }
-            props.insert(p.name.clone(), schema);
-        }
-        op.insert(
-            "requestBody".into(),
-            json!({
-                "description": "Action parameters",
-                "content": { "application/json": { "schema": { "type": "object", "properties": props } } },
-                "required": true
-            }),
-        );
+    if let Some(body) = request_body_schema(page, schemas) {
+        op.insert("requestBody".into(), body);
     }
 
     let (status, reason) = match &page.success {
@@ -328,10 +352,12 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
         None => ("2XX".to_string(), "Success".to_string()),
     };
     let mut responses = Map::new();
-    responses.insert(
-        status.clone(),
-        json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } }),
-    );
+    let mut success =
+        json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } });
+    if let Some(schema) = response_body_schema(page, schemas, collections) {
+        success["content"] = json!({ "application/json": { "schema": schema } });
+    }
+    responses.insert(status.clone(), success);
     responses.insert("4XX".into(), json!({ "$ref": "#/components/responses/error" }));
     responses.insert("5XX".into(), json!({ "$ref": "#/components/responses/error" }));
     op.insert("responses".into(), Value::Object(responses));
@@ -369,30 +395,18 @@ fn operation(page: &Page, template: &Template, operation_id: &str) -> (Value, Ve
     (Value::Object(op), vec![status, "4XX".into(), "5XX".into()])
 }
 
-/// Graph's primitive types as OpenAPI schemas; other names stay open objects until their resource page is read.
-pub fn primitive_schema(type_name: &str) -> Value {
-    let t = type_name.trim().trim_start_matches("Edm.").to_ascii_lowercase();
-    let (collection, t) = match t.strip_prefix("collection(").and_then(|s| s.strip_suffix(')')) {
-        Some(inner) => (true, inner.trim_start_matches("edm.").to_string()),
-        None => (false, t),
-    };
-    let item = match t.as_str() {
-        "string" => json!({ "type": "string" }),
-        "boolean" | "bool" => json!({ "type": "boolean" }),
-        "int32" | "int16" | "byte" => json!({ "type": "integer", "format": "int32" }),
-        "int64" => json!({ "type": "integer", "format": "int64" }),
-        "double" | "single" => json!({ "type": "number", "format": "double" }),
-        "datetimeoffset" => json!({ "type": "string", "format": "date-time" }),
-        "date" => json!({ "type": "string", "format": "date" }),
-        "guid" => json!({ "type": "string", "format": "uuid" }),
-        "binary" => json!({ "type": "string", "format": "base64url" }),
-        _ => json!({ "type": "object", "additionalProperties": true }),
-    };
-    if collection {
-        json!({ "type": "array", "items": item })
-    } else {
-        item
+/// Resource schemas, the collection responses operations use, then Graph's error schemas; sorted by name so
+/// the YAML diff of a new page is local.
+fn all_schemas(schemas: &Schemas, collections: BTreeMap<String, Value>) -> Value {
+    let mut all: BTreeMap<String, Value> = BTreeMap::new();
+    for (k, v) in &schemas.schemas {
+        all.insert(k.clone(), v.clone());
     }
+    all.extend(collections);
+    if let Value::Object(errors) = error_schemas() {
+        all.extend(errors);
+    }
+    Value::Object(all.into_iter().collect())
 }
 
 fn error_schemas() -> Value {
@@ -583,4 +597,104 @@ mod tests {
             "https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"
         );
     }
+}
+
+/// The JSON request body: from the body table (action parameters), or the resource the prose names
+/// ("supply a JSON representation of a message object"). `None` when the page documents no body.
+fn request_body_schema(page: &Page, schemas: &Schemas) -> Option<Value> {
+    let body = page.request_body.as_ref()?;
+    if !body.properties.is_empty() {
+        let mut props = Map::new();
+        let mut required = Vec::new();
+        for p in &body.properties {
+            let (type_name, collection) = body_type(&p.type_name);
+            let mut schema = schemas::type_schema(&schemas.catalog, &type_name, collection);
+            if schema.get("$ref").is_some() {
+                schema = json!({ "allOf": [schema] });
+            }
+            if !p.description.is_empty() {
+                schema["description"] = Value::String(p.description.clone());
+            }
+            if crate::markup::key(&p.description).split(' ').any(|w| w == "required") {
+                required.push(Value::String(p.name.clone()));
+            }
+            props.insert(p.name.clone(), schema);
+        }
+        let mut schema = json!({ "type": "object", "properties": props });
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+        return Some(json!({
+            "description": "Action parameters",
+            "content": { "application/json": { "schema": schema } },
+            "required": true
+        }));
+    }
+    let resource = body_resource(&body.prose)?;
+    let qualified = schemas.catalog.qualified(&resource)?;
+    Some(json!({
+        "description": format!("A {resource} object"),
+        "content": { "application/json": { "schema": { "$ref": format!("{}{qualified}", schemas::PREFIX) } } },
+        "required": true
+    }))
+}
+
+/// `recipient collection` in a body table (markup already stripped) → (`recipient`, true).
+fn body_type(cell: &str) -> (String, bool) {
+    let t = cell.trim();
+    if let Some(inner) = t.strip_prefix("Collection(").and_then(|s| s.strip_suffix(')')) {
+        return (inner.to_string(), true);
+    }
+    let collection = t.to_ascii_lowercase().ends_with(" collection");
+    (t.split_whitespace().next().unwrap_or("").to_string(), collection)
+}
+
+/// "In the request body, supply a JSON representation of [message](../resources/message.md) object." →
+/// `message`. Prose that names no object (or says to send no body) gives `None`.
+pub fn body_resource(prose: &str) -> Option<String> {
+    let lower = prose.to_ascii_lowercase();
+    if lower.contains("do not supply") || lower.contains("don't supply") || lower.contains("not necessary") {
+        return None;
+    }
+    let at = lower.find("representation of")? + "representation of".len();
+    let words: Vec<&str> = prose[at..].split_whitespace().take(6).collect();
+    let end = words.iter().position(|w| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
+        w == "object" || w == "objects" || w == "resource" || w == "entity"
+    })?;
+    let name =
+        words[..end].iter().rev().map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric())).find(
+            |w| !w.is_empty() && !matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the" | "new"),
+        )?;
+    Some(name.to_string())
+}
+
+/// The success body the prose names, as a `$ref` (or a collection response with `value` and
+/// `@odata.nextLink`, shared as `<type>CollectionResponse`). A resource without a schema gives `None`: a body
+/// the spec cannot type is left out rather than guessed.
+fn response_body_schema(
+    page: &Page,
+    schemas: &Schemas,
+    collections: &mut BTreeMap<String, Value>,
+) -> Option<Value> {
+    let body = page.response_body.as_ref()?;
+    let qualified = schemas.catalog.qualified(&body.resource)?.to_string();
+    let item = json!({ "$ref": format!("{}{qualified}", schemas::PREFIX) });
+    if !body.collection {
+        return Some(item);
+    }
+    let name = format!("{qualified}CollectionResponse");
+    collections.entry(name.clone()).or_insert_with(|| {
+        json!({
+            "title": format!("Collection of {}", qualified.rsplit('.').next().unwrap_or(&qualified)),
+            "type": "object",
+            "properties": {
+                "value": { "type": "array", "items": item },
+                "@odata.nextLink": { "type": "string", "nullable": true },
+                "@odata.deltaLink": { "type": "string", "nullable": true },
+                "@odata.count": { "type": "integer", "format": "int64", "nullable": true }
+            }
+        })
+    });
+    Some(json!({ "$ref": format!("{}{name}", schemas::PREFIX) }))
 }

@@ -2,20 +2,30 @@
 //! The resource tree of the spec: accessors from [`Client`] down to each operation's request builder.
 //!
 //! Generated from `spec/openapi.yaml`; the text of each doc comment comes from Graph's reference pages.
-#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+#![allow(
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags
+)]
 use crate::runtime::{BoxFuture, Client, Error, Operation, ResourcePath};
 pub mod types;
 impl Client {
     /// The /me segment and what lies under it.
     pub fn me(&self) -> User {
-        User { client: self.clone(), path: ResourcePath::root().literal("me") }
+        User {
+            client: self.clone(),
+            path: ResourcePath::root().literal("me"),
+        }
     }
 
     /// One item by its key: /users/\{user-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn user(&self, user_id: impl Into<String>) -> User {
-        User { client: self.clone(), path: ResourcePath::root().literal("users").param("user-id", user_id) }
+        User {
+            client: self.clone(),
+            path: ResourcePath::root().literal("users").param("user-id", user_id),
+        }
     }
 }
 
@@ -42,7 +52,10 @@ impl Message {
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0>
     pub fn send(&self) -> MessageSend {
-        MessageSend { client: self.client.clone(), path: self.path.clone().literal("send") }
+        MessageSend {
+            client: self.client.clone(),
+            path: self.path.clone().literal("send"),
+        }
     }
 }
 

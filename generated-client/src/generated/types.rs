@@ -19,11 +19,17 @@ pub struct MicrosoftGraphODataErrorsErrorDetails {
 ///Open: Graph adds fields over time. `date` is kept as text, since Graph's format varies.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MicrosoftGraphODataErrorsInnerError {
-    #[serde(rename = "client-request-id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "client-request-id",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub client_request_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "request-id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "request-id",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 
@@ -33,7 +39,10 @@ pub struct MicrosoftGraphODataErrorsMainError {
     pub code: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub details: ::std::vec::Vec<MicrosoftGraphODataErrorsErrorDetails>,
-    #[serde(rename = "innerError", skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        rename = "innerError",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
     pub inner_error: ::std::option::Option<MicrosoftGraphODataErrorsInnerError>,
     pub message: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -52,13 +61,19 @@ pub mod error {
     pub struct ConversionError(::std::borrow::Cow<'static, str>);
     impl ::std::error::Error for ConversionError {}
     impl ::std::fmt::Display for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Display::fmt(&self.0, f)
         }
     }
 
     impl ::std::fmt::Debug for ConversionError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+        fn fmt(
+            &self,
+            f: &mut ::std::fmt::Formatter<'_>,
+        ) -> Result<(), ::std::fmt::Error> {
             ::std::fmt::Debug::fmt(&self.0, f)
         }
     }
