@@ -284,7 +284,7 @@ impl Client {
         loop {
             tracing::Span::current().record("attempt", retries + 1);
             let (error, next) =
-                match self.attempt(&op.method, &url, body.as_deref(), &client_request_id).await {
+                match self.attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id).await {
                     Ok(response) => return Ok(response),
                     Err(failure) => failure,
                 };
@@ -309,6 +309,9 @@ impl Client {
     }
 
     fn url(&self, op: &Operation) -> Result<Url, Error> {
+        if let Some(link) = &op.next_link {
+            return self.next_link_url(link);
+        }
         let path = op.path.encode()?;
         let mut url = self.inner.base_url.clone();
         url.set_path(&format!("{}{path}", self.inner.base_path));
@@ -318,10 +321,31 @@ impl Client {
         Ok(url)
     }
 
+    /// Graph's `@odata.nextLink` is absolute. It is followed only to the same scheme, host, port and base
+    /// path as the client's base URL, so that a tampered or odd link cannot carry the bearer token elsewhere.
+    fn next_link_url(&self, link: &str) -> Result<Url, Error> {
+        let refuse = |reason: &'static str| Error::InvalidParameter { name: "@odata.nextLink", reason };
+        let url = Url::parse(link).map_err(|_| refuse("is not an absolute URL"))?;
+        let base = &self.inner.base_url;
+        let same_origin = url.scheme() == base.scheme()
+            && url.host_str() == base.host_str()
+            && url.port_or_known_default() == base.port_or_known_default();
+        if !same_origin {
+            return Err(refuse("points to another server than the client's base URL"));
+        }
+        let base_path = self.inner.base_path.trim_end_matches('/');
+        let inside = url.path() == base_path || url.path().starts_with(&format!("{base_path}/"));
+        if !inside || url.username() != "" || url.password().is_some() {
+            return Err(refuse("points outside the client's base URL"));
+        }
+        Ok(url)
+    }
+
     async fn attempt(
         &self,
         method: &Method,
         url: &Url,
+        headers: &[(&'static str, String)],
         body: Option<&[u8]>,
         client_request_id: &str,
     ) -> Result<Response, (Error, Next)> {
@@ -333,6 +357,12 @@ impl Client {
             .header(AUTHORIZATION, authorization)
             .header(CLIENT_REQUEST_ID, client_request_id)
             .header(ACCEPT, "application/json");
+        for (name, value) in headers {
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                (Error::InvalidParameter { name, reason: "is not a valid header value" }, Next::Stop)
+            })?;
+            request = request.header(*name, value);
+        }
         request = match body {
             Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
             // Graph answers 411 Length Required to a body-less POST without it, and the HTTP

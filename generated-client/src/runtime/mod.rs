@@ -6,12 +6,14 @@ mod auth;
 mod client;
 mod error;
 mod operation;
+mod paging;
 mod path;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, Cloud};
 pub use error::{ApiError, BoxError, Error};
+pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use operation::{Operation, Response};
 #[allow(unused_imports)]

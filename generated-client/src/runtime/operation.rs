@@ -14,6 +14,10 @@ pub(crate) struct Operation {
     pub(crate) name: &'static str,
     pub(crate) path: ResourcePath,
     pub(crate) query: Vec<(&'static str, String)>,
+    /// Extra request headers the operation documents (such as `Prefer`); checked when the request is made.
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// An absolute URL Graph handed out (`@odata.nextLink`), used instead of base URL + path + query.
+    pub(crate) next_link: Option<String>,
     /// Serialised when the operation is built; an error surfaces from `execute`, before any request.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
 }
@@ -22,7 +26,21 @@ pub(crate) struct Operation {
 impl Operation {
     /// An operation without query or body; `name` (such as `message.send`) labels its tracing span.
     pub(crate) fn new(method: Method, name: &'static str, path: ResourcePath) -> Self {
-        Self { method, name, path, query: Vec::new(), body: None }
+        Self { method, name, path, query: Vec::new(), headers: Vec::new(), next_link: None, body: None }
+    }
+
+    /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
+    /// base URL (the token is never sent anywhere else).
+    pub(crate) fn next_page(name: &'static str, link: String) -> Self {
+        let mut op = Self::new(Method::GET, name, ResourcePath::root());
+        op.next_link = Some(link);
+        op
+    }
+
+    /// Adds a request header the operation documents.
+    pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
     }
 
     /// Adds a query parameter; the key is sent as-is (`$top`), the value percent-encoded.

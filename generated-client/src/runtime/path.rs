@@ -13,10 +13,30 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// because Graph's OData options (`$top`, `$filter`) are written that way in its docs.
 const QUERY_KEY: &AsciiSet = &SEGMENT.remove(b'$');
 
+/// Characters a literal segment from the spec keeps (RFC 3986 `pchar`: unreserved, sub-delims, `:`, `@`);
+/// anything else a spec writes (`/`, `?`, `#`, spaces) is encoded, so even a hostile spec cannot make a
+/// literal leave its segment.
+const PCHAR: &AsciiSet = &SEGMENT
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(&'static str),
     Param { name: &'static str, value: String },
+    /// A function segment with arguments (`getSchedule(period='{period}')`): `texts` surround `values`.
+    Template { texts: &'static [&'static str], values: Vec<String> },
 }
 
 /// The path of a resource below the client's base URL, built by the generated code one segment at a
@@ -48,6 +68,15 @@ impl ResourcePath {
         self
     }
 
+    /// Appends one segment made of fixed text around user-supplied values: `texts` has one more element than
+    /// `values` (text, value, text, …). A value inside single quotes is an OData string literal, so its
+    /// quotes are doubled before encoding; every value is percent-encoded like a key, so it cannot end the
+    /// segment or the function call.
+    pub(crate) fn template(mut self, texts: &'static [&'static str], values: Vec<String>) -> Self {
+        self.segments.push(Segment::Template { texts, values });
+        self
+    }
+
     /// Returns the encoded path, each segment preceded by `/`, or the first invalid parameter.
     ///
     /// `""`, `.` and `..` are refused: an empty segment would silently address the collection
@@ -58,7 +87,23 @@ impl ResourcePath {
         for segment in &self.segments {
             out.push('/');
             match segment {
-                Segment::Literal(text) => out.push_str(text),
+                Segment::Literal(text) => out.extend(utf8_percent_encode(text, PCHAR)),
+                Segment::Template { texts, values } => {
+                    if texts.len() != values.len() + 1 {
+                        return Err(Error::InvalidParameter {
+                            name: "template",
+                            reason: "has a different number of texts and values (a generator bug)",
+                        });
+                    }
+                    for (i, text) in texts.iter().enumerate() {
+                        out.extend(utf8_percent_encode(text, PCHAR));
+                        if let Some(value) = values.get(i) {
+                            let quoted = text.ends_with('\'');
+                            let value = if quoted { value.replace('\'', "''") } else { value.clone() };
+                            out.extend(utf8_percent_encode(&value, SEGMENT));
+                        }
+                    }
+                }
                 Segment::Param { name, value } => {
                     let reason = match value.as_str() {
                         "" => Some("must not be empty"),
@@ -108,6 +153,25 @@ mod tests {
         assert_eq!(encoded("x?y#z%w\\v w"), "/me/x%3Fy%23z%25w%5Cv%20w");
         assert_eq!(encoded("AAMk+/=="), "/me/AAMk%2B%2F%3D%3D");
         assert_eq!(encoded("ü"), "/me/%C3%BC");
+    }
+
+    #[test]
+    fn function_segments_keep_their_syntax_and_encode_their_arguments() {
+        let path = ResourcePath::root()
+            .literal("reports")
+            .template(&["getMailboxUsage(period='", "')"], vec!["D7".into()])
+            .encode()
+            .expect("encodes");
+        assert_eq!(path, "/reports/getMailboxUsage(period='D7')");
+        // A quote in the value is doubled (OData) and encoded: it cannot close the literal.
+        let path = ResourcePath::root()
+            .template(&["f(x='", "')"], vec!["a')/../b?".into()])
+            .encode()
+            .expect("encodes");
+        assert_eq!(path, "/f(x='a%27%27%29%2F..%2Fb%3F')");
+        // Literal text from a spec cannot leave its segment either.
+        assert_eq!(ResourcePath::root().literal("a/b?c").encode().expect("encodes"), "/a%2Fb%3Fc");
+        assert_eq!(ResourcePath::root().literal("root:").encode().expect("encodes"), "/root:");
     }
 
     #[test]
