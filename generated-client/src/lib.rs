@@ -68,4 +68,6 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{ApiError, BoxError, Client, ClientBuilder, Cloud, Error, Items, TokenFuture, TokenProvider};
+pub use runtime::{
+    ApiError, BoxError, Client, ClientBuilder, Cloud, Error, Items, TokenFuture, TokenProvider,
+};

@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::Error;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -49,14 +50,23 @@ fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
     }
 }
 
-/// Does this node get a Rust type? Action leaves attach to their parent; a collection segment that only
-/// leads to its keys (`users` in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
-fn needs_type(node: &Node) -> bool {
+/// Does the node at the end of `edge` get a Rust type? A key always does, since it carries the id even when
+/// its operations are all there is (`GET /users/{user-id}` → `client.user(id).get()`). A literal action leaf
+/// attaches to its parent as a method (`send`), and a collection segment that only leads to its keys (`users`
+/// in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
+fn needs_type(edge: &Edge, node: &Node) -> bool {
+    if matches!(edge, Edge::Param(_)) {
+        return true;
+    }
     if model::is_action_leaf(node) {
         return false;
     }
     let only_keys = node.operations.is_empty() && node.children.keys().all(|e| matches!(e, Edge::Param(_)));
     !only_keys
+}
+
+fn located_needs_type(l: &Located<'_>) -> bool {
+    l.path.last().is_some_and(|edge| needs_type(edge, l.node))
 }
 
 fn preferred_name(path: &[Edge]) -> String {
@@ -77,14 +87,16 @@ fn assign_types(all: &[Located<'_>]) -> TypeTable {
     let mut by_signature: BTreeMap<String, String> = BTreeMap::new();
     let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
-    for l in all.iter().filter(|l| needs_type(l.node)) {
+    for l in all.iter().filter(|l| located_needs_type(l)) {
         let sig = signature(l.node);
         if !members.contains_key(&sig) {
             order.push(sig.clone());
         }
         members.entry(sig).or_default().push(l.path.clone());
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    // The reserved names are taken from the start, so that a qualified name (`Resource` + `Path`) cannot
+    // become one of them either.
+    let mut taken: BTreeSet<String> = names::RESERVED_TYPES.iter().map(|s| s.to_string()).collect();
     for sig in &order {
         let paths = &members[sig];
         // A key's entity name beats a literal's (`/me` and `/users/{user-id}` are both `User`).
@@ -101,7 +113,7 @@ fn assign_types(all: &[Located<'_>]) -> TypeTable {
             for edge in pick.iter().rev().skip(1) {
                 let prefix = match edge {
                     Edge::Param(p) => model::param_type_name(p),
-                    Edge::Literal(l) => names::pascal(l),
+                    Edge::Literal(l) => names::camel(l),
                 };
                 qualified = format!("{prefix}{qualified}");
                 if !taken.contains(&qualified) {
@@ -149,8 +161,10 @@ fn display_path(path: &[Edge]) -> String {
     s
 }
 
+/// One `#[doc]` attribute per line, so that prettyplease prints `///` lines whatever the text holds (it falls
+/// back to `/** */` or `#[doc = "…"]` for an attribute with a line break).
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|l| {
+    let attrs = lines.iter().flat_map(|l| l.split('\n')).map(|l| {
         let text = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote!(#[doc = #text])
     });
@@ -167,17 +181,22 @@ struct Emitter {
     table: TypeTable,
     builders: Vec<TokenStream>,
     builder_names: BTreeSet<String>,
+    /// Every (path, method) an operation was emitted for, to prove that none was left out.
+    emitted: BTreeSet<(Vec<Edge>, String)>,
 }
 
-/// Emits the resource API for the whole tree.
-pub fn resources(root: &Node) -> TokenStream {
+/// Emits the resource API for the whole tree; `client_methods` are the names `Client` has already (its
+/// methods in the runtime), which the accessors on `Client` must not reuse.
+pub fn resources(root: &Node, client_methods: &BTreeSet<String>) -> Result<TokenStream, Error> {
     let mut all = Vec::new();
     collect(root, Vec::new(), &mut all);
     let table = assign_types(&all);
-    let mut emitter = Emitter { table, builders: Vec::new(), builder_names: BTreeSet::new() };
+    let mut emitter =
+        Emitter { table, builders: Vec::new(), builder_names: BTreeSet::new(), emitted: BTreeSet::new() };
     emitter.builder_names.extend(emitter.table.by_signature.values().cloned());
+    emitter.builder_names.extend(names::RESERVED_TYPES.iter().map(|s| s.to_string()));
 
-    let client_members = emitter.members(root, &[vec![]], "Client");
+    let client_members = emitter.members(root, &[vec![]], "Client", client_methods);
     let client_impl = impl_block(&quote!(Client), client_members);
 
     let mut types = Vec::new();
@@ -194,7 +213,7 @@ pub fn resources(root: &Node) -> TokenStream {
         doc.push(String::new());
         doc.push("Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.".into());
         let docs = doc_attrs(&doc);
-        let members = emitter.members(node, &paths, &type_name);
+        let members = emitter.members(node, &paths, &type_name, &BTreeSet::new());
         let body = impl_block(&quote!(#ty), members);
         types.push(quote! {
             #docs
@@ -206,12 +225,29 @@ pub fn resources(root: &Node) -> TokenStream {
             #body
         });
     }
+    // A node without a type or an accessor would drop its operations without a word; fail loudly instead.
+    let mut everything = vec![Located { path: Vec::new(), node: root }];
+    everything.extend(all);
+    for l in &everything {
+        for (method, op) in &l.node.operations {
+            if !emitter.emitted.contains(&(l.path.clone(), method.clone())) {
+                return Err(Error::Invalid {
+                    place: op.operation_id.clone(),
+                    why: format!(
+                        "`{} {}` has no place in the resource tree; this is a generator bug",
+                        method.to_ascii_uppercase(),
+                        op.path
+                    ),
+                });
+            }
+        }
+    }
     let builders = std::mem::take(&mut emitter.builders);
-    quote! {
+    Ok(quote! {
         #client_impl
         #(#types)*
         #(#builders)*
-    }
+    })
 }
 
 fn impl_block(ty: &TokenStream, members: Vec<Member>) -> TokenStream {
@@ -231,8 +267,15 @@ impl Emitter {
         self.table.by_signature.get(&signature(node)).cloned()
     }
 
-    /// The accessors and operations of a node; `paths` are all the places this type stands for, used in docs.
-    fn members(&mut self, node: &Node, paths: &[Vec<Edge>], type_name: &str) -> Vec<Member> {
+    /// The accessors and operations of a node; `paths` are all the places this type stands for, used in docs;
+    /// `taken` are method names the type has already.
+    fn members(
+        &mut self,
+        node: &Node,
+        paths: &[Vec<Edge>],
+        type_name: &str,
+        taken: &BTreeSet<String>,
+    ) -> Vec<Member> {
         let is_client = type_name == "Client";
         let mut out: Vec<Member> = Vec::new();
         let (client_expr, path_expr) = if is_client {
@@ -307,7 +350,7 @@ impl Emitter {
                             },
                         });
                     }
-                    if needs_type(child) {
+                    if needs_type(edge, child) {
                         if let Some(target) = self.type_of(child) {
                             let name = names::snake(l);
                             let ty = ident(&target);
@@ -351,7 +394,7 @@ impl Emitter {
                 }
             }
         }
-        dedupe(out)
+        dedupe(out, taken)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -367,15 +410,19 @@ impl Emitter {
         _is_client: bool,
     ) -> Member {
         let mut builder_name =
-            format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::pascal(method_name));
+            format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::camel(method_name));
         while self.builder_names.contains(&builder_name) {
             builder_name.push_str("Request");
         }
         self.builder_names.insert(builder_name.clone());
+        for p in paths {
+            self.emitted.insert((p.clone(), op.method.clone()));
+        }
         let builder = ident(&builder_name);
         let fn_name = ident(method_name);
         let http_method = ident(&op.method.to_ascii_uppercase());
-        let op_name = format!("{}.{}", names::snake(owner), method_name);
+        let owner_name = if owner == "Client" { "client".to_string() } else { names::snake(owner) };
+        let op_name = format!("{owner_name}.{method_name}");
 
         // Docs: summary, description, every path it stands for, scopes, reference link.
         let mut doc: Vec<String> = Vec::new();
@@ -386,9 +433,7 @@ impl Emitter {
             if !doc.is_empty() {
                 doc.push(String::new());
             }
-            for line in d.trim().lines() {
-                doc.push(names::doc_text(line.trim_end()));
-            }
+            doc.push(names::doc_text(d.trim()));
         }
         if !doc.is_empty() {
             doc.push(String::new());
@@ -526,19 +571,22 @@ fn with(path: &[Edge], edge: &Edge) -> Vec<Edge> {
     p
 }
 
-/// Two members can want one name (an accessor `message` and an action `message`); later ones get a suffix.
-fn dedupe(members: Vec<Member>) -> Vec<Member> {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+/// Two members can want one name (an accessor `message` and an action `message`), or a member a name its
+/// type has already (`Client::builder`); later ones get a suffix. A trailing `_` (from `crate_`) is dropped
+/// first: `crate__2` would trip the `non_snake_case` lint.
+fn dedupe(members: Vec<Member>, taken: &BTreeSet<String>) -> Vec<Member> {
+    let mut seen: BTreeSet<String> = taken.clone();
     let mut out = Vec::new();
     for m in members {
         if seen.insert(m.name.clone()) {
             out.push(m);
         } else {
+            let base = m.name.trim_end_matches('_');
             let mut n = 2;
-            let mut name = format!("{}_{n}", m.name);
+            let mut name = format!("{base}_{n}");
             while seen.contains(&name) {
                 n += 1;
-                name = format!("{}_{n}", m.name);
+                name = format!("{base}_{n}");
             }
             let old = ident(&m.name);
             let new = ident(&name);

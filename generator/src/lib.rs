@@ -65,6 +65,8 @@ pub enum Error {
     Types(String),
     #[error("emitted code for {file} does not parse ({why}); this is a generator bug")]
     Emit { file: String, why: String },
+    #[error("`{name}` is not a crate name: {why}")]
+    CrateName { name: String, why: String },
 }
 
 /// Generates `mod.rs` (resources and operations) and `types.rs` (schema types) for the client's
@@ -85,7 +87,7 @@ pub fn generate(spec: &OpenAPI, settings: &Settings) -> Result<Files, Error> {
     let types = types::generate(spec)?;
     let operations = model::operations(spec, &types.bodies)?;
     let tree = model::tree(operations)?;
-    let resources = emit::resources(&tree);
+    let resources = emit::resources(&tree, &standalone::client_methods()?)?;
 
     let module = quote! {
         #![doc = " The resource tree of the spec: accessors from [`Client`] down to each operation's request builder."]

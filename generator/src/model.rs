@@ -155,6 +155,12 @@ pub fn edges(path: &str, operation_id: &str) -> Result<Vec<Edge>, Error> {
                 });
             }
             out.push(Edge::Param(name.to_string()));
+        } else if segment == "." || segment == ".." {
+            // URL normalisation removes dot segments, so the request would go to another resource.
+            return Err(Error::Invalid {
+                place: operation_id.into(),
+                why: format!("path `{path}` has a `{segment}` segment"),
+            });
         } else if segment.contains(['{', '}']) {
             return Err(Error::Unsupported {
                 place: operation_id.into(),

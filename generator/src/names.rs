@@ -4,71 +4,21 @@
 //! that compile, and nothing from the spec may ever become code. Identifiers are built from ASCII letters and
 //! digits only; everything else from the spec reaches the output as a string literal or a doc attribute.
 
-/// Words that cannot be identifiers (strict and reserved keywords of every edition, plus names that would
-/// shadow what the emitted code relies on).
-const RESERVED: &[&str] = &[
-    "abstract",
-    "as",
-    "async",
-    "await",
-    "become",
-    "box",
-    "break",
-    "const",
-    "continue",
-    "crate",
-    "do",
-    "dyn",
-    "else",
-    "enum",
-    "extern",
-    "false",
-    "final",
-    "fn",
-    "for",
-    "gen",
-    "if",
-    "impl",
-    "in",
-    "let",
-    "loop",
-    "macro",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "override",
-    "priv",
-    "pub",
-    "ref",
-    "return",
-    "self",
-    "static",
-    "struct",
-    "super",
-    "trait",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "union",
-    "unsafe",
-    "unsized",
-    "use",
-    "virtual",
-    "where",
-    "while",
-    "yield",
-    "client",
-    "path",
-    "into_future",
-    "clone",
-    "fmt",
-    "new",
+/// Rust's strict and reserved keywords of every edition: they cannot be identifiers (nor crate names).
+pub(crate) const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
-/// Type names the emitted code or the runtime already uses.
-const RESERVED_TYPES: &[&str] = &[
+/// Method and field names the emitted code relies on, which a spec name must not shadow.
+const RESERVED: &[&str] = &["client", "path", "into_future", "clone", "fmt", "new"];
+
+/// Type names the emitted code or the runtime already uses: the runtime's imports, and the prelude names the
+/// emitted code writes unqualified (a resource type called `Into` would shadow the trait in `impl Into<String>`).
+pub(crate) const RESERVED_TYPES: &[&str] = &[
     "Self",
     "Client",
     "Error",
@@ -77,9 +27,14 @@ const RESERVED_TYPES: &[&str] = &[
     "BoxFuture",
     "Result",
     "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
     "String",
     "Vec",
     "Box",
+    "Into",
 ];
 
 /// Splits text into lowercase ASCII words at non-alphanumerics and camelCase humps:
@@ -122,7 +77,7 @@ pub fn snake(text: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert_str(0, "n_");
     }
-    if RESERVED.contains(&s.as_str()) {
+    if KEYWORDS.contains(&s.as_str()) || RESERVED.contains(&s.as_str()) {
         s.push('_');
     }
     s
@@ -130,6 +85,16 @@ pub fn snake(text: &str) -> String {
 
 /// A PascalCase identifier for a type.
 pub fn pascal(text: &str) -> String {
+    let mut s = camel(text);
+    if RESERVED_TYPES.contains(&s.as_str()) {
+        s.push_str("Resource");
+    }
+    s
+}
+
+/// PascalCase words for a part of a type name (`send` in `MessageSend`): like [`pascal`], but a part may be a
+/// word that would be reserved on its own.
+pub fn camel(text: &str) -> String {
     let mut s: String = words(text)
         .iter()
         .map(|w| {
@@ -146,28 +111,74 @@ pub fn pascal(text: &str) -> String {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, 'T');
     }
-    if RESERVED_TYPES.contains(&s.as_str()) {
-        s.push_str("Resource");
-    }
     s
 }
 
 /// Spec prose as markdown that renders as the same text: every character markdown or rustdoc would read as
-/// syntax is escaped, so a description can neither break the docs nor trip rustdoc's lints.
+/// syntax is escaped, so a description can neither break the docs nor trip rustdoc's lints. The one markup
+/// kept is an inline code span (`` `date` ``, one backtick each side, on one line), which OpenAPI's
+/// CommonMark descriptions use for names; its text is shown as it is and never run.
+///
+/// Lines keep their breaks but lose their indentation, because markdown reads a line indented by four spaces
+/// as a code block and rustdoc would compile and run it as a doctest. Control characters become spaces (a
+/// bare CR is an error in a doc comment), and bidirectional overrides become U+FFFD, because rustc denies
+/// them in comments (`text_direction_codepoint_in_comment`) and they can make text read unlike the code.
 pub fn doc_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '!' | '~' | '&' => {
-                out.push('\\');
-                out.push(c);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let chars: Vec<char> =
+            line.trim_matches(|c: char| c.is_whitespace() || c.is_control()).chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if let Some(len) = code_span(&chars[i..]).filter(|_| i == 0 || chars[i - 1] != '`') {
+                chars[i..i + len].iter().for_each(|&c| out.push(plain(c)));
+                i += len;
+                continue;
             }
-            '\r' => {}
-            c if c.is_control() && c != '\n' => out.push(' '),
-            c => out.push(c),
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}' | '!' | '~' | '&' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(plain(c)),
+            }
+            i += 1;
         }
     }
     out
+}
+
+/// The length of the code span `` `…` `` that `chars` starts with: one backtick, at least one character that
+/// is not one, one backtick, and no backtick after it (longer runs open other constructs, fences among them).
+fn code_span(chars: &[char]) -> Option<usize> {
+    if chars.first() != Some(&'`') {
+        return None;
+    }
+    let close = chars[1..].iter().position(|&c| c == '`')? + 1;
+    (close > 1 && chars.get(close + 1) != Some(&'`')).then_some(close + 1)
+}
+
+/// A character as it may stand in a doc comment: control characters as spaces, bidirectional overrides as
+/// U+FFFD.
+fn plain(c: char) -> char {
+    if is_bidi_control(c) {
+        '\u{FFFD}'
+    } else if c.is_control() {
+        ' '
+    } else {
+        c
+    }
+}
+
+/// The characters rustc's `text_direction_codepoint_in_comment` and `…_in_literal` lints deny, plus the
+/// implicit marks that reorder text just the same.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 /// A URL for a doc link, or `None` when the text is not a plain https URL (then it is shown as text only).
@@ -199,12 +210,17 @@ mod tests {
 
     #[test]
     fn doc_text_escapes_markup() {
-        assert_eq!(doc_text("a [b](c) <d> `e`"), "a \\[b\\](c) \\<d\\> \\`e\\`");
+        assert_eq!(
+            doc_text("a [b](c) <d> `e` `<f>` ``g`` ` `h"),
+            "a \\[b\\](c) \\<d\\> `e` `<f>` \\`\\`g\\`\\` ` `h"
+        );
         assert_eq!(
             doc_url("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"),
             Some("https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0")
         );
         assert_eq!(doc_url("javascript:alert(1)"), None);
+        assert_eq!(doc_text("a\n    fn f() {}\r\n\t```"), "a\nfn f() \\{\\}\n\\`\\`\\`");
+        assert_eq!(doc_text("x\u{202E}y\rz\0"), "x\u{FFFD}y\nz");
         assert_eq!(doc_url("https://x/\"]"), None);
     }
 }

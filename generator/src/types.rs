@@ -8,10 +8,12 @@
 use std::collections::BTreeMap;
 
 use heck::ToPascalCase;
-use openapiv3::{OpenAPI, ReferenceOr, RequestBody, Response, Schema, StatusCode};
+use openapiv3::{
+    AdditionalProperties, OpenAPI, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
+};
 use proc_macro2::TokenStream;
 
-use crate::Error;
+use crate::{names, Error};
 
 /// Generated types, and per operationId the Rust type names of its request and success response bodies.
 #[derive(Debug)]
@@ -30,6 +32,10 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut bodies: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
     let components = spec.components.clone().unwrap_or_default();
+    // The Rust names of the schemas so far: two operationIds can give a lifted body one name (`fn`, `Fn`), and
+    // so can a schema of the spec, which typify would reject or merge; a later body gets a number instead.
+    let mut taken: std::collections::BTreeSet<String> =
+        components.schemas.keys().map(|n| typify_name(n)).collect();
 
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
@@ -84,27 +90,33 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                             what: format!("body schema `$ref: {reference}`"),
                         }),
                     inline => {
-                        let name = format!("{id}.{suffix}");
+                        // Made of ASCII words only, so that the type's name is plain whatever the operationId.
+                        let base = format!("{}{suffix}", names::camel(&id));
+                        let mut name = base.clone();
+                        let mut n = 1;
+                        while !taken.insert(typify_name(&name)) {
+                            n += 1;
+                            name = format!("{base}{n}");
+                        }
                         lifted.push((name.clone(), inline));
                         Ok(name)
                     }
                 }
             };
-            let request = request.map(|s| name_of(s, "request body")).transpose()?;
-            let response = response.map(|s| name_of(s, "response")).transpose()?;
+            let request = request.map(|s| name_of(s, "RequestBody")).transpose()?;
+            let response = response.map(|s| name_of(s, "Response")).transpose()?;
             bodies.insert(id, (request, response));
         }
     }
 
     let comps = spec.components.get_or_insert_with(Default::default);
     for (name, schema) in lifted {
-        if comps.schemas.contains_key(&name) {
-            return Err(Error::Invalid {
-                place: name.clone(),
-                why: "a lifted body schema name is already taken".into(),
-            });
-        }
         comps.schemas.insert(name, schema);
+    }
+    for schema in comps.schemas.values_mut() {
+        if let ReferenceOr::Item(schema) = schema {
+            sanitize_docs(schema);
+        }
     }
     spec.paths = Default::default();
 
@@ -114,7 +126,14 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     match result {
         Ok(Ok(_)) => {}
         Ok(Err(e)) => return Err(Error::Types(e.to_string())),
-        Err(_) => return Err(Error::Types("progenitor panicked on the schemas".into())),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            return Err(Error::Types(format!("typify could not handle the schemas ({why})")));
+        }
     }
     let space = generator.get_type_space();
     let known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
@@ -139,6 +158,58 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
         uses_uuid: space.uses_uuid(),
         uses_regress: space.uses_regress(),
     })
+}
+
+/// Puts every title and description through [`names::doc_text`] before typify copies them into doc comments
+/// as they are: spec text must not become a code block (which rustdoc would run as a doctest), raw HTML, or
+/// characters rustc refuses in comments. Only text is touched; names, defaults and enum values stay as given.
+fn sanitize_docs(schema: &mut Schema) {
+    let data = &mut schema.schema_data;
+    for text in [&mut data.title, &mut data.description].into_iter().flatten() {
+        *text = names::doc_text(text);
+    }
+    let mut each = |child: &mut ReferenceOr<Schema>| {
+        if let ReferenceOr::Item(child) = child {
+            sanitize_docs(child);
+        }
+    };
+    match &mut schema.schema_kind {
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
+            list.iter_mut().for_each(&mut each);
+        }
+        SchemaKind::Not { not } => each(not),
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.values_mut().for_each(sanitize_boxed);
+            sanitize_additional(object.additional_properties.as_mut());
+        }
+        SchemaKind::Type(Type::Array(array)) => array.items.iter_mut().for_each(sanitize_boxed),
+        SchemaKind::Type(_) => {}
+        SchemaKind::Any(any) => {
+            any.properties.values_mut().for_each(sanitize_boxed);
+            sanitize_additional(any.additional_properties.as_mut());
+            any.items.iter_mut().for_each(sanitize_boxed);
+            any.one_of.iter_mut().chain(&mut any.all_of).chain(&mut any.any_of).for_each(&mut each);
+            if let Some(not) = &mut any.not {
+                each(not);
+            }
+        }
+    }
+}
+
+fn sanitize_boxed(schema: &mut ReferenceOr<Box<Schema>>) {
+    if let ReferenceOr::Item(schema) = schema {
+        sanitize_docs(schema);
+    }
+}
+
+fn sanitize_additional(additional: Option<&mut AdditionalProperties>) {
+    if let Some(AdditionalProperties::Schema(schema)) = additional {
+        if let ReferenceOr::Item(schema) = &mut **schema {
+            sanitize_docs(schema);
+        }
+    }
 }
 
 fn json_schema_of_body(body: &RequestBody) -> Option<ReferenceOr<Schema>> {

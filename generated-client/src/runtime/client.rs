@@ -283,11 +283,13 @@ impl Client {
         let mut retries = 0;
         loop {
             tracing::Span::current().record("attempt", retries + 1);
-            let (error, next) =
-                match self.attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id).await {
-                    Ok(response) => return Ok(response),
-                    Err(failure) => failure,
-                };
+            let (error, next) = match self
+                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id)
+                .await
+            {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
             let wait = match next {
                 Next::Stop => return Err(error),
                 Next::After(wait) => wait,

@@ -13,9 +13,9 @@ mod retry;
 pub use auth::{TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, Cloud};
 pub use error::{ApiError, BoxError, Error};
-pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use operation::{Operation, Response};
+pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;
 

@@ -34,9 +34,15 @@ const PCHAR: &AsciiSet = &SEGMENT
 #[derive(Debug, Clone)]
 enum Segment {
     Literal(&'static str),
-    Param { name: &'static str, value: String },
+    Param {
+        name: &'static str,
+        value: String,
+    },
     /// A function segment with arguments (`getSchedule(period='{period}')`): `texts` surround `values`.
-    Template { texts: &'static [&'static str], values: Vec<String> },
+    Template {
+        texts: &'static [&'static str],
+        values: Vec<String>,
+    },
 }
 
 /// The path of a resource below the client's base URL, built by the generated code one segment at a

@@ -1,0 +1,297 @@
+//! The resource tree as callers see it: which paths share a Rust type, how clashing names are told apart,
+//! that no operation is dropped, that generation is deterministic, and that errors name the operationId or
+//! path at fault.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::{file, generate, methods, parse, returns, spec, spec_of, structs};
+
+/// `mod.rs` of a spec made of these operations, parsed.
+fn tree_of(operations: &[(&str, &str, &str)]) -> syn::File {
+    parse("mod.rs", file(&generate(&spec_of(operations)), "mod.rs"))
+}
+
+/// The error message generating this spec gives; fails the test if it generates.
+fn error_of(yaml: &str) -> String {
+    match generator::generate(&spec(yaml), &generator::Settings::default()) {
+        Ok(_) => panic!("expected an error for\n{yaml}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn me_and_users_share_one_type() {
+    let tree = tree_of(&[
+        ("post", "/me/messages/{message-id}/send", "me.messages.message.send"),
+        ("post", "/users/{user-id}/messages/{message-id}/send", "users.user.messages.message.send"),
+        ("get", "/me/messages/{message-id}", "me.messages.message.get"),
+        ("get", "/users/{user-id}/messages/{message-id}", "users.user.messages.message.get"),
+    ]);
+    let all = methods(&tree);
+    let me = returns(&all, "Client", "me");
+    assert_eq!(me, "User");
+    assert_eq!(returns(&all, "Client", "user"), me);
+    let message = returns(&all, &me, "message");
+    assert_eq!(message, "Message");
+    let names: Vec<&str> = all[&message].iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["get", "send"]);
+    // One type per shape: nothing is duplicated for the second path.
+    let types = structs(&tree);
+    assert_eq!(types.iter().filter(|t| t.as_str() == "User").count(), 1);
+    assert_eq!(
+        types.iter().filter(|t| all.get(*t).is_some_and(|ms| ms.iter().any(|m| m.name == "send"))).count(),
+        1
+    );
+}
+
+#[test]
+fn different_shapes_under_one_name_do_not_share() {
+    // `/me` can send, `/users/{user-id}` cannot: they must not share a type, or `client.user(id).send()`
+    // would compile and go to a path that does not exist.
+    let tree = tree_of(&[
+        ("post", "/me/messages/{message-id}/send", "me.send"),
+        ("get", "/users/{user-id}/messages/{message-id}", "users.get"),
+    ]);
+    let all = methods(&tree);
+    let me = returns(&all, "Client", "me");
+    let user = returns(&all, "Client", "user");
+    assert_ne!(me, user);
+    let me_message = returns(&all, &me, "message");
+    let user_message = returns(&all, &user, "message");
+    assert_ne!(me_message, user_message);
+    assert_eq!(all[&me_message].iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["send"]);
+    assert_eq!(all[&user_message].iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["get"]);
+}
+
+#[test]
+fn a_key_with_only_operations_still_gets_a_type() {
+    // These operations were once dropped without a word: the key node had no children, so no type.
+    let tree = tree_of(&[
+        ("get", "/users/{user-id}", "users.user.get"),
+        ("delete", "/users/{user-id}", "users.user.delete"),
+        ("get", "/groups/{group-id}/members/{member-id}", "groups.members.get"),
+    ]);
+    let all = methods(&tree);
+    let user = returns(&all, "Client", "user");
+    let names: Vec<&str> = all[&user].iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["delete", "get"]);
+    let group = returns(&all, "Client", "group");
+    let member = returns(&all, &group, "member");
+    assert_eq!(all[&member].iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["get"]);
+}
+
+#[test]
+fn collections_list_and_create_and_items_get() {
+    let tree = tree_of(&[
+        ("get", "/me/messages", "me.messages.list"),
+        ("post", "/me/messages", "me.messages.create"),
+        ("get", "/me/messages/{message-id}", "me.messages.message.get"),
+        ("patch", "/me/messages/{message-id}", "me.messages.message.update"),
+    ]);
+    let all = methods(&tree);
+    let me = returns(&all, "Client", "me");
+    let messages = returns(&all, &me, "messages");
+    let names: Vec<&str> = all[&messages].iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["list", "create", "message"]);
+    // `me.message(id)` and `me.messages().message(id)` lead to the same type.
+    let message = returns(&all, &me, "message");
+    assert_eq!(returns(&all, &messages, "message"), message);
+    let names: Vec<&str> = all[&message].iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["get", "update"]);
+}
+
+#[test]
+fn colliding_type_names_are_made_unique() {
+    let tree = tree_of(&[
+        // Two `Item` keys of different shapes.
+        ("post", "/a/items/{item-id}/x", "a.x"),
+        ("post", "/b/items/{item-id}/y", "b.y"),
+        // Names the emitted code or the prelude uses: `Client`, `Into`, `Self`, and a builder that would
+        // be `Resource` + `Path`.
+        ("get", "/client/{client-id}/z", "client.z"),
+        ("post", "/into/x", "into.x"),
+        ("post", "/into/y", "into.y"),
+        ("post", "/self/{self}/w", "self.w"),
+        ("post", "/resource/path", "resource.path"),
+        ("post", "/resource/other", "resource.other"),
+    ]);
+    let types = structs(&tree);
+    let unique: BTreeSet<&String> = types.iter().collect();
+    assert_eq!(unique.len(), types.len(), "a type name is used twice: {types:?}");
+    for reserved in ["Client", "Into", "Self", "ResourcePath", "Error", "Operation", "BoxFuture", "Box"] {
+        assert!(!unique.contains(&reserved.to_string()), "`{reserved}` is emitted as a type: {types:?}");
+    }
+    let all = methods(&tree);
+    let a_item = returns(&all, &returns(&all, "Client", "a"), "item");
+    let b_item = returns(&all, &returns(&all, "Client", "b"), "item");
+    assert_ne!(a_item, b_item);
+    assert!([&a_item, &b_item].contains(&&"Item".to_string()), "{a_item}, {b_item}");
+    assert_eq!(returns(&all, "Client", "into"), "IntoResource");
+    assert_eq!(returns(&all, "Client", "client_"), "ClientResource");
+}
+
+#[test]
+fn colliding_method_names_are_made_unique() {
+    let tree = tree_of(&[
+        // Two segments that give one method name.
+        ("get", "/crate", "crate.lower"),
+        ("get", "/Crate", "crate.upper"),
+        // An action and a key accessor that both want `message`.
+        ("post", "/me/message", "me.message"),
+        ("post", "/me/messages/{message-id}/send", "me.send"),
+        // Names `Client` has already: `builder`, `base_url`.
+        ("post", "/builder", "builder"),
+        ("get", "/base_url", "base.url"),
+        // Parameters that clash with the builder's own fields and with each other.
+        ("post", "/me/q/{self}", "me.q"),
+    ]);
+    let all = methods(&tree);
+    for (owner, ms) in &all {
+        let names: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "`{owner}` has a method name twice: {names:?}");
+    }
+    let client: BTreeSet<&str> = all["Client"].iter().map(|m| m.name.as_str()).collect();
+    assert!(client.contains("crate_") && client.contains("crate_2"), "{client:?}");
+    for taken in ["builder", "base_url"] {
+        assert!(!client.contains(taken), "`Client::{taken}` is emitted again: {client:?}");
+    }
+    assert!(client.contains("builder_2") && client.contains("base_url_2"), "{client:?}");
+    let me = returns(&all, "Client", "me");
+    let mine: BTreeSet<&str> = all[&me].iter().map(|m| m.name.as_str()).collect();
+    assert!(mine.contains("message") && mine.contains("message_2"), "{mine:?}");
+}
+
+#[test]
+fn every_operation_gets_a_request_builder() {
+    let operations = [
+        ("get", "/", "root.get"),
+        ("get", "/users/{user-id}", "users.user.get"),
+        ("post", "/users/{user-id}/messages/{message-id}/send", "send"),
+        ("get", "/users/{user-id}/messages", "list"),
+        ("get", "/users/delta()", "users.delta"),
+        ("get", "/users/{user-id}/photo/$value", "photo.value"),
+        ("put", "/users/{user-id}/photo/$value", "photo.set"),
+    ];
+    let text = file(&generate(&spec_of(&operations)), "mod.rs").to_string();
+    let tree = parse("mod.rs", &text);
+    let futures = tree
+        .items
+        .iter()
+        .filter(|item| matches!(item, syn::Item::Impl(i) if i.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "IntoFuture"))))
+        .count();
+    assert_eq!(futures, operations.len());
+    for (method, path, _) in operations {
+        let shown = format!("- {} {}", method.to_ascii_uppercase(), generator::names::doc_text(path));
+        assert!(text.contains(&shown), "`{shown}` is not documented:\n{text}");
+    }
+    // Literal segments go on the wire as they are when they are plain, `$value` and `delta()` included.
+    assert!(text.contains(".literal(\"$value\")") && text.contains(".literal(\"delta()\")"), "{text}");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let graph = support::load(&support::workspace().join("spec/openapi.yaml"));
+    let hostile = support::load(&support::fixture("hostile.yaml"));
+    for spec in [graph, hostile] {
+        let first = generate(&spec);
+        let second = generate(&spec);
+        assert_eq!(first, second);
+        let third = generator::standalone::crate_files(&spec, "det", "spec.yaml").expect("generates");
+        let fourth = generator::standalone::crate_files(&spec, "det", "spec.yaml").expect("generates");
+        assert_eq!(third, fourth);
+    }
+    // The order of the paths in the document does not matter to the resource tree.
+    let ops = [
+        ("post", "/me/messages/{message-id}/send", "a"),
+        ("post", "/users/{user-id}/messages/{message-id}/send", "b"),
+        ("get", "/users/{user-id}", "c"),
+        ("post", "/crate", "d"),
+        ("post", "/Crate", "e"),
+    ];
+    let mut reversed = ops;
+    reversed.reverse();
+    let mut forward = spec_of(&ops);
+    let mut backward = spec_of(&reversed);
+    // `spec_of` sorts its paths; put them in opposite orders by hand.
+    forward.paths.paths.sort_keys();
+    backward.paths.paths.sort_by(|a, _, b, _| b.cmp(a));
+    assert_ne!(
+        forward.paths.paths.keys().collect::<Vec<_>>(),
+        backward.paths.paths.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(file(&generate(&forward), "mod.rs"), file(&generate(&backward), "mod.rs"));
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: \"1\" }\n";
+
+#[test]
+fn a_missing_operation_id_is_named_by_method_and_path() {
+    let text = error_of(&format!(
+        "{HEAD}paths:\n  /me/send:\n    post:\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    ));
+    assert!(text.contains("POST /me/send") && text.contains("no operationId"), "{text}");
+}
+
+#[test]
+fn a_ref_path_item_is_named_by_its_path() {
+    let text = error_of(&format!("{HEAD}paths:\n  /me/send:\n    $ref: \"#/components/pathItems/send\"\n"));
+    assert!(text.contains("/me/send") && text.contains("$ref"), "{text}");
+}
+
+#[test]
+fn path_errors_name_the_operation_id() {
+    for (path, why) in [
+        ("/a/{}", "malformed parameter"),
+        ("/a/x{id}", "mixes text and a parameter"),
+        ("/a/../b", "`..` segment"),
+        ("/a/./b", "`.` segment"),
+    ] {
+        let text = error_of(&format!(
+            "{HEAD}paths:\n  {path:?}:\n    get:\n      operationId: op.at.fault\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+        ));
+        assert!(text.contains("op.at.fault") && text.contains(why), "{path}: {text}");
+    }
+}
+
+#[test]
+fn parameter_and_body_errors_name_the_operation_id() {
+    let text = error_of(&format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: op.with.ref\n      parameters: [ {{ $ref: \"#/components/parameters/top\" }} ]\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    ));
+    assert!(text.contains("op.with.ref") && text.contains("$ref"), "{text}");
+    let text = error_of(&format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      operationId: op.with.body\n      requestBody: {{ $ref: \"#/components/requestBodies/missing\" }}\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    ));
+    assert!(text.contains("op.with.body") && text.contains("does not resolve"), "{text}");
+}
+
+#[test]
+fn schemas_typify_cannot_handle_give_an_error_not_a_panic() {
+    // `a-b` and `a_b` both want the variant name `AB`; typify panics on that.
+    let text = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    kind: {{ type: string, enum: [a-b, a_b] }}\n"
+    ));
+    assert!(text.contains("schema types") && text.contains("a-b"), "{text}");
+}
+
+#[test]
+fn other_openapi_versions_are_refused() {
+    let text = error_of("openapi: 3.1.0\ninfo: { title: t, version: \"1\" }\npaths: {}\n");
+    assert!(text.contains("3.1.0") && text.contains("not supported"), "{text}");
+}
+
+#[test]
+fn body_types_from_clashing_operation_ids_get_distinct_names() {
+    // `fn` and `Fn` both give `FnRequestBody`; the second becomes `FnRequestBody2` instead of an error.
+    let yaml = format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      operationId: fn\n      requestBody: {{ content: {{ application/json: {{ schema: {{ type: object, properties: {{ x: {{ type: string }} }} }} }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n  /b:\n    post:\n      operationId: Fn\n      requestBody: {{ content: {{ application/json: {{ schema: {{ type: object, properties: {{ y: {{ type: string }} }} }} }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    );
+    let files = generate(&spec(&yaml));
+    let types = structs(&parse("types.rs", file(&files, "types.rs")));
+    assert!(types.contains(&"FnRequestBody".into()) && types.contains(&"FnRequestBody2".into()), "{types:?}");
+    let text = file(&files, "mod.rs");
+    assert!(text.contains("types::FnRequestBody>") || text.contains("types::FnRequestBody,"), "{text}");
+}
