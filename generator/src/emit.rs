@@ -73,6 +73,7 @@ fn preferred_name(path: &[Edge]) -> String {
     match path.last() {
         Some(Edge::Param(p)) => model::param_type_name(p),
         Some(Edge::Literal(l)) => names::pascal(l),
+        Some(Edge::Template { texts, .. }) => names::pascal(&Edge::template_stem(texts)),
         None => "Root".into(),
     }
 }
@@ -114,6 +115,7 @@ fn assign_types(all: &[Located<'_>]) -> TypeTable {
                 let prefix = match edge {
                     Edge::Param(p) => model::param_type_name(p),
                     Edge::Literal(l) => names::camel(l),
+                    Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
                 };
                 qualified = format!("{prefix}{qualified}");
                 if !taken.contains(&qualified) {
@@ -153,6 +155,16 @@ fn display_path(path: &[Edge]) -> String {
                 s.push_str(p);
                 s.push('}');
             }
+            Edge::Template { texts, params } => {
+                for (i, text) in texts.iter().enumerate() {
+                    s.push_str(text);
+                    if let Some(p) = params.get(i) {
+                        s.push('{');
+                        s.push_str(p);
+                        s.push('}');
+                    }
+                }
+            }
         }
     }
     if s.is_empty() {
@@ -183,6 +195,8 @@ struct Emitter {
     builder_names: BTreeSet<String>,
     /// Every (path, method) an operation was emitted for, to prove that none was left out.
     emitted: BTreeSet<(Vec<Edge>, String)>,
+    /// The tree, to find every place an operation of a shared type is documented at.
+    root: Node,
 }
 
 /// Emits the resource API for the whole tree; `client_methods` are the names `Client` has already (its
@@ -191,8 +205,13 @@ pub fn resources(root: &Node, client_methods: &BTreeSet<String>) -> Result<Token
     let mut all = Vec::new();
     collect(root, Vec::new(), &mut all);
     let table = assign_types(&all);
-    let mut emitter =
-        Emitter { table, builders: Vec::new(), builder_names: BTreeSet::new(), emitted: BTreeSet::new() };
+    let mut emitter = Emitter {
+        table,
+        builders: Vec::new(),
+        builder_names: BTreeSet::new(),
+        emitted: BTreeSet::new(),
+        root: root.clone(),
+    };
     emitter.builder_names.extend(emitter.table.by_signature.values().cloned());
     emitter.builder_names.extend(names::RESERVED_TYPES.iter().map(|s| s.to_string()));
 
@@ -288,9 +307,13 @@ impl Emitter {
 
         // Operations on the node itself: get, list, update, delete, …
         for (method, op) in &node.operations {
-            let name = model::verb(method, on_collection).to_string();
-            let member =
-                self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, is_client);
+            // A typed response tells a collection from one object better than the path's spelling does.
+            let name = match (method.as_str(), &op.response_body, &op.response_item) {
+                ("get", Some(_), Some(_)) => "list".to_string(),
+                ("get", Some(_), None) => "get".to_string(),
+                _ => model::verb(method, on_collection).to_string(),
+            };
+            let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, &[]);
             out.push(member);
         }
 
@@ -315,7 +338,7 @@ impl Emitter {
                                 &[quote!(.literal(#lit))],
                                 &client_expr,
                                 &path_expr,
-                                is_client,
+                                &[],
                             );
                             out.push(member);
                         }
@@ -374,6 +397,75 @@ impl Emitter {
                         }
                     }
                 }
+                Edge::Template { texts, params } => {
+                    let child_paths: Vec<Vec<Edge>> = paths.iter().map(|p| with(p, edge)).collect();
+                    let stem = Edge::template_stem(texts);
+                    // `delta()` beside `delta(token='{t}')`: the plain call keeps the name.
+                    let plain_sibling = node.children.keys().any(|e| match e {
+                        Edge::Literal(l) => {
+                            names::snake(l.split('(').next().unwrap_or(l)) == names::snake(&stem)
+                        }
+                        _ => false,
+                    });
+                    let base = if plain_sibling { format!("{stem}_with") } else { stem.clone() };
+                    let mut arg_names: Vec<String> = Vec::new();
+                    for p in params {
+                        let mut a = names::snake(p);
+                        while arg_names.contains(&a) || ["body", "path", "client"].contains(&a.as_str()) {
+                            a.push('_');
+                        }
+                        arg_names.push(a);
+                    }
+                    let args: Vec<Ident> = arg_names.iter().map(|a| ident(a)).collect();
+                    let text_lits: Vec<&str> = texts.iter().map(String::as_str).collect();
+                    let extra = quote!(.template(&[#(#text_lits),*], vec![#(#args.into()),*]));
+                    if model::is_action_leaf(child) {
+                        let single = child.operations.len() == 1;
+                        for (method, op) in &child.operations {
+                            let name = if single {
+                                names::snake(&base)
+                            } else {
+                                format!("{}_{}", names::snake(&base), method)
+                            };
+                            let member = self.operation(
+                                op,
+                                &name,
+                                type_name,
+                                &child_paths,
+                                &[extra.clone()],
+                                &client_expr,
+                                &path_expr,
+                                &args,
+                            );
+                            out.push(member);
+                        }
+                        continue;
+                    }
+                    if let Some(target) = self.type_of(child) {
+                        let name = names::snake(&base);
+                        let ty = ident(&target);
+                        let fn_name = ident(&name);
+                        let shown = child_paths
+                            .iter()
+                            .map(|p| names::doc_text(&display_path(p)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let docs = doc_attrs(&[
+                            format!("The {shown} segment and what lies under it."),
+                            String::new(),
+                            "Each argument is percent-encoded inside the segment; inside quotes its own quotes are doubled, as OData requires.".into(),
+                        ]);
+                        out.push(Member {
+                            name,
+                            tokens: quote! {
+                                #docs
+                                pub fn #fn_name(&self, #(#args: impl Into<String>),*) -> #ty {
+                                    #ty { client: #client_expr, path: #path_expr #extra }
+                                }
+                            },
+                        });
+                    }
+                }
                 Edge::Param(p) => {
                     let Some(target) = self.type_of(child) else { continue };
                     let name = names::snake(&model::param_type_name(p));
@@ -407,7 +499,7 @@ impl Emitter {
         extra_path: &[TokenStream],
         client_expr: &TokenStream,
         path_expr: &TokenStream,
-        _is_client: bool,
+        path_args: &[Ident],
     ) -> Member {
         let mut builder_name =
             format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::camel(method_name));
@@ -438,8 +530,24 @@ impl Emitter {
         if !doc.is_empty() {
             doc.push(String::new());
         }
+        // The paths the spec documents this operation at; a type shared by several places (see
+        // `model::unify`) may answer at more, as Graph's aliases do.
+        let mut documented: Vec<&str> = Vec::new();
         for p in paths {
-            doc.push(format!("- {} {}", op.method.to_ascii_uppercase(), names::doc_text(&display_path(p))));
+            let Some(there) = lookup(&self.root, p).and_then(|n| n.operations.get(&op.method)) else {
+                continue;
+            };
+            for d in &there.documented {
+                if !documented.contains(&d.as_str()) {
+                    documented.push(d);
+                }
+            }
+        }
+        if documented.is_empty() {
+            documented.extend(op.documented.iter().map(String::as_str));
+        }
+        for p in documented {
+            doc.push(format!("- {} {}", op.method.to_ascii_uppercase(), names::doc_text(p)));
         }
         if !op.success.is_empty() {
             doc.push(String::new());
@@ -465,8 +573,10 @@ impl Emitter {
         let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
         let mut setters = Vec::new();
         let mut apply = Vec::new();
-        let mut used: BTreeSet<String> =
-            ["client", "path", "body", "into_future"].iter().map(|s| s.to_string()).collect();
+        let mut used: BTreeSet<String> = ["client", "path", "body", "into_future", "into_operation", "items"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
 
         if let Some(body_ty) = &op.request_body {
             let ty = ident(body_ty);
@@ -531,8 +641,20 @@ impl Emitter {
         let builder_doc = doc_attrs(&[format!(
             "The `{method_name}` request; set optional parameters, then `.await` it to send."
         )]);
-        let setters_impl =
-            if setters.is_empty() { TokenStream::new() } else { quote!(impl #builder { #(#setters)* }) };
+        let items = match &op.response_item {
+            Some(item) => {
+                let item = ident(item);
+                quote! {
+                    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+                    /// stops handing one out. Each page is one request, with the client's retries.
+                    pub fn items(self) -> crate::runtime::Items<types::#item> {
+                        let (client, op) = self.into_operation();
+                        client.items(op)
+                    }
+                }
+            }
+            None => TokenStream::new(),
+        };
         self.builders.push(quote! {
             #builder_doc
             #[derive(Debug)]
@@ -540,15 +662,22 @@ impl Emitter {
             pub struct #builder {
                 #(#fields,)*
             }
-            #setters_impl
+            impl #builder {
+                #(#setters)*
+                #items
+                fn into_operation(self) -> (Client, Operation) {
+                    let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
+                    #(#apply)*
+                    (self.client, op)
+                }
+            }
             impl std::future::IntoFuture for #builder {
                 type Output = Result<#output, Error>;
                 type IntoFuture = BoxFuture<Result<#output, Error>>;
                 fn into_future(self) -> Self::IntoFuture {
                     Box::pin(async move {
-                        let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
-                        #(#apply)*
-                        self.client.execute(op).await? #finish
+                        let (client, op) = self.into_operation();
+                        client.execute(op).await? #finish
                     })
                 }
             }
@@ -557,7 +686,7 @@ impl Emitter {
             name: method_name.to_string(),
             tokens: quote! {
                 #docs
-                pub fn #fn_name(&self, #(#args),*) -> #builder {
+                pub fn #fn_name(&self, #(#path_args: impl Into<String>,)* #(#args),*) -> #builder {
                     #builder { #(#inits,)* }
                 }
             },

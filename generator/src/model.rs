@@ -28,6 +28,10 @@ pub struct Operation {
     pub request_body_required: bool,
     /// The Rust type of the success response body; `None` when the success response has no content.
     pub response_body: Option<String>,
+    /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
+    pub response_item: Option<String>,
+    /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).
+    pub documented: Vec<String>,
     pub success: Vec<String>,
 }
 
@@ -44,9 +48,23 @@ pub enum Edge {
     Literal(String),
     /// A whole-segment parameter: its OpenAPI name.
     Param(String),
+    /// A segment of text around parameters, such as a function call (`getSchedule(period='{period}')`):
+    /// `texts` has one more element than `params`, and they alternate text, param, text.
+    Template {
+        texts: Vec<String>,
+        params: Vec<String>,
+    },
 }
 
-#[derive(Debug, Default)]
+impl Edge {
+    /// The name a template segment's accessor or method takes: its text up to the first `(`, `{` or `:`.
+    pub fn template_stem(texts: &[String]) -> String {
+        let first = texts.first().map(String::as_str).unwrap_or("");
+        first.split(['(', '{', ':', '=', '\'']).next().unwrap_or("").to_string()
+    }
+}
+
+#[derive(Debug, Default, Clone)]
 pub struct Node {
     pub children: BTreeMap<Edge, Node>,
     /// Operations on exactly this path, by lowercase method.
@@ -57,7 +75,7 @@ pub struct Node {
 /// as `body_types` (operationId → (request type, response type)).
 pub fn operations(
     spec: &OpenAPI,
-    body_types: &BTreeMap<String, (Option<String>, Option<String>)>,
+    body_types: &BTreeMap<String, crate::types::Bodies>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
@@ -117,7 +135,8 @@ pub fn operations(
                 })
                 .map(|c| c.to_string())
                 .collect();
-            let (request_body, response_body) = body_types.get(&operation_id).cloned().unwrap_or_default();
+            let bodies = body_types.get(&operation_id).cloned().unwrap_or_default();
+            let (request_body, response_body, response_item) = (bodies.request, bodies.response, bodies.item);
             let request_body_required = match &op.request_body {
                 Some(ReferenceOr::Item(b)) => b.required,
                 Some(ReferenceOr::Reference { .. }) => true,
@@ -136,6 +155,8 @@ pub fn operations(
                 request_body,
                 request_body_required,
                 response_body,
+                response_item,
+                documented: vec![path.clone()],
                 success,
             });
         }
@@ -162,10 +183,35 @@ pub fn edges(path: &str, operation_id: &str) -> Result<Vec<Edge>, Error> {
                 why: format!("path `{path}` has a `{segment}` segment"),
             });
         } else if segment.contains(['{', '}']) {
-            return Err(Error::Unsupported {
-                place: operation_id.into(),
-                what: format!("path `{path}`: segment `{segment}` mixes text and a parameter"),
-            });
+            let mut texts = Vec::new();
+            let mut params = Vec::new();
+            let mut rest = segment;
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    return Err(Error::Invalid {
+                        place: operation_id.into(),
+                        why: format!("path `{path}`: segment `{segment}` opens `{{` without closing it"),
+                    });
+                };
+                let name = &rest[open + 1..open + close];
+                if name.is_empty() || name.contains('{') {
+                    return Err(Error::Invalid {
+                        place: operation_id.into(),
+                        why: format!("path `{path}` has a malformed parameter"),
+                    });
+                }
+                texts.push(rest[..open].to_string());
+                params.push(name.to_string());
+                rest = &rest[open + close + 1..];
+            }
+            if rest.contains('}') {
+                return Err(Error::Invalid {
+                    place: operation_id.into(),
+                    why: format!("path `{path}`: segment `{segment}` closes `}}` without opening it"),
+                });
+            }
+            texts.push(rest.to_string());
+            out.push(Edge::Template { texts, params });
         } else {
             out.push(Edge::Literal(segment.to_string()));
         }
@@ -235,4 +281,105 @@ pub fn param_type_name(param: &str) -> String {
         .unwrap_or(param);
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
     names::pascal(if base.is_empty() { param } else { base })
+}
+
+/// Makes every place an entity is addressed offer the same API, as Graph does: all nodes reached through the
+/// same key (`{message-id}` under `/me/messages`, `/users/{user-id}/messages`,
+/// `/me/mailFolders/{mailFolder-id}/messages`) get the union of what each of them documents, and so does
+/// each alias (`/me` for `/users/{user-id}`). Pages often document an operation at some of these places
+/// only; the union lets `client.me()` and `client.user(id)` share one type. Operations keep the list of paths
+/// the spec documents them at, for their docs.
+pub fn unify(root: &mut Node, aliases: &[(String, String)]) {
+    // Unifying one key changes the subtrees of others; a few rounds reach the fixed point.
+    for _ in 0..8 {
+        let before = shape(root);
+        let mut keys: Vec<String> = Vec::new();
+        collect_keys(root, &mut keys);
+        for key in keys {
+            let mut union = Node::default();
+            gather(root, &Edge::Param(key.clone()), &mut union);
+            for (alias, target) in aliases {
+                if *target == key {
+                    if let Some(node) = root.children.get(&Edge::Literal(alias.clone())) {
+                        merge(&mut union, node);
+                    }
+                }
+            }
+            replace(root, &Edge::Param(key.clone()), &union);
+            for (alias, target) in aliases {
+                if *target == key {
+                    if let Some(node) = root.children.get_mut(&Edge::Literal(alias.clone())) {
+                        *node = union.clone();
+                    }
+                }
+            }
+        }
+        if shape(root) == before {
+            break;
+        }
+    }
+}
+
+fn collect_keys(node: &Node, out: &mut Vec<String>) {
+    for (edge, child) in &node.children {
+        if let Edge::Param(p) = edge {
+            if !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        collect_keys(child, out);
+    }
+}
+
+fn gather(node: &Node, key: &Edge, union: &mut Node) {
+    for (edge, child) in &node.children {
+        if edge == key {
+            merge(union, child);
+        }
+        gather(child, key, union);
+    }
+}
+
+fn replace(node: &mut Node, key: &Edge, union: &Node) {
+    for (edge, child) in node.children.iter_mut() {
+        if edge == key {
+            *child = union.clone();
+        } else {
+            replace(child, key, union);
+        }
+    }
+}
+
+fn merge(into: &mut Node, from: &Node) {
+    for (method, op) in &from.operations {
+        match into.operations.get_mut(method) {
+            Some(existing) => {
+                for p in &op.documented {
+                    if !existing.documented.contains(p) {
+                        existing.documented.push(p.clone());
+                    }
+                }
+            }
+            None => {
+                into.operations.insert(method.clone(), op.clone());
+            }
+        }
+    }
+    for (edge, child) in &from.children {
+        merge(into.children.entry(edge.clone()).or_default(), child);
+    }
+}
+
+/// A cheap fingerprint of the tree: edges and methods, depth first.
+fn shape(node: &Node) -> String {
+    let mut s = String::new();
+    for (m, op) in &node.operations {
+        s.push_str(m);
+        s.push_str(&op.documented.len().to_string());
+        s.push(';');
+    }
+    for (e, c) in &node.children {
+        s.push_str(&format!("{e:?}{{{}}}", shape(c)));
+    }
+    s
 }

@@ -130,7 +130,7 @@ fn manifest(crate_name: &str, source: &str, extra: &[&str]) -> String {
             "chrono" => {
                 "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
             }
-            "regress" => "regress = \"0.10\"\n",
+            "regress" => "regress = \"0.12\"\n",
             _ => "",
         });
     }
@@ -196,6 +196,10 @@ mod tests {
         let section = section.split("\n[").next().unwrap_or_default();
         for line in section.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
             let name = line.split(['.', '=', ' ']).next().unwrap_or_default();
+            // These come in only when the emitted types use them (`Files::extra_crates`).
+            if ["chrono", "regress"].contains(&name) {
+                continue;
+            }
             assert!(
                 ours.contains(&format!("\n{name} = ")),
                 "the standalone manifest lacks `{name}`:\n{ours}"

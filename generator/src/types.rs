@@ -15,11 +15,20 @@ use proc_macro2::TokenStream;
 
 use crate::{names, Error};
 
+/// The Rust type names of one operation's bodies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bodies {
+    pub request: Option<String>,
+    pub response: Option<String>,
+    /// For a collection response (`value` array and `@odata.nextLink`): the type of its items.
+    pub item: Option<String>,
+}
+
 /// Generated types, and per operationId the Rust type names of its request and success response bodies.
 #[derive(Debug)]
 pub struct Types {
     pub tokens: TokenStream,
-    pub bodies: BTreeMap<String, (Option<String>, Option<String>)>,
+    pub bodies: BTreeMap<String, Bodies>,
     pub uses_chrono: bool,
     pub uses_uuid: bool,
     pub uses_regress: bool,
@@ -28,7 +37,7 @@ pub struct Types {
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
-    let mut spec = spec.clone();
+    let mut spec = short_schema_names(spec)?;
     let mut bodies: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
     let components = spec.components.clone().unwrap_or_default();
@@ -139,6 +148,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
     let mut resolved = BTreeMap::new();
     for (id, (request, response)) in bodies {
+        let item = response.as_deref().and_then(|r| collection_item(spec.components.as_ref(), r));
         let rust_name = |schema: Option<String>| -> Result<Option<String>, Error> {
             let Some(schema) = schema else { return Ok(None) };
             let name = typify_name(&schema);
@@ -148,7 +158,8 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 Err(Error::Types(format!("no type was generated for schema `{schema}` (operation `{id}`)")))
             }
         };
-        let r = (rust_name(request)?, rust_name(response)?);
+        let r =
+            Bodies { request: rust_name(request)?, response: rust_name(response)?, item: rust_name(item)? };
         resolved.insert(id, r);
     }
     Ok(Types {
@@ -237,5 +248,71 @@ fn typify_name(schema_name: &str) -> String {
         None => "X".into(),
         Some(c) if c.is_alphabetic() || c == '_' => out,
         Some(_) => format!("X{out}"),
+    }
+}
+
+/// Schema names lose their namespace (`microsoft.graph.message` → `message`, so the type is `Message`, not
+/// `MicrosoftGraphMessage`) wherever the short name stays unique; `$ref`s are rewritten to match.
+fn short_schema_names(spec: &OpenAPI) -> Result<OpenAPI, Error> {
+    let Some(components) = &spec.components else { return Ok(spec.clone()) };
+    let short = |full: &str| full.rsplit('.').next().unwrap_or(full).to_string();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for name in components.schemas.keys() {
+        *count.entry(typify_name(&short(name))).or_default() += 1;
+    }
+    let renames: BTreeMap<String, String> = components
+        .schemas
+        .keys()
+        .filter(|n| short(n) != **n && count.get(&typify_name(&short(n))) == Some(&1) && !short(n).is_empty())
+        .map(|n| (n.clone(), short(n)))
+        .collect();
+    if renames.is_empty() {
+        return Ok(spec.clone());
+    }
+    let mut value = serde_json::to_value(spec).map_err(|e| Error::Types(e.to_string()))?;
+    rewrite_refs(&mut value, &renames);
+    if let Some(schemas) = value.pointer_mut("/components/schemas").and_then(|v| v.as_object_mut()) {
+        let old = std::mem::take(schemas);
+        for (k, v) in old {
+            let k = renames.get(&k).cloned().unwrap_or(k);
+            schemas.insert(k, v);
+        }
+    }
+    serde_json::from_value(value).map_err(|e| Error::Types(format!("renaming schemas: {e}")))
+}
+
+fn rewrite_refs(value: &mut serde_json::Value, renames: &BTreeMap<String, String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "$ref" {
+                    if let Some(name) = v.as_str().and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
+                        if let Some(new) = renames.get(name) {
+                            *v = serde_json::Value::String(format!("{SCHEMA_PREFIX}{new}"));
+                        }
+                    }
+                } else {
+                    rewrite_refs(v, renames);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, renames)),
+        _ => {}
+    }
+}
+
+/// A collection response is an object with a `value` array of one `$ref`'d type and an `@odata.nextLink`;
+/// its item schema's name, if so.
+fn collection_item(components: Option<&openapiv3::Components>, name: &str) -> Option<String> {
+    let Some(ReferenceOr::Item(schema)) = components?.schemas.get(name) else { return None };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    if !object.properties.contains_key("@odata.nextLink") {
+        return None;
+    }
+    let ReferenceOr::Item(value) = object.properties.get("value")? else { return None };
+    let SchemaKind::Type(Type::Array(array)) = &value.schema_kind else { return None };
+    match array.items.as_ref()? {
+        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_PREFIX).map(str::to_string),
+        ReferenceOr::Item(_) => None,
     }
 }

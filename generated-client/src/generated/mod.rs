@@ -88,13 +88,20 @@ pub struct MessageSend {
     path: ResourcePath,
 }
 
+impl MessageSend {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
+        (self.client, op)
+    }
+}
+
 impl std::future::IntoFuture for MessageSend {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
-            self.client.execute(op).await?.no_content()
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
         })
     }
 }

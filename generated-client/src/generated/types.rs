@@ -7,9 +7,9 @@
     missing_docs,
     dead_code
 )]
-///`MicrosoftGraphODataErrorsErrorDetails`
+///`ErrorDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MicrosoftGraphODataErrorsErrorDetails {
+pub struct ErrorDetails {
     pub code: ::std::string::String,
     pub message: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18,7 +18,7 @@ pub struct MicrosoftGraphODataErrorsErrorDetails {
 
 ///Open: Graph adds fields over time. `date` is kept as text, since Graph's format varies.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MicrosoftGraphODataErrorsInnerError {
+pub struct InnerError {
     #[serde(
         rename = "client-request-id",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -33,26 +33,26 @@ pub struct MicrosoftGraphODataErrorsInnerError {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MicrosoftGraphODataErrorsMainError`
+///`MainError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MicrosoftGraphODataErrorsMainError {
+pub struct MainError {
     pub code: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub details: ::std::vec::Vec<MicrosoftGraphODataErrorsErrorDetails>,
+    pub details: ::std::vec::Vec<ErrorDetails>,
     #[serde(
         rename = "innerError",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub inner_error: ::std::option::Option<MicrosoftGraphODataErrorsInnerError>,
+    pub inner_error: ::std::option::Option<InnerError>,
     pub message: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
 }
 
-///`MicrosoftGraphODataErrorsODataError`
+///`ODataError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MicrosoftGraphODataErrorsODataError {
-    pub error: MicrosoftGraphODataErrorsMainError,
+pub struct ODataError {
+    pub error: MainError,
 }
 
 /// Error types.
