@@ -432,7 +432,7 @@ impl Emitter {
                                 &name,
                                 type_name,
                                 &child_paths,
-                                &[extra.clone()],
+                                std::slice::from_ref(&extra),
                                 &client_expr,
                                 &path_expr,
                                 &args,
