@@ -611,19 +611,30 @@ impl Emitter {
             let add = if is_header { quote!(header) } else { quote!(query) };
             let desc = param.description.as_deref().map(names::doc_text).unwrap_or_default();
             let where_ = if is_header { "header" } else { "query parameter" };
-            let docs = doc_attrs(&[format!("The {where_} {}. {desc}", names::doc_text(wire))]);
+            // The value's Rust type and how it becomes the text on the wire.
+            let (arg_ty, to_text, doc_kind) = match param.kind {
+                model::ParamKind::Integer => (quote!(i64), quote!(value.to_string()), ""),
+                model::ParamKind::Boolean => (quote!(bool), quote!(value.to_string()), ""),
+                model::ParamKind::List => (
+                    quote!(impl IntoIterator<Item = impl Into<String>>),
+                    quote!(value.into_iter().map(Into::into).collect::<Vec<String>>().join(",")),
+                    " Sent comma-separated.",
+                ),
+                model::ParamKind::Text => (quote!(impl Into<String>), quote!(value.into()), ""),
+            };
+            let docs = doc_attrs(&[format!("The {where_} {}. {desc}{doc_kind}", names::doc_text(wire))]);
             if param.required {
                 fields.push(quote!(#field: String));
-                args.push(quote!(#field: impl Into<String>));
-                inits.push(quote!(#field: #field.into()));
+                args.push(quote!(#field: #arg_ty));
+                inits.push(quote!(#field: { let value = #field; #to_text }));
                 apply.push(quote!(let op = op.#add(#wire, self.#field);));
             } else {
                 fields.push(quote!(#field: Option<String>));
                 inits.push(quote!(#field: None));
                 setters.push(quote! {
                     #docs
-                    pub fn #field(mut self, value: impl Into<String>) -> Self {
-                        self.#field = Some(value.into());
+                    pub fn #field(mut self, value: #arg_ty) -> Self {
+                        self.#field = Some(#to_text);
                         self
                     }
                 });

@@ -99,7 +99,7 @@ pub fn generate(spec: &OpenAPI, settings: &Settings) -> Result<Files, Error> {
     let types = types::generate(spec)?;
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
-    model::unify(&mut tree, &settings.aliases);
+    model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
     let resources = emit::resources(&tree, &standalone::client_methods()?)?;
 
     let module = quote! {

@@ -4,7 +4,7 @@
 //! `/me/messages/{message-id}/send` and `/users/{user-id}/messages/{message-id}/send` both hang off one `User`
 //! type and the caller writes `client.me().message(id).send()` or `client.user(upn).message(id).send()`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -40,6 +40,27 @@ pub struct Param {
     pub name: String,
     pub required: bool,
     pub description: Option<String>,
+    pub kind: ParamKind,
+}
+
+/// How a query or header value is typed in Rust, from its schema; anything else is text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Text,
+    Integer,
+    Boolean,
+    /// An array sent comma-separated (`style: form, explode: false`), as OData's `$select=a,b`.
+    List,
+}
+
+fn param_kind(format: &ParameterSchemaOrContent) -> ParamKind {
+    let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = format else { return ParamKind::Text };
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => ParamKind::Integer,
+        openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => ParamKind::Boolean,
+        openapiv3::SchemaKind::Type(openapiv3::Type::Array(_)) => ParamKind::List,
+        _ => ParamKind::Text,
+    }
 }
 
 /// One segment along a path.
@@ -114,6 +135,7 @@ pub fn operations(
                     name: data.name.clone(),
                     required: data.required,
                     description: data.description.clone(),
+                    kind: param_kind(&data.format),
                 });
             }
             let scopes = op.security.iter().flatten().flat_map(|req| req.values()).flatten().cloned().fold(
@@ -283,18 +305,38 @@ pub fn param_type_name(param: &str) -> String {
     names::pascal(if base.is_empty() { param } else { base })
 }
 
+/// The path parameters the spec declares as an entity's key (`x-ms-docs-key-type`).
+pub fn entity_keys(spec: &OpenAPI) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for item in spec.paths.paths.values() {
+        let ReferenceOr::Item(item) = item else { continue };
+        let ops = item.iter().flat_map(|(_, op)| op.parameters.iter());
+        for p in item.parameters.iter().chain(ops) {
+            if let ReferenceOr::Item(Parameter::Path { parameter_data, .. }) = p {
+                if parameter_data.extensions.contains_key("x-ms-docs-key-type") {
+                    out.insert(parameter_data.name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Makes every place an entity is addressed offer the same API, as Graph does: all nodes reached through the
 /// same key (`{message-id}` under `/me/messages`, `/users/{user-id}/messages`,
 /// `/me/mailFolders/{mailFolder-id}/messages`) get the union of what each of them documents, and so does
 /// each alias (`/me` for `/users/{user-id}`). Pages often document an operation at some of these places
 /// only; the union lets `client.me()` and `client.user(id)` share one type. Operations keep the list of paths
 /// the spec documents them at, for their docs.
-pub fn unify(root: &mut Node, aliases: &[(String, String)]) {
+pub fn unify(root: &mut Node, aliases: &[(String, String)], entity_keys: &BTreeSet<String>) {
     // Unifying one key changes the subtrees of others; a few rounds reach the fixed point.
     for _ in 0..8 {
         let before = shape(root);
         let mut keys: Vec<String> = Vec::new();
         collect_keys(root, &mut keys);
+        // Only keys the spec marks as an entity's (`x-ms-docs-key-type`, Graph's convention) or that an alias
+        // names: in other specs one parameter name may well index two different things.
+        keys.retain(|k| entity_keys.contains(k) || aliases.iter().any(|(_, target)| target == k));
         for key in keys {
             let mut union = Node::default();
             gather(root, &Edge::Param(key.clone()), &mut union);

@@ -100,7 +100,12 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                         }),
                     inline => {
                         // Made of ASCII words only, so that the type's name is plain whatever the operationId.
-                        let base = format!("{}{suffix}", names::camel(&id));
+                        // Named after the operationId's last two parts (`message.copy` →
+                        // `MessageCopyRequestBody`): the full id would repeat the whole path in every name.
+                        let parts: Vec<&str> = id.split('.').filter(|p| !p.is_empty()).collect();
+                        let tail = parts[parts.len().saturating_sub(2)..].join(".");
+                        let base =
+                            format!("{}{suffix}", names::camel(if tail.is_empty() { &id } else { &tail }));
                         let mut name = base.clone();
                         let mut n = 1;
                         while !taken.insert(typify_name(&name)) {

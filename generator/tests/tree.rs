@@ -47,13 +47,16 @@ fn me_and_users_share_one_type() {
 }
 
 #[test]
-fn different_shapes_under_one_name_do_not_share() {
-    // `/me` can send, `/users/{user-id}` cannot: they must not share a type, or `client.user(id).send()`
-    // would compile and go to a path that does not exist.
-    let tree = tree_of(&[
+fn without_the_alias_different_shapes_do_not_share() {
+    // With `/me` not declared an alias of `/users/{user-id}`, `/me` can send and `/users/{user-id}` cannot: they
+    // must not share a type, or `client.user(id).send()` would compile and go to a path the spec lacks.
+    let spec = spec_of(&[
         ("post", "/me/messages/{message-id}/send", "me.send"),
         ("get", "/users/{user-id}/messages/{message-id}", "users.get"),
     ]);
+    let files =
+        generator::generate(&spec, &generator::Settings::default().with_aliases(vec![])).expect("generates");
+    let tree = parse("mod.rs", file(&files, "mod.rs"));
     let all = methods(&tree);
     let me = returns(&all, "Client", "me");
     let user = returns(&all, "Client", "user");
@@ -245,7 +248,7 @@ fn a_ref_path_item_is_named_by_its_path() {
 fn path_errors_name_the_operation_id() {
     for (path, why) in [
         ("/a/{}", "malformed parameter"),
-        ("/a/x{id}", "mixes text and a parameter"),
+        ("/a/x{id", "without closing it"),
         ("/a/../b", "`..` segment"),
         ("/a/./b", "`.` segment"),
     ] {
@@ -294,4 +297,46 @@ fn body_types_from_clashing_operation_ids_get_distinct_names() {
     assert!(types.contains(&"FnRequestBody".into()) && types.contains(&"FnRequestBody2".into()), "{types:?}");
     let text = file(&files, "mod.rs");
     assert!(text.contains("types::FnRequestBody>") || text.contains("types::FnRequestBody,"), "{text}");
+}
+
+#[test]
+fn me_is_an_alias_of_a_user_and_offers_the_union() {
+    // Graph's `/me` is the signed-in user: what the pages document under either path works under both, so
+    // `client.me()` and `client.user(id)` share one type with both operations, while each method's docs list
+    // only the paths the spec documents.
+    let spec = spec_of(&[
+        ("post", "/me/messages/{message-id}/send", "me.send"),
+        ("get", "/users/{user-id}/messages/{message-id}", "users.get"),
+    ]);
+    let files = generator::generate(&spec, &generator::Settings::default()).expect("generates");
+    let text = file(&files, "mod.rs");
+    let tree = parse("mod.rs", text.clone());
+    let all = methods(&tree);
+    let me = returns(&all, "Client", "me");
+    assert_eq!(returns(&all, "Client", "user"), me);
+    let message = returns(&all, &me, "message");
+    assert_eq!(all[&message].iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["get", "send"]);
+    assert_eq!(text.matches("/// - POST /me/messages/\\{message-id\\}/send").count(), 1, "{text}");
+    assert!(!text.contains("/// - POST /users/"), "send is not documented under /users: {text}");
+}
+
+#[test]
+fn function_segments_take_their_arguments() {
+    let spec = spec_of(&[
+        ("get", "/reports/getEmailActivityCounts(period='{period}')", "reports.getEmailActivityCounts"),
+        ("get", "/me/messages/delta()", "me.messages.delta"),
+    ]);
+    let files = generator::generate(&spec, &generator::Settings::default()).expect("generates");
+    let text = file(&files, "mod.rs");
+    let tree = parse("mod.rs", text.clone());
+    let all = methods(&tree);
+    let reports = returns(&all, "Client", "reports");
+    assert!(all[&reports].iter().any(|m| m.name == "get_email_activity_counts"), "{text}");
+    // The text around the argument is emitted as literals; the argument goes through `template`.
+    let flat: String = text.split_whitespace().collect();
+    assert!(
+        flat.contains(r#".template(&["getEmailActivityCounts(period='","')"],vec![period.into()],)"#),
+        "{text}"
+    );
+    assert!(flat.contains("pubfnget_email_activity_counts(&self,period:implInto<String>,)"), "{text}");
 }
