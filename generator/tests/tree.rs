@@ -310,7 +310,7 @@ fn me_is_an_alias_of_a_user_and_offers_the_union() {
     ]);
     let files = generator::generate(&spec, &generator::Settings::default()).expect("generates");
     let text = file(&files, "mod.rs");
-    let tree = parse("mod.rs", text.clone());
+    let tree = parse("mod.rs", text);
     let all = methods(&tree);
     let me = returns(&all, "Client", "me");
     assert_eq!(returns(&all, "Client", "user"), me);
@@ -328,7 +328,7 @@ fn function_segments_take_their_arguments() {
     ]);
     let files = generator::generate(&spec, &generator::Settings::default()).expect("generates");
     let text = file(&files, "mod.rs");
-    let tree = parse("mod.rs", text.clone());
+    let tree = parse("mod.rs", text);
     let all = methods(&tree);
     let reports = returns(&all, "Client", "reports");
     assert!(all[&reports].iter().any(|m| m.name == "get_email_activity_counts"), "{text}");
