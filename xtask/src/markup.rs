@@ -100,43 +100,84 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
     }
 }
 
+/// The next place a needle occurs at or after a position, remembered between calls so a scan that asks
+/// again and again (one `[` after another) stays linear.
+struct NextFind<'a> {
+    text: &'a str,
+    needle: &'static str,
+    found: Option<Option<usize>>,
+}
+
+impl<'a> NextFind<'a> {
+    fn new(text: &'a str, needle: &'static str) -> Self {
+        NextFind { text, needle, found: None }
+    }
+
+    fn at_or_after(&mut self, from: usize) -> Option<usize> {
+        match self.found {
+            Some(Some(p)) if p >= from => return Some(p),
+            Some(None) => return None,
+            _ => {}
+        }
+        let found = self.text.get(from..).and_then(|t| t.find(self.needle)).map(|p| p + from);
+        self.found = Some(found);
+        found
+    }
+}
+
+/// HTML entities the pages use, decoded so `Bearer &lt;token&gt;` reads as `Bearer <token>`.
+const ENTITIES: &[(&str, char)] =
+    &[("&lt;", '<'), ("&gt;", '>'), ("&amp;", '&'), ("&nbsp;", ' '), ("&quot;", '"'), ("&#39;", '\'')];
+
 /// Strips inline markdown that carries no meaning for the reader: emphasis, code ticks, links (keeping
-/// their text), HTML tags. Collapses runs of whitespace.
+/// their text), HTML tags. Decodes common entities and collapses runs of whitespace.
 pub fn inline_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut next_gt = NextFind::new(text, ">");
+    let mut next_link = NextFind::new(text, "](");
+    let mut next_paren = NextFind::new(text, ")");
+    let mut i = 0;
+    while let Some(c) = text[i..].chars().next() {
+        let width = c.len_utf8();
         match c {
             '*' | '`' => {}
             '_' if is_emphasis_underscore(text, i) => {}
             '<' => {
                 // Drop an HTML tag; a lone `<` (as in `<name>` placeholders inside prose) stays when no
                 // tag-like text follows.
-                let tail = &text[i..];
-                let is_tag = is_html_tag(&tail[1..]);
-                match (is_tag, tail.find('>')) {
-                    (true, Some(end)) => {
-                        for _ in 0..tail[..end].chars().count() {
-                            chars.next();
-                        }
+                match next_gt.at_or_after(i).filter(|_| is_html_tag(&text[i + 1..])) {
+                    Some(end) => {
+                        i = end + 1;
+                        continue;
                     }
-                    _ => out.push(c),
+                    None => out.push(c),
                 }
             }
             '[' => {
                 // `[text](target)` keeps `text`.
-                let tail = &text[i..];
-                if let Some(close) = tail.find("](") {
-                    if let Some(end) = tail[close..].find(')') {
-                        out.push_str(&inline_text(&tail[1..close]));
-                        for _ in 0..tail[..close + end].chars().count() {
-                            chars.next();
-                        }
-                        continue;
-                    }
+                let close = next_link.at_or_after(i);
+                let end = close.and_then(|close| next_paren.at_or_after(close));
+                if let (Some(close), Some(end)) = (close, end) {
+                    out.push_str(&inline_text(&text[i + 1..close]));
+                    i = end + 1;
+                    continue;
                 }
                 out.push(c);
             }
+            '&' => match ENTITIES.iter().find(|(name, _)| text[i..].starts_with(name)) {
+                Some((name, decoded)) => {
+                    if decoded.is_whitespace() {
+                        if !out.ends_with(' ') && !out.is_empty() {
+                            out.push(' ');
+                        }
+                    } else {
+                        out.push(*decoded);
+                    }
+                    i += name.len();
+                    continue;
+                }
+                None => out.push(c),
+            },
             c if c.is_whitespace() => {
                 if !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
@@ -144,6 +185,7 @@ pub fn inline_text(text: &str) -> String {
             }
             c => out.push(c),
         }
+        i += width;
     }
     let trimmed_len = out.trim_end().len();
     out.truncate(trimmed_len);
@@ -296,6 +338,11 @@ mod tests {
         assert_eq!(inline_text("see [Permissions](/graph/permissions) now"), "see Permissions now");
         assert_eq!(inline_text("name `message_send`"), "name message_send");
         assert_eq!(inline_text("charts(<name>)"), "charts(<name>)");
+        assert_eq!(inline_text("Bearer &lt;token&gt;. Required."), "Bearer <token>. Required.");
+        assert_eq!(inline_text("&nbsp;&nbsp; Auditing"), "Auditing");
+        // Runs of unmatched brackets stay linear and keep their text.
+        let brackets = "[<".repeat(100_000);
+        assert_eq!(inline_text(&brackets).len(), brackets.len());
     }
 
     #[test]

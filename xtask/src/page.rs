@@ -18,6 +18,9 @@ pub struct Page {
     pub description: Option<String>,
     pub endpoints: Vec<Endpoint>,
     pub permissions: Vec<Permission>,
+    /// Query parameters the `Optional query parameters` section names: OData options (`$select`) in its
+    /// prose, and the rows of its table (`startDateTime`).
+    pub query_parameters: Vec<QueryParameter>,
     pub request_headers: Vec<Header>,
     pub request_body: Option<RequestBody>,
     pub success: Option<Success>,
@@ -35,12 +38,53 @@ impl Page {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// The permissions that apply to one endpoint, one entry per kind in page order.
+    ///
+    /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
+    /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
+    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
+    /// first.
+    pub fn permissions_for(&self, template: &crate::paths::Template) -> Vec<Permission> {
+        let segments: Vec<String> = template
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                crate::paths::Segment::Literal(l) => Some(l.to_ascii_lowercase()),
+                _ => None,
+            })
+            .flat_map(
+                |l| if l == "me" { vec!["user".to_string()] } else { vec![crate::paths::singular(&l), l] },
+            )
+            .collect();
+        let score = |p: &Permission| {
+            p.resource
+                .as_deref()
+                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
+        };
+        let best = self.permissions.iter().map(score).max().unwrap_or(0);
+        let mut out: Vec<Permission> = Vec::new();
+        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
+            match out.iter_mut().find(|o| o.kind == p.kind) {
+                Some(o) => {
+                    for s in &p.scopes {
+                        if !o.scopes.contains(s) {
+                            o.scopes.push(s.clone());
+                        }
+                    }
+                }
+                None => out.push(Permission { resource: None, ..p.clone() }),
+            }
+        }
+        out
+    }
+
     /// Scopes of every permission type, deduplicated, in page order.
     pub fn scopes(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         for p in &self.permissions {
             for s in &p.scopes {
-                if !out.contains(s) {
+                if seen.insert(s) {
                     out.push(s.clone());
                 }
             }
@@ -82,6 +126,18 @@ impl PermissionKind {
 pub struct Permission {
     pub kind: PermissionKind,
     pub scopes: Vec<String>,
+    pub line: usize,
+    /// The resource a row is for, in tables that give scopes per resource (`message`, `group event`).
+    pub resource: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryParameter {
+    pub name: String,
+    /// The table's type cell (`String`, `Int32`), empty for OData options named in prose.
+    pub type_name: String,
+    pub description: String,
+    pub required: bool,
     pub line: usize,
 }
 
@@ -168,7 +224,7 @@ fn classify(heading: &Heading) -> Section {
     let is = |names: &[&str]| names.iter().any(|n| *n == anchor || *n == text);
     if is(&["prerequisites", "permissions", "permission"]) {
         Section::Permissions
-    } else if is(&["http request", "http requests"]) {
+    } else if is(&["http request", "http requests"]) || text.starts_with("http request ") {
         Section::HttpRequest
     } else if is(&["optional query parameters", "query parameters", "optional query parameter"]) {
         Section::QueryParameters
@@ -176,7 +232,7 @@ fn classify(heading: &Heading) -> Section {
         Section::RequestHeaders
     } else if is(&["request body"]) {
         Section::RequestBody
-    } else if is(&["response", "responses"]) {
+    } else if is(&["response", "responses", "http response"]) || text.starts_with("response for ") {
         Section::Response
     } else if is(&["example", "examples"]) || text.starts_with("example ") {
         Section::Examples
@@ -263,23 +319,39 @@ pub fn read(file: &str, source: &str) -> Page {
             while !closed && i < raw.len() {
                 body.push('\n');
                 body.push_str(raw[i]);
+                // Only the new line can close the comment; looking at it alone keeps long comments linear.
+                closed = raw[i].contains("-->");
                 i += 1;
-                closed = body.contains("-->");
             }
             if !closed {
                 page.diagnostics.push(Diagnostic::warning(number, "HTML comment is never closed"));
             }
             let content = body.split("-->").next().unwrap_or("").trim();
             if content.starts_with('{') {
-                match serde_json::from_str::<serde_json::Value>(content) {
-                    Ok(value) => {
-                        page.annotations.push(Annotation { line: number, value: value.clone() });
-                        pending_annotation = Some(value);
-                    }
-                    Err(e) => page.diagnostics.push(Diagnostic::error(
-                        number,
-                        format!("the annotation comment is not valid JSON ({e}); fix it so ApiDoctor and this reader can use it"),
-                    )),
+                let parsed = match serde_json::from_str::<serde_json::Value>(content) {
+                    Ok(value) => Some(value),
+                    Err(e) => match lenient_json(content) {
+                        // Published pages carry slips JSON forbids but whose meaning is plain: a comma before
+                        // `}`, a line break inside a string. They cost a warning, not the page.
+                        Some((value, slips)) => {
+                            page.diagnostics.push(Diagnostic::warning(
+                                number,
+                                format!("the annotation comment is not valid JSON ({e}); read it anyway by {slips}"),
+                            ));
+                            Some(value)
+                        }
+                        None => {
+                            page.diagnostics.push(Diagnostic::error(
+                                number,
+                                format!("the annotation comment is not valid JSON ({e}); fix it so ApiDoctor and this reader can use it"),
+                            ));
+                            None
+                        }
+                    },
+                };
+                if let Some(value) = parsed {
+                    page.annotations.push(Annotation { line: number, value: value.clone() });
+                    pending_annotation = Some(value);
                 }
             }
             continue;
@@ -387,15 +459,77 @@ pub fn read(file: &str, source: &str) -> Page {
         match s.section {
             Section::Permissions => read_permissions(&mut page, s),
             Section::RequestHeaders => read_headers(&mut page, s),
+            Section::QueryParameters => read_query_parameters(&mut page, s),
             Section::RequestBody => read_request_body(&mut page, s),
             Section::Response if page.success.is_none() => read_response(&mut page, s),
             _ => {}
+        }
+    }
+    // Some pages put their only Response prose under the example ("### Response" inside "## Example").
+    if page.success.is_none() {
+        for s in sections.iter().filter(|s| s.section == Section::Examples) {
+            let returns = s.lines.iter().filter(|(_, l)| l.contains("return")).cloned().collect();
+            read_response(
+                &mut page,
+                &SectionText { section: Section::Examples, line: s.line, lines: returns },
+            );
+            if page.success.is_some() {
+                break;
+            }
         }
     }
     read_examples(&mut page, &blocks);
     check_example_status(&mut page);
     page.diagnostics.sort_by_key(|d| d.line);
     page
+}
+
+/// Reads JSON with two slips repaired: trailing commas (`{"a": 1,}`) and raw control characters inside
+/// strings. Returns the value and what was repaired, or `None` when the text is still not JSON.
+fn lenient_json(text: &str) -> Option<(serde_json::Value, String)> {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let (mut commas, mut controls) = (0, 0);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                c if c.is_control() => {
+                    controls += 1;
+                    out.push_str(match c {
+                        '\n' => "\\n",
+                        '\r' => "\\r",
+                        '\t' => "\\t",
+                        _ => " ",
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ','
+            && chars[i + 1..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == '}' || *n == ']')
+        {
+            commas += 1;
+            continue;
+        }
+        out.push(c);
+    }
+    if commas + controls == 0 {
+        return None;
+    }
+    let value = serde_json::from_str(&out).ok()?;
+    let slips = match (commas > 0, controls > 0) {
+        (true, true) => "dropping a comma before a closing bracket and escaping line breaks inside strings",
+        (true, false) => "dropping the comma before a closing bracket",
+        _ => "escaping the line breaks inside its strings",
+    };
+    Some((value, slips.to_string()))
 }
 
 fn fence_marker(trimmed: &str) -> Option<&'static str> {
@@ -460,11 +594,21 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
         let before = page.endpoints.len();
         for (n, l) in &block.lines {
             let t = l.trim();
-            if t.is_empty() || t.starts_with("//") || t.starts_with('#') {
+            // Comments, and request headers written under the request lines (`workbook-session-id: {id}`),
+            // which the Request headers table documents.
+            if t.is_empty() || t.starts_with("//") || t.starts_with('#') || is_header_line(t) {
                 continue;
             }
             match parse_request_line(t) {
-                Some((method, path)) => page.endpoints.push(Endpoint { method, path, line: *n }),
+                Some((method, path)) => {
+                    if path.split(['/', '?']).any(|s| s == "..." || s == "…") {
+                        page.diagnostics.push(Diagnostic::warning(
+                            *n,
+                            format!("`{path}` uses `...` for folders nested to any depth; the spec documents one level"),
+                        ));
+                    }
+                    page.endpoints.push(Endpoint { method, path, line: *n })
+                }
                 None => page.diagnostics.push(Diagnostic::error(
                     *n,
                     format!("`{t}` is not a request line: expected an HTTP method (GET, POST, PUT, PATCH, DELETE) and a path"),
@@ -475,6 +619,20 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
             page.diagnostics.push(Diagnostic::error(block.line, "the HTTP request code block is empty"));
         }
     }
+}
+
+/// `Content-Type: application/json`: a header name (letters, digits, `-`), a colon, a value.
+fn is_header_line(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, value)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !is_method(name)
+            && !value.starts_with("//")
+    })
+}
+
+fn is_method(word: &str) -> bool {
+    HTTP_METHODS.iter().any(|m| m.eq_ignore_ascii_case(word))
 }
 
 /// `POST /me/messages/{id}/send` → ("POST", "/me/messages/{id}/send").
@@ -500,52 +658,79 @@ fn is_scope(word: &str) -> bool {
 
 fn scopes_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for word in
         text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '*' | '`' | '|'))
     {
         let w = word.trim_end_matches(['.', ':']);
-        if is_scope(w) && !out.iter().any(|s: &String| s == w) {
+        if is_scope(w) && seen.insert(w) {
             out.push(w.to_string());
         }
     }
     out
 }
 
+/// The permission kind a table cell names: `Delegated (work or school account)` and so on.
+fn permission_kind(cell: &str) -> Option<PermissionKind> {
+    let k = markup::key(cell);
+    if k.starts_with("delegated") && (k.contains("personal") || k.contains("microsoft account")) {
+        Some(PermissionKind::DelegatedPersonal)
+    } else if k.starts_with("delegated") {
+        Some(PermissionKind::DelegatedWork)
+    } else if k.starts_with("application") {
+        Some(PermissionKind::Application)
+    } else {
+        None
+    }
+}
+
+/// Reads the permissions section in each of its shapes:
+/// - a table with one row per permission kind (2019 on), least or most privileged first as its header says,
+///   with workflow sub-rows under a kind (Intune) adding to that kind;
+/// - a table with one row per resource and a column per kind (`attachment-get`, `opentypeextension-delete`);
+/// - a table of resource and scope pairs (2017: `| Supported resource | Permission | … |`);
+/// - prose naming the scopes (2017: "One of the following **scopes** is required to execute this API").
 fn read_permissions(page: &mut Page, section: &SectionText) {
-    let mut table = false;
+    let before = page.permissions.len();
+    let mut prose: Vec<(usize, String)> = Vec::new();
+    let mut tables: Vec<Vec<(usize, Vec<String>)>> = Vec::new();
+    let mut in_table = false;
     for (n, l) in &section.lines {
-        if let Some(cells) = markup::table_row(l) {
-            table = true;
-            if cells.len() < 2 || markup::is_table_separator(&cells) {
-                continue;
+        match markup::table_row(l) {
+            Some(cells) if l.trim_start().starts_with('|') || in_table => {
+                if !in_table {
+                    tables.push(Vec::new());
+                    in_table = true;
+                }
+                if !markup::is_table_separator(&cells) {
+                    if let Some(t) = tables.last_mut() {
+                        t.push((*n, cells));
+                    }
+                }
             }
-            let kind_text = markup::key(&cells[0]);
-            let kind = if kind_text.starts_with("delegated") && kind_text.contains("personal") {
-                PermissionKind::DelegatedPersonal
-            } else if kind_text.starts_with("delegated") {
-                PermissionKind::DelegatedWork
-            } else if kind_text.starts_with("application") {
-                PermissionKind::Application
-            } else {
-                continue; // the header row, or a row of another table
-            };
-            let scopes = scopes_in(&cells[1]);
-            page.permissions.push(Permission { kind, scopes, line: *n });
+            _ => {
+                in_table = false;
+                prose.push((*n, l.clone()));
+            }
         }
     }
-    if table {
+    for table in &tables {
+        read_permission_table(page, table);
+    }
+    if page.permissions.len() > before {
         return;
     }
-    // Prose: "One of the following scopes is required to execute this API: *Mail.Send*", the scopes on the
-    // same line or the lines after it.
+    // Prose: the scopes on the line that introduces them or the lines after it.
     let mut scopes = Vec::new();
     let mut first_line = section.line;
-    for (n, l) in &section.lines {
-        for s in scopes_in(&markup::inline_text(l)) {
+    let table_cells = tables.iter().flatten().map(|(n, cells)| (*n, cells.join(" ")));
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, l) in prose.into_iter().chain(table_cells) {
+        for s in scopes_in(&markup::inline_text(&l)) {
             if scopes.is_empty() {
-                first_line = *n;
+                first_line = n;
             }
-            if !scopes.contains(&s) {
+            if seen.insert(s.clone()) {
                 scopes.push(s);
             }
         }
@@ -553,11 +738,141 @@ fn read_permissions(page: &mut Page, section: &SectionText) {
     if scopes.is_empty() {
         page.diagnostics.push(Diagnostic::warning(section.line, "the permissions section names no scope"));
     } else {
-        page.permissions.push(Permission { kind: PermissionKind::Unspecified, scopes, line: first_line });
+        page.permissions.push(Permission {
+            kind: PermissionKind::Unspecified,
+            scopes,
+            line: first_line,
+            resource: None,
+        });
+    }
+}
+
+fn read_permission_table(page: &mut Page, table: &[(usize, Vec<String>)]) {
+    let Some(((_, header), rows)) = table.split_first() else { return };
+    let keys: Vec<String> = header.iter().map(|h| markup::key(h)).collect();
+    // Scopes are kept least privileged first; a header that says otherwise turns its rows around.
+    let most_first = keys.iter().any(|k| k.contains("most to least"));
+    let ordered = |mut scopes: Vec<String>| {
+        if most_first {
+            scopes.reverse();
+        }
+        scopes
+    };
+    let kind_columns: Vec<(usize, PermissionKind)> =
+        header.iter().enumerate().skip(1).filter_map(|(i, h)| permission_kind(h).map(|k| (i, k))).collect();
+    if !kind_columns.is_empty() {
+        for (n, row) in rows {
+            let resource = row.first().map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+            for (i, kind) in &kind_columns {
+                let scopes = ordered(scopes_in(row.get(*i).map(String::as_str).unwrap_or("")));
+                page.permissions.push(Permission {
+                    kind: *kind,
+                    scopes,
+                    line: *n,
+                    resource: resource.clone(),
+                });
+            }
+        }
+        return;
+    }
+    let kind_rows = rows.iter().any(|(_, row)| row.first().is_some_and(|c| permission_kind(c).is_some()));
+    if kind_rows {
+        let mut current: Option<usize> = None;
+        for (n, row) in rows {
+            let scopes = ordered(scopes_in(&row[1.min(row.len())..].join(" ")));
+            match row.first().and_then(|c| permission_kind(c)) {
+                Some(kind) => {
+                    current = Some(page.permissions.len());
+                    page.permissions.push(Permission { kind, scopes, line: *n, resource: None });
+                }
+                // A sub-row (a workflow under "Delegated") adds its scopes to the kind above it.
+                None => {
+                    if let Some(p) = current.and_then(|i| page.permissions.get_mut(i)) {
+                        for s in scopes {
+                            if !p.scopes.contains(&s) {
+                                p.scopes.push(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    // Resource and scope pairs: each `Permission`/`Scope` column belongs to the resource column before it.
+    let scope_columns: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, k)| k.starts_with("permission") || k.starts_with("scope"))
+        .map(|(i, _)| i)
+        .collect();
+    for (n, row) in rows {
+        for &i in &scope_columns {
+            let scopes = ordered(scopes_in(row.get(i).map(String::as_str).unwrap_or("")));
+            let resource = row.get(i - 1).map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+            if !scopes.is_empty() {
+                page.permissions.push(Permission {
+                    kind: PermissionKind::Unspecified,
+                    scopes,
+                    line: *n,
+                    resource,
+                });
+            }
+        }
+    }
+}
+
+/// A query parameter's name: `$select`, `startDateTime`.
+fn is_query_name(name: &str) -> bool {
+    let bare = name.strip_prefix('$').unwrap_or(name);
+    bare.starts_with(|c: char| c.is_ascii_alphabetic())
+        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn read_query_parameters(page: &mut Page, section: &SectionText) {
+    let mut header_seen = false;
+    let mut seen: std::collections::BTreeSet<String> =
+        page.query_parameters.iter().map(|q| q.name.clone()).collect();
+    for (n, l) in &section.lines {
+        let Some(cells) = markup::table_row(l).filter(|_| l.trim_start().starts_with('|')) else {
+            header_seen = false;
+            // OData options named in prose: "This method supports the `$select` and `$expand` …".
+            for word in l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$' || c == '_')) {
+                if word.starts_with('$') && is_query_name(word) && seen.insert(word.to_string()) {
+                    page.query_parameters.push(QueryParameter {
+                        name: word.to_string(),
+                        type_name: String::new(),
+                        description: format!("The OData {word} query option"),
+                        required: false,
+                        line: *n,
+                    });
+                }
+            }
+            continue;
+        };
+        if markup::is_table_separator(&cells) {
+            continue;
+        }
+        // The first row of each table is its header.
+        if !header_seen {
+            header_seen = true;
+            continue;
+        }
+        let name = cells[0].trim().to_string();
+        if !is_query_name(&name) || !seen.insert(name.clone()) {
+            continue;
+        }
+        let description = cells.last().filter(|_| cells.len() > 1).cloned().unwrap_or_default();
+        let key = markup::key(&description);
+        let required = key.split(' ').any(|w| w == "required") && !key.starts_with("optional");
+        let type_name = if cells.len() > 2 { cells[1].clone() } else { String::new() };
+        page.query_parameters.push(QueryParameter { name, type_name, description, required, line: *n });
     }
 }
 
 fn read_headers(page: &mut Page, section: &SectionText) {
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for (n, l) in &section.lines {
         let Some(cells) = markup::table_row(l) else { continue };
         if cells.len() < 2 || markup::is_table_separator(&cells) {
@@ -567,6 +882,16 @@ fn read_headers(page: &mut Page, section: &SectionText) {
         if markup::key(&name) == "name" || markup::key(&name) == "header" || name.is_empty() {
             continue;
         }
+        if let Some(first) = seen.get(&name.to_ascii_lowercase()) {
+            page.diagnostics.push(Diagnostic::warning(
+                *n,
+                format!(
+                    "request header `{name}` is listed again (first at line {first}); the first row is kept"
+                ),
+            ));
+            continue;
+        }
+        seen.insert(name.to_ascii_lowercase(), *n);
         let description = cells.last().cloned().unwrap_or_default();
         let required = markup::key(&description).split(' ').any(|w| w == "required");
         page.request_headers.push(Header { name, description, required, line: *n });

@@ -4,6 +4,8 @@
 //! a key is named after the collection it indexes (`<singular>-id`), names are unique within a path, and the
 //! operationId joins the segments with dots, keys named by their entity (`users.user.messages.message.send`).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 /// One path parameter of a normalised template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathParam {
@@ -46,6 +48,8 @@ pub struct Template {
     pub segments: Vec<Segment>,
     /// Query parameters written into the template (`?$select=…`), by name.
     pub query: Vec<String>,
+    /// Those of them whose value is a placeholder (`?startDateTime={start_datetime}`).
+    pub required_query: Vec<String>,
 }
 
 impl Template {
@@ -107,6 +111,12 @@ impl Template {
 /// Normalises one path as the page wrote it. Errors are plain sentences for the page's author.
 pub fn normalise(raw: &str) -> Result<Template, String> {
     let mut path = raw.trim();
+    // The query goes first: it may hold a URL of its own (`$ref?$id=https://graph.microsoft.com/…`).
+    let (before_query, query) = match path.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (path, ""),
+    };
+    path = before_query;
     // A full URL: drop scheme, host and the version segment.
     if let Some((_, rest)) = path.split_once("://") {
         path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
@@ -118,25 +128,34 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
             }
         }
     }
-    let (path, query) = match path.split_once('?') {
-        Some((p, q)) => (p, q),
-        None => (path, ""),
-    };
-    let query: Vec<String> = query
-        .split('&')
-        .filter_map(|kv| kv.split('=').next())
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-        .collect();
-    if path.chars().any(char::is_whitespace) && !path.contains('{') {
-        return Err(format!("the path `{raw}` contains spaces"));
+    let mut names: Vec<String> = Vec::new();
+    let mut required_query: Vec<String> = Vec::new();
+    for kv in query.split('&') {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        let k = k.trim();
+        let valid = !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '_' | '-' | '.'));
+        if !valid || names.iter().any(|n| n == k) {
+            continue;
+        }
+        // A value the caller must fill in (`startDateTime={start_datetime}`) makes the parameter required.
+        if v.contains('{') || v.contains('<') {
+            required_query.push(k.to_string());
+        }
+        names.push(k.to_string());
     }
+    let query = names;
+    let path = angle_to_braces(path);
     let mut segments = Vec::new();
-    let mut taken: Vec<String> = Vec::new();
+    let mut taken = Names::default();
     let mut previous_literal: Option<String> = None;
     for raw_segment in split_segments(path.trim_start_matches('/')) {
-        let segment = angle_to_braces(raw_segment.trim());
-        if segment.is_empty() {
+        let segment = alternatives_in_braces(&paren_to_braces(raw_segment.trim()));
+        if has_space_outside_braces(&segment) {
+            return Err(format!("the path `{raw}` contains spaces"));
+        }
+        // `…/childFolders/{id}/.../messages` means "nested to any depth"; the path keeps one level.
+        if segment.is_empty() || segment == "..." || segment == "…" {
             continue;
         }
         if let Some(inner) = whole_placeholder(&segment) {
@@ -176,7 +195,7 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
         }
         previous_literal = None;
     }
-    Ok(Template { segments, query })
+    Ok(Template { segments, query, required_query })
 }
 
 /// Splits on `/` outside of braces, parentheses and quotes, so `root:/{item-path}:` and
@@ -219,6 +238,58 @@ fn angle_to_braces(segment: &str) -> String {
     segment.replace('<', "{").replace('>', "}")
 }
 
+/// A segment that is only `(team-id)` is a placeholder written with the wrong brackets.
+fn paren_to_braces(segment: &str) -> String {
+    match segment.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+        Some(inner) if !inner.is_empty() && !inner.contains(['(', ')', '{', '}', '\'', '=']) => {
+            format!("{{{inner}}}")
+        }
+        _ => segment.to_string(),
+    }
+}
+
+/// `{user-id} | user-principal-name` → `{user-id | user-principal-name}`: alternatives written beside the
+/// braces instead of inside them.
+fn alternatives_in_braces(segment: &str) -> String {
+    let mut depth = 0i32;
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in segment.char_indices() {
+        match c {
+            '{' | '(' => depth += 1,
+            '}' | ')' => depth -= 1,
+            '|' if depth == 0 => {
+                parts.push(&segment[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if parts.is_empty() {
+        return segment.to_string();
+    }
+    parts.push(&segment[start..]);
+    let inner: Vec<&str> = parts
+        .iter()
+        .map(|p| p.trim().trim_start_matches('{').trim_end_matches('}').trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    format!("{{{}}}", inner.join(" | "))
+}
+
+/// Spaces are allowed inside placeholders only (`{id | userPrincipalName}`).
+fn has_space_outside_braces(path: &str) -> bool {
+    let mut depth = 0i32;
+    path.chars().any(|c| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        c.is_whitespace() && depth <= 0
+    })
+}
+
 fn whole_placeholder(segment: &str) -> Option<&str> {
     let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
     (!inner.contains('{') && !inner.contains('}')).then_some(inner)
@@ -234,10 +305,14 @@ fn key_name(inner: &str, previous: Option<&str>) -> (Option<String>, String, Vec
         let k = s.to_ascii_lowercase();
         k == "id" || k.ends_with("-id") || k.ends_with("_id") || k.ends_with("id") && s.len() > 2
     };
+    // A placeholder right after a collection is that collection's key whatever the page calls it
+    // (`clientConfigurations/{key}`); a name other than an id stays as an alternative in its description.
+    let is_collection = |c: &str| singular(c) != c;
     match previous {
-        Some(collection) if is_id(&first) || first.is_empty() => {
+        Some(collection) if is_id(&first) || first.is_empty() || is_collection(collection) => {
             let entity = singular(&sanitise_name(collection));
-            let alternatives = options.into_iter().skip(1).collect();
+            let skip = usize::from(is_id(&first) || first.is_empty());
+            let alternatives = options.into_iter().skip(skip).collect();
             (Some(entity.clone()), format!("{entity}-id"), alternatives)
         }
         _ => {
@@ -263,14 +338,22 @@ fn segment_stem(segment: &str) -> String {
     }
 }
 
-fn unique(base: &str, taken: &mut Vec<String>) -> String {
+/// Names already used in one path, and the next numeric suffix to try for each base name, so a path of
+/// many `{id}` keys stays linear to name.
+#[derive(Debug, Default)]
+struct Names {
+    taken: BTreeSet<String>,
+    next: BTreeMap<String, usize>,
+}
+
+fn unique(base: &str, names: &mut Names) -> String {
     let mut name = base.to_string();
-    let mut n = 1;
-    while taken.contains(&name) {
+    let n = names.next.entry(base.to_string()).or_insert(1);
+    while names.taken.contains(&name) {
         name = format!("{base}{n}");
-        n += 1;
+        *n += 1;
     }
-    taken.push(name.clone());
+    names.taken.insert(name.clone());
     name
 }
 
@@ -336,10 +419,39 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_and_brackets_outside_braces() {
+        assert_eq!(
+            path("/users/{user-id} | user-principal-name/chats/{chat-id}"),
+            "/users/{user-id}/chats/{chat-id}"
+        );
+        assert_eq!(path("/teams/(team-id)/channels/{channel-id}"), "/teams/{team-id}/channels/{channel-id}");
+        assert_eq!(
+            path("/me/mailFolders/{id}/childFolders/{id}/.../messages"),
+            "/me/mailFolders/{mailFolder-id}/childFolders/{childFolder-id}/messages"
+        );
+        assert!(normalise("/me/messages/{id}/send now").is_err());
+    }
+
+    #[test]
+    fn keys_of_collections_are_named_after_them() {
+        let t = normalise("/officeConfiguration/clientConfigurations/{key}").expect("normalises");
+        assert_eq!(t.path(), "/officeConfiguration/clientConfigurations/{clientConfiguration-id}");
+        assert_eq!(t.params()[0].description(), "The unique identifier of clientConfiguration, or its key");
+        assert_eq!(path("/workbook/names/{name}/range"), "/workbook/names/{name-id}/range");
+        assert_eq!(path("/me/drive/special/{name}"), "/me/drive/special/{name}");
+    }
+
+    #[test]
     fn query_strings_are_split_off() {
         let t = normalise("/me/messages?$select=subject,from").expect("normalises");
         assert_eq!(t.path(), "/me/messages");
         assert_eq!(t.query, vec!["$select".to_string()]);
+        assert!(t.required_query.is_empty());
+        let t =
+            normalise("/me/calendarView?startDateTime={start_datetime}&endDateTime={end_datetime}&$top=5")
+                .expect("normalises");
+        assert_eq!(t.query, ["startDateTime", "endDateTime", "$top"]);
+        assert_eq!(t.required_query, ["startDateTime", "endDateTime"]);
     }
 
     #[test]

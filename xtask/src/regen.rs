@@ -232,7 +232,10 @@ pub fn plan(root: &Path) -> Result<Plan> {
         bail!("{DOCS_DIR} holds no pages; add a reference page (see README.md, \"Adding a page\")");
     }
     let mut pages = files.iter().map(|f| read_page(root, f)).collect::<Result<Vec<_>>>()?;
-    apply_precedence(&mut pages, &read_precedence(root)?)?;
+    // A broken page is reported first (by `spec_yaml`): precedence rules are only checked on pages that read.
+    if !pages.iter().any(Page::has_errors) {
+        apply_precedence(&mut pages, &read_precedence(root)?)?;
+    }
     let resources =
         resource_files(root)?.iter().map(|f| read_resource(root, f)).collect::<Result<Vec<_>>>()?;
     let mut diagnostics = Vec::new();

@@ -54,6 +54,8 @@ pub fn read(file: &str, source: &str) -> Resource {
     let mut title: Option<String> = None;
     let mut description_lines: Vec<String> = Vec::new();
     let mut in_front_matter = lines.first().map(|l| l.trim()) == Some("---");
+    // A table row is held back one line: if a separator follows, it was the header.
+    let mut pending: Option<(usize, Vec<String>, String)> = None;
     let mut i = 0;
     while i < lines.len() {
         let number = i + 1;
@@ -104,6 +106,7 @@ pub fn read(file: &str, source: &str) -> Resource {
             continue;
         }
         if let Some(h) = markup::heading(line) {
+            flush(&mut resource, pending.take(), &section);
             if h.level == 1 && title.is_none() {
                 title = Some(h.text.clone());
                 section = "title".into();
@@ -119,40 +122,22 @@ pub fn read(file: &str, source: &str) -> Resource {
                 }
             }
             "properties" | "relationships" => {
-                let Some(cells) = markup::table_row(line) else { continue };
-                if cells.len() < 2 || markup::is_table_separator(&cells) {
+                let Some(cells) = markup::table_row(line) else {
+                    flush(&mut resource, pending.take(), &section);
+                    continue;
+                };
+                if markup::is_table_separator(&cells) {
+                    // The row above a separator is the table's header, whatever its words.
+                    pending = None;
                     continue;
                 }
-                let first = markup::key(&cells[0]);
-                if first == "property" || first == "relationship" || first == "name" || cells[0].is_empty() {
-                    continue;
-                }
-                let name = cells[0].trim().to_string();
-                if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '_') {
-                    resource.diagnostics.push(Diagnostic::warning(
-                        number,
-                        format!("property name `{name}` is not an identifier; skipped"),
-                    ));
-                    continue;
-                }
-                let (type_name, collection) = parse_type(&cells[1]);
-                let description = cells.get(2..).map(|c| c.join(" | ")).unwrap_or_default();
-                let key = markup::key(&description);
-                resource.properties.push(Property {
-                    name,
-                    type_name,
-                    collection,
-                    read_only: key.contains("read only"),
-                    nullable: key.contains("nullable") && !key.contains("not nullable"),
-                    enum_values: enum_values(&description),
-                    description,
-                    relationship: section == "relationships",
-                    line: number,
-                });
+                flush(&mut resource, pending.take(), &section);
+                pending = Some((number, cells, line.clone()));
             }
             _ => {}
         }
     }
+    flush(&mut resource, pending.take(), &section);
     if resource.name.is_empty() {
         // Old pages lack the annotation; the title names the type ("message resource type").
         let from_title = title.as_deref().and_then(|t| t.split_whitespace().next()).unwrap_or("");
@@ -167,6 +152,36 @@ pub fn read(file: &str, source: &str) -> Resource {
     }
     resource.description = description_lines.into_iter().next().filter(|d| !d.is_empty());
     resource
+}
+
+/// Turns a held-back table row into a property, now that it is known not to be a header.
+fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, section: &str) {
+    let Some((number, cells, raw)) = row else { return };
+    if cells.len() < 2 || cells[0].trim().is_empty() || !(section == "properties" || section == "relationships") {
+        return;
+    }
+    let name = cells[0].trim().to_string();
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '_') {
+        resource
+            .diagnostics
+            .push(Diagnostic::warning(number, format!("property name `{name}` is not an identifier; skipped")));
+        return;
+    }
+    let (type_name, collection) = parse_type(&cells[1]);
+    let description = cells.get(2..).map(|c| c.join(" | ")).unwrap_or_default();
+    let key = markup::key(&description);
+    resource.properties.push(Property {
+        name,
+        type_name,
+        collection,
+        read_only: key.contains("read only"),
+        nullable: key.contains("nullable") && !key.contains("not nullable"),
+        // Values are read from the raw cell: they are the text in backticks, which markup stripping removes.
+        enum_values: enum_values(raw.trim().trim_matches('|').rsplit('|').next().unwrap_or("")),
+        description,
+        relationship: section == "relationships",
+        line: number,
+    });
 }
 
 /// `recipient collection` → (`recipient`, true); `Collection(String)` → (`String`, true).

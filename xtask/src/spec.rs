@@ -83,6 +83,7 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
     let mut owners: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
     let mut operations = Vec::new();
     let mut scopes_seen: Vec<String> = Vec::new();
+    let mut scopes_known: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut server: Option<(String, String)> = None;
     let mut collections: BTreeMap<String, Value> = BTreeMap::new();
 
@@ -100,7 +101,7 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
             }
         }
         for s in page.scopes() {
-            if !scopes_seen.contains(&s) {
+            if scopes_known.insert(s.clone()) {
                 scopes_seen.push(s);
             }
         }
@@ -144,7 +145,18 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                 continue;
             }
             owners.insert(key, (page.file.clone(), endpoint.line));
-            let operation_id = operation_id(&template, &endpoint.method);
+            let mut operation_id = operation_id(&template, &endpoint.method);
+            // The path alone cannot tell `mailboxSettings` (one object) from `messages` (a collection); the
+            // response the prose names can.
+            if endpoint.method.eq_ignore_ascii_case("GET") {
+                if let Some(body) = &page.response_body {
+                    if let Some(stem) =
+                        operation_id.strip_suffix(".list").or(operation_id.strip_suffix(".get"))
+                    {
+                        operation_id = format!("{stem}.{}", if body.collection { "list" } else { "get" });
+                    }
+                }
+            }
             let (operation, responses) = operation(page, &template, &operation_id, schemas, &mut collections);
             operations.push(BuiltOperation {
                 file: page.file.clone(),
@@ -319,10 +331,32 @@ fn operation(
     op.insert("operationId".into(), Value::String(operation_id.to_string()));
 
     let mut parameters = Vec::new();
+    // Query parameters the request line writes come first, described by the query table when it has them.
     for q in &template.query {
+        let documented = page.query_parameters.iter().find(|p| &p.name == q);
+        let description = documented
+            .map(|d| d.description.clone())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| format!("The {q} query option the page shows in its request line"));
+        let required = template.required_query.contains(q) || documented.is_some_and(|d| d.required);
+        let schema = documented
+            .and_then(|d| schemas::primitive(&d.type_name))
+            .unwrap_or_else(|| json!({ "type": "string" }));
+        let mut parameter = json!({
+            "name": q, "in": "query", "description": description,
+            "style": "form", "explode": false, "schema": schema
+        });
+        if required {
+            parameter["required"] = Value::Bool(true);
+        }
+        parameters.push(parameter);
+    }
+    for q in page.query_parameters.iter().filter(|q| !template.query.contains(&q.name)) {
+        // Query values are text on the wire; a type the page names is kept when it is a primitive.
+        let schema = schemas::primitive(&q.type_name).unwrap_or_else(|| json!({ "type": "string" }));
         parameters.push(json!({
-            "name": q, "in": "query", "description": format!("The {q} query option the page shows in its request line"),
-            "style": "form", "explode": false, "schema": { "type": "string" }
+            "name": q.name, "in": "query", "description": q.description, "required": q.required,
+            "style": "form", "explode": false, "schema": schema
         }));
     }
     for h in &page.request_headers {
@@ -339,6 +373,19 @@ fn operation(
             "name": h.name, "in": "header", "description": h.description, "required": h.required,
             "schema": { "type": "string" }
         }));
+    }
+    // OData's system query options, as Microsoft's own OpenAPI declares them on every GET: all of them on a
+    // collection, `$select` and `$expand` on one object. Options the page documents keep its wording.
+    if template_method_is_get(page, template) {
+        let collection = page.response_body.as_ref().map(|b| b.collection);
+        for option in odata_options(collection.unwrap_or(false)) {
+            let name = option["name"].as_str().unwrap_or_default().to_string();
+            match parameters.iter_mut().find(|p| p["name"] == name.as_str()) {
+                Some(existing) => existing["schema"] = option["schema"].clone(),
+                None if collection.is_some() => parameters.push(option),
+                None => {}
+            }
+        }
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
@@ -362,21 +409,21 @@ fn operation(
     responses.insert("5XX".into(), json!({ "$ref": "#/components/responses/error" }));
     op.insert("responses".into(), Value::Object(responses));
 
-    let least = page
-        .permissions
+    let permissions = page.permissions_for(template);
+    let least = permissions
         .iter()
         .find(|p| {
             matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified)
                 && !p.scopes.is_empty()
         })
-        .or_else(|| page.permissions.iter().find(|p| !p.scopes.is_empty()))
+        .or_else(|| permissions.iter().find(|p| !p.scopes.is_empty()))
         .and_then(|p| p.scopes.first());
     if let Some(scope) = least {
         op.insert("security".into(), json!([{ SECURITY_SCHEME: [scope] }]));
     }
-    if !page.permissions.is_empty() {
+    if !permissions.is_empty() {
         let mut perms = Map::new();
-        for p in &page.permissions {
+        for p in &permissions {
             perms.insert(p.kind.as_str().to_string(), json!(p.scopes));
         }
         op.insert("x-ms-permissions".into(), Value::Object(perms));
@@ -474,8 +521,15 @@ pub fn check(document: &Value) -> Vec<String> {
             }
             let op_level = declared(op.get("parameters"), "path");
             let label = format!("{} {path}", method.to_ascii_uppercase());
+            // Counted through maps: a path can carry thousands of parameters.
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for name in path_level.iter().chain(&op_level) {
+                *counts.entry(name.as_str()).or_default() += 1;
+            }
+            let in_path: std::collections::BTreeSet<&str> =
+                template_params.iter().map(String::as_str).collect();
             for name in &template_params {
-                let count = path_level.iter().chain(&op_level).filter(|n| *n == name).count();
+                let count = counts.get(name.as_str()).copied().unwrap_or(0);
                 if count != 1 {
                     problems.push(format!(
                         "{label}: path parameter `{name}` is declared {count} times, not once"
@@ -483,7 +537,7 @@ pub fn check(document: &Value) -> Vec<String> {
                 }
             }
             for name in path_level.iter().chain(&op_level) {
-                if !template_params.contains(name) {
+                if !in_path.contains(name.as_str()) {
                     problems.push(format!("{label}: parameter `{name}` is declared but not in the path"));
                 }
             }
@@ -697,4 +751,45 @@ fn response_body_schema(
         })
     });
     Some(json!({ "$ref": format!("{}{name}", schemas::PREFIX) }))
+}
+
+/// True when the operation being built is a GET: the page's endpoints for this template say so.
+fn template_method_is_get(page: &Page, template: &Template) -> bool {
+    let path = template.path();
+    page.endpoints.iter().any(|e| {
+        e.method.eq_ignore_ascii_case("GET") && paths::normalise(&e.path).is_ok_and(|t| t.path() == path)
+    })
+}
+
+/// OData system query options with their types: `$top` and `$skip` are counts, `$count` a flag, `$select`,
+/// `$expand` and `$orderby` comma-separated lists.
+pub fn odata_options(collection: bool) -> Vec<Value> {
+    let list = |name: &str, what: &str| {
+        json!({
+            "name": name, "in": "query", "description": what, "style": "form", "explode": false,
+            "schema": { "type": "array", "uniqueItems": true, "items": { "type": "string" } }
+        })
+    };
+    let text = |name: &str, what: &str| {
+        json!({ "name": name, "in": "query", "description": what, "style": "form", "explode": false,
+                "schema": { "type": "string" } })
+    };
+    let count = |name: &str, what: &str| {
+        json!({ "name": name, "in": "query", "description": what, "style": "form", "explode": false,
+                "schema": { "type": "integer", "format": "int32", "minimum": 0 } })
+    };
+    let mut out =
+        vec![list("$select", "Select properties to be returned"), list("$expand", "Expand related entities")];
+    if collection {
+        out.extend([
+            count("$top", "Show only the first n items"),
+            count("$skip", "Skip the first n items"),
+            text("$search", "Search items by search phrases"),
+            text("$filter", "Filter items by property values"),
+            json!({ "name": "$count", "in": "query", "description": "Include count of items",
+                    "style": "form", "explode": false, "schema": { "type": "boolean" } }),
+            list("$orderby", "Order items by property values"),
+        ]);
+    }
+    out
 }

@@ -31,6 +31,7 @@ fn scratch() -> tempfile::TempDir {
         }
     };
     copy_dir(DOCS_DIR);
+    copy_dir(regen::RESOURCES_DIR);
     copy_dir(GENERATED_DIR);
     std::fs::copy(root().join(SPEC_FILE), dir.path().join(SPEC_FILE)).expect("copy spec");
     dir
@@ -73,7 +74,8 @@ fn seed_page_gives_both_send_operations_by_the_conventions() {
     let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(yaml).expect("spec loads as OpenAPI 3.0");
     assert_eq!(spec.servers[0].url, "https://graph.microsoft.com/v1.0");
     let mut ops = Vec::new();
-    for (path, item) in spec.paths.iter() {
+    // The send operations; the mail pages beside the seed add the rest of the mail API.
+    for (path, item) in spec.paths.iter().filter(|(p, _)| p.ends_with("/messages/{message-id}/send")) {
         let item = item.as_item().expect("inline path item");
         let params: Vec<&str> = item
             .parameters
@@ -284,7 +286,8 @@ fn regen_twice_changes_nothing_and_keeps_mtimes() {
     // Same bytes as the committed files.
     for (path, bytes, _) in &first {
         let rel = path.strip_prefix(dir.path()).expect("inside scratch");
-        assert_eq!(&std::fs::read(root().join(rel)).expect("committed file"), bytes, "{}", rel.display());
+        let committed = std::fs::read(root().join(rel)).expect("committed file");
+        assert!(committed == *bytes, "{} differs from the committed file", rel.display());
     }
 }
 
@@ -306,4 +309,140 @@ fn check_mode_reports_drift_with_a_diff_and_writes_nothing() {
     let err = regen::run(dir.path(), true).expect_err("check fails on drift");
     assert!(format!("{err:#}").contains("run `cargo xtask regen` and commit"), "{err:#}");
     assert_eq!(snapshot(dir.path()), before, "check writes nothing");
+}
+
+/// The property names of a resource page's `## Properties` and `## Relationships` tables, read plainly
+/// (first cell of each row below the separator), independently of the reader under test.
+fn table_names(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_section = false;
+    let mut below_separator = false;
+    for line in page.lines() {
+        if line.starts_with("## ") {
+            in_section = line.contains("Properties") || line.contains("Relationships");
+            below_separator = false;
+            continue;
+        }
+        let t = line.trim();
+        if !in_section || !t.starts_with('|') {
+            below_separator = false;
+            continue;
+        }
+        if t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+            below_separator = true;
+            continue;
+        }
+        if below_separator {
+            let first = t.trim_matches('|').split('|').next().unwrap_or("").trim();
+            if !first.is_empty() && !first.starts_with("**") {
+                out.push(first.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn mail_schemas_carry_every_property_their_resource_pages_list() {
+    let plan = regen::plan(&root()).expect("regen plans");
+    let (_, yaml) = plan.files.iter().find(|(p, _)| p == Path::new(SPEC_FILE)).expect("spec planned");
+    let spec: serde_json::Value = serde_yaml_ng::from_str(yaml).expect("spec parses");
+    let schemas = &spec["components"]["schemas"];
+    for (page, schema) in [
+        ("message.md", "microsoft.graph.message"),
+        ("mailfolder.md", "microsoft.graph.mailFolder"),
+        ("recipient.md", "microsoft.graph.recipient"),
+        ("emailaddress.md", "microsoft.graph.emailAddress"),
+        ("itembody.md", "microsoft.graph.itemBody"),
+        ("fileattachment.md", "microsoft.graph.fileAttachment"),
+        ("itemattachment.md", "microsoft.graph.itemAttachment"),
+        ("referenceattachment.md", "microsoft.graph.referenceAttachment"),
+        ("followupflag.md", "microsoft.graph.followupFlag"),
+        ("internetmessageheader.md", "microsoft.graph.internetMessageHeader"),
+    ] {
+        let text = std::fs::read_to_string(root().join(regen::RESOURCES_DIR).join(page)).expect("resource page");
+        let names = table_names(&text);
+        assert!(!names.is_empty(), "{page} lists properties");
+        let props = schemas[schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} has properties"));
+        for name in names {
+            assert!(props.contains_key(&name), "{schema} lacks `{name}` from {page}");
+        }
+    }
+    // Types as Graph means them.
+    let message = &schemas["microsoft.graph.message"]["properties"];
+    assert_eq!(message["receivedDateTime"]["format"], "date-time");
+    assert_eq!(message["toRecipients"]["type"], "array");
+    assert_eq!(message["internetMessageHeaders"]["readOnly"], true);
+    assert_eq!(schemas["microsoft.graph.importance"]["enum"], serde_json::json!(["low", "normal", "high"]));
+    assert_eq!(schemas["microsoft.graph.bodyType"]["enum"], serde_json::json!(["text", "html"]));
+    // Attachments are told apart by `@odata.type`.
+    let kinds = schemas["microsoft.graph.attachment"]["oneOf"].as_array().expect("attachment is a oneOf");
+    assert_eq!(kinds.len(), 3);
+    assert_eq!(schemas["microsoft.graph.attachment"]["discriminator"]["propertyName"], "@odata.type");
+    assert_eq!(
+        schemas["microsoft.graph.fileAttachment"]["properties"]["@odata.type"]["enum"],
+        serde_json::json!(["#microsoft.graph.fileAttachment"])
+    );
+}
+
+#[test]
+fn the_mail_api_is_in_the_spec() {
+    let plan = regen::plan(&root()).expect("regen plans");
+    assert!(plan.operations >= 40, "only {} operations", plan.operations);
+    let (_, yaml) = plan.files.iter().find(|(p, _)| p == Path::new(SPEC_FILE)).expect("spec planned");
+    let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(yaml).expect("spec loads");
+    let op = |method: &str, path: &str| {
+        let item = spec.paths.paths.get(path).unwrap_or_else(|| panic!("{path} is in the spec"));
+        let item = item.as_item().expect("inline");
+        item.iter().find(|(m, _)| *m == method).map(|(_, o)| o.clone()).unwrap_or_else(|| panic!("{method} {path}"))
+    };
+    for (method, path) in [
+        ("post", "/me/messages"),
+        ("get", "/me/messages"),
+        ("get", "/me/messages/{message-id}"),
+        ("patch", "/me/messages/{message-id}"),
+        ("delete", "/me/messages/{message-id}"),
+        ("post", "/me/sendMail"),
+        ("post", "/me/messages/{message-id}/createReply"),
+        ("post", "/me/messages/{message-id}/reply"),
+        // replyAll's page writes `/users/me/...` where it means `/me/...`; its folder path is right.
+        ("post", "/me/mailFolders/{mailFolder-id}/messages/{message-id}/replyAll"),
+        ("post", "/me/messages/{message-id}/createForward"),
+        ("post", "/me/messages/{message-id}/forward"),
+        ("post", "/me/messages/{message-id}/move"),
+        ("post", "/me/messages/{message-id}/copy"),
+        ("get", "/me/messages/{message-id}/attachments"),
+        ("post", "/me/messages/{message-id}/attachments"),
+        ("get", "/me/messages/{message-id}/attachments/{attachment-id}"),
+        ("delete", "/me/messages/{message-id}/attachments/{attachment-id}"),
+        ("get", "/me/mailFolders"),
+        ("post", "/me/mailFolders"),
+        ("get", "/me/mailFolders/{mailFolder-id}"),
+        ("patch", "/me/mailFolders/{mailFolder-id}"),
+        ("delete", "/me/mailFolders/{mailFolder-id}"),
+    ] {
+        op(method, path);
+    }
+    // Bodies as the pages give them: a $ref to the resource, or the action's parameters.
+    let create = op("post", "/me/messages");
+    let body = serde_json::to_value(create.request_body).expect("body");
+    assert_eq!(body["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/microsoft.graph.message");
+    let send_mail = serde_json::to_value(op("post", "/me/sendMail").request_body).expect("body");
+    let props = &send_mail["content"]["application/json"]["schema"]["properties"];
+    assert!(props.get("message").is_some() && props.get("saveToSentItems").is_some(), "{send_mail}");
+    let move_ = serde_json::to_value(op("post", "/me/messages/{message-id}/move").request_body).expect("body");
+    assert!(move_["content"]["application/json"]["schema"]["properties"].get("destinationId").is_some());
+    // The 2021 createReply page documents no body table (only MIME); reply carries `comment`.
+    let reply = serde_json::to_value(op("post", "/me/messages/{message-id}/reply").request_body).expect("body");
+    assert!(reply["content"]["application/json"]["schema"]["properties"].get("comment").is_some());
+    // Collections answer with `value` and `@odata.nextLink`, and take the OData options.
+    let list = op("get", "/me/messages");
+    let names: Vec<String> = list
+        .parameters
+        .iter()
+        .filter_map(|p| p.as_item().map(|p| p.parameter_data_ref().name.clone()))
+        .collect();
+    for option in ["$select", "$filter", "$top", "$skip", "$orderby", "$search", "$expand", "$count"] {
+        assert!(names.iter().any(|n| n == option), "{option} on GET /me/messages: {names:?}");
+    }
 }

@@ -10,6 +10,16 @@
 use crate::runtime::{BoxFuture, Client, Error, Operation, ResourcePath};
 pub mod types;
 impl Client {
+    /// One item by its key: /groups/\{group-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn group(&self, group_id: impl Into<String>) -> Group {
+        Group {
+            client: self.clone(),
+            path: ResourcePath::root().literal("groups").param("group-id", group_id),
+        }
+    }
+
     /// The /me segment and what lies under it.
     pub fn me(&self) -> User {
         User {
@@ -27,9 +37,1357 @@ impl Client {
             path: ResourcePath::root().literal("users").param("user-id", user_id),
         }
     }
+
+    /// The /users segment and what lies under it.
+    pub fn users(&self) -> Users {
+        Users {
+            client: self.clone(),
+            path: ResourcePath::root().literal("users"),
+        }
+    }
 }
 
-/// Requests on /me/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Attachment {
+    /// Delete attachment
+    ///
+    /// Delete an attachment from a user calendar event, mail message, or group post.
+    ///
+    /// - DELETE /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
+    /// - DELETE /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Group.ReadWrite.All.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> AttachmentDelete {
+        AttachmentDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get attachment
+    ///
+    /// Read the properties, relationships, or raw contents of an attachment that is attached to a user event, message, or group post.
+    ///
+    /// An attachment can be one of the following types:
+    ///
+    /// A file. Programmatically, this is a fileAttachment resource. See example 1. An Outlook item (contact, event or message). Programmatically, an item attachment is an itemAttachment resource. You can use $expand to further get the properties of that item, including any nested attachments up to 30 levels. See example 3 and example 4. A link to a file stored in the cloud. Programmatically, this is a referenceAttachment resource. See example 5.
+    ///
+    /// All these types of attachments are derived from the attachment resource.
+    ///
+    /// - GET /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
+    /// - GET /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
+    /// - GET /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /me/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - GET /me/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Group.Read.All.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
+    pub fn get(&self) -> AttachmentGet {
+        AttachmentGet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            expand: None,
+        }
+    }
+
+    /// Add attachment
+    ///
+    /// Use this API to add an attachment to a message.
+    ///
+    /// An attachment can be one of the following types:
+    ///
+    /// A file (fileAttachment resource). An item (contact, event or message, represented by an itemAttachment resource). A link to a file (referenceAttachment resource).
+    ///
+    /// All these types of attachment resources are derived from the attachment resource.
+    ///
+    /// You can add an attachment to an existing message by posting to its attachments collection, or you can add an attachment to a message that is being created and sent on the fly.
+    ///
+    /// This operation limits the size of the attachment you can add to under 3 MB.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
+    pub fn post(&self, body: types::Attachment) -> AttachmentPost {
+        AttachmentPost {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// Get attachment
+    ///
+    /// Read the properties, relationships, or raw contents of an attachment that is attached to a user event, message, or group post.
+    ///
+    /// An attachment can be one of the following types:
+    ///
+    /// A file. Programmatically, this is a fileAttachment resource. See example 1. An Outlook item (contact, event or message). Programmatically, an item attachment is an itemAttachment resource. You can use $expand to further get the properties of that item, including any nested attachments up to 30 levels. See example 3 and example 4. A link to a file stored in the cloud. Programmatically, this is a referenceAttachment resource. See example 5.
+    ///
+    /// All these types of attachments are derived from the attachment resource.
+    ///
+    /// - GET /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Group.Read.All.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
+    pub fn value(&self) -> AttachmentValue {
+        AttachmentValue {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+            expand: None,
+        }
+    }
+}
+
+/// Requests on /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Attachments {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Attachments {
+    /// attachment: createUploadSession
+    ///
+    /// Create an upload session that allows an app to iteratively upload ranges of a file, so as to attach the file to the specified Outlook item. The item can be a message or event.
+    ///
+    /// Use this approach to attach a file if the file size is between 3 MB and 150 MB. To attach a file that's smaller than 3 MB, do a POST operation on the attachments navigation property of the Outlook item; see how to do this for a message or for an event.
+    ///
+    /// As part of the response, this action returns an upload URL that you can use in subsequent sequential PUT queries. Request headers for each PUT operation let you specify the exact range of bytes to be uploaded. This allows transfer to be resumed, in case the network connection is dropped during upload.
+    ///
+    /// The following are the steps to attach a file to an Outlook item using an upload session:
+    ///
+    /// 1. Create an upload session. 2. Within that upload session, iteratively upload ranges of bytes (up to 4 MB each time) until all the bytes of the file have been uploaded, and the file is attached to the specified item. 3. Save the ID for the attachment for future access. 4. Optional: Delete the upload session.
+    ///
+    /// See attach large files to Outlook messages or events for an example.
+    ///
+    /// \> Exchange Online lets administrators customize the message size limit for Microsoft 365 mailboxes, including any message attachments. By default, this message size limit is 35 MB. Find out how to customize the maximum message size to support attachments larger than the default limit for your tenant.
+    ///
+    /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
+    ///
+    /// - POST /me/events/\{event-id\}/attachments/createUploadSession
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Calendars.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
+    pub fn create_upload_session(
+        &self,
+        body: types::AttachmentsCreateUploadSessionRequestBody,
+    ) -> AttachmentsCreateUploadSession {
+        AttachmentsCreateUploadSession {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createUploadSession"),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
+        Attachment {
+            client: self.client.clone(),
+            path: self.path.clone().param("attachment-id", attachment_id),
+        }
+    }
+}
+
+/// Requests on /me/calendar, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendar, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Calendar {
+    /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn event(&self, event_id: impl Into<String>) -> Event {
+        Event {
+            client: self.client.clone(),
+            path: self.path.clone().literal("events").param("event-id", event_id),
+        }
+    }
+}
+
+/// Requests on /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Calendargroup {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Calendargroup {
+    /// One item by its key: /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn calendar(&self, calendar_id: impl Into<String>) -> Calendar {
+        Calendar {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("calendars")
+                .param("calendar-id", calendar_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/me, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ChildFolder {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ChildFolder {
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn message(&self, message_id: impl Into<String>) -> Message {
+        Message {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messages").param("message-id", message_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ChildFolders {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ChildFolders {
+    /// List childFolders
+    ///
+    /// Get the folder collection under the specified folder. You can use the .../me/mailFolders shortcut to get the top-level folder collection and navigate to another folder.
+    ///
+    /// By default, this operation does not return hidden folders. Use a query parameter includeHiddenFolders to include them in the response.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/childFolders
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-1.0>
+    pub fn list(&self) -> ChildFoldersList {
+        ChildFoldersList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create child folder
+    ///
+    /// Use this API to create a new child mailFolder.
+    ///
+    /// If you intend a new folder to be hidden, you must set the isHidden property to true on creation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/childFolders
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
+    pub fn create(
+        &self,
+        body: types::ChildFoldersCreateRequestBody,
+    ) -> ChildFoldersCreate {
+        ChildFoldersCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
+        ChildFolder {
+            client: self.client.clone(),
+            path: self.path.clone().param("childFolder-id", child_folder_id),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Conversation {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
+        Thread {
+            client: self.client.clone(),
+            path: self.path.clone().literal("threads").param("thread-id", thread_id),
+        }
+    }
+}
+
+/// Requests on /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /me/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Event {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Event {
+    /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
+        Attachment {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// The /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
+    pub fn attachments(&self) -> Attachments {
+        Attachments {
+            client: self.client.clone(),
+            path: self.path.clone().literal("attachments"),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Group {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Group {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn conversation(&self, conversation_id: impl Into<String>) -> Conversation {
+        Conversation {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("conversations")
+                .param("conversation-id", conversation_id),
+        }
+    }
+
+    /// One item by its key: /groups/\{group-id\}/threads/\{thread-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
+        Thread {
+            client: self.client.clone(),
+            path: self.path.clone().literal("threads").param("thread-id", thread_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Inbox {
+    /// One item by its key: /me/mailFolders/inbox/messageRules/\{messageRule-id\}, /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
+        MessageRule {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("messageRules")
+                .param("messageRule-id", message_rule_id),
+        }
+    }
+
+    /// The /me/mailFolders/inbox/messageRules, /users/\{user-id\}/mailFolders/inbox/messageRules segment and what lies under it.
+    pub fn message_rules(&self) -> MessageRules {
+        MessageRules {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messageRules"),
+        }
+    }
+}
+
+/// Requests on /me/inferenceClassification, /users/\{user-id\}/inferenceClassification.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct InferenceClassification {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl InferenceClassification {
+    /// One item by its key: /me/inferenceClassification/overrides/\{override-id\}, /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn override_(&self, override_id: impl Into<String>) -> Override {
+        Override {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("overrides")
+                .param("override-id", override_id),
+        }
+    }
+
+    /// The /me/inferenceClassification/overrides, /users/\{user-id\}/inferenceClassification/overrides segment and what lies under it.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            client: self.client.clone(),
+            path: self.path.clone().literal("overrides"),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFolder {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolder {
+    /// Delete mailFolder
+    ///
+    /// Delete the specified mailFolder. The folder can be a mailSearchFolder.
+    ///
+    /// You can specify a mail folder by its folder ID, or by its well-known folder name, if one exists.
+    ///
+    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
+    ///
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MailFolderDelete {
+        MailFolderDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get mailFolder
+    ///
+    /// Retrieve the properties and relationships of a message folder object.
+    ///
+    /// There are two scenarios where an app can get another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MailFolderGet {
+        MailFolderGet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+        }
+    }
+
+    /// Update mailfolder
+    ///
+    /// Update the properties of mailfolder object.
+    ///
+    /// - PATCH /me/mailFolders/\{mailFolder-id\}
+    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0>
+    pub fn update(&self, body: types::MailFolderUpdateRequestBody) -> MailFolderUpdate {
+        MailFolderUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
+        ChildFolder {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("childFolders")
+                .param("childFolder-id", child_folder_id),
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders segment and what lies under it.
+    pub fn child_folders(&self) -> ChildFolders {
+        ChildFolders {
+            client: self.client.clone(),
+            path: self.path.clone().literal("childFolders"),
+        }
+    }
+
+    /// mailFolder: copy
+    ///
+    /// Copy a mailfolder and its contents to another mailfolder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/copy
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/copy
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-1.0>
+    pub fn copy(&self, body: types::MailFolderCopyRequestBody) -> MailFolderCopy {
+        MailFolderCopy {
+            client: self.client.clone(),
+            path: self.path.clone().literal("copy"),
+            body,
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn message(&self, message_id: impl Into<String>) -> Message {
+        Message {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messages").param("message-id", message_id),
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages segment and what lies under it.
+    pub fn messages(&self) -> Messages {
+        Messages {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messages"),
+        }
+    }
+
+    /// mailFolder: move
+    ///
+    /// Move a mailfolder and its contents to another mailfolder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/move
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/move
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0>
+    pub fn move_(&self, body: types::MailFolderMoveRequestBody) -> MailFolderMove {
+        MailFolderMove {
+            client: self.client.clone(),
+            path: self.path.clone().literal("move"),
+            body,
+        }
+    }
+}
+
+/// Requests on /me/mailFolders, /users/\{user-id\}/mailFolders.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFolders {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolders {
+    /// List mailFolders
+    ///
+    /// Get the mail folder collection directly under the root folder of the signed-in user. The returned collection includes any mail search folders directly under the root.
+    ///
+    /// By default, this operation does not return hidden folders. Use a query parameter includeHiddenFolders to include them in the response.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders
+    /// - GET /me/mailFolders
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFoldersList {
+        MailFoldersList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create MailFolder
+    ///
+    /// Use this API to create a new mail folder in the root folder of the user's mailbox.
+    ///
+    /// If you intend a new folder to be hidden, you must set the isHidden property to true on creation.
+    ///
+    /// - POST /users/\{user-id\}/mailFolders
+    /// - POST /me/mailFolders
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
+    pub fn create(
+        &self,
+        body: types::MailFoldersCreateRequestBody2,
+    ) -> MailFoldersCreate {
+        MailFoldersCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// mailFolder: delta
+    ///
+    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
+    ///
+    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders/delta
+    /// - GET /me/mailFolders/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
+    pub fn delta(&self) -> MailFoldersDelta {
+        MailFoldersDelta {
+            client: self.client.clone(),
+            path: self.path.clone().literal("delta"),
+            deltatoken: None,
+            skiptoken: None,
+            select: None,
+            expand: None,
+            prefer: None,
+        }
+    }
+
+    /// The /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox segment and what lies under it.
+    pub fn inbox(&self) -> Inbox {
+        Inbox {
+            client: self.client.clone(),
+            path: self.path.clone().literal("inbox"),
+        }
+    }
+
+    /// One item by its key.
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
+        MailFolder {
+            client: self.client.clone(),
+            path: self.path.clone().param("mailFolder-id", mail_folder_id),
+        }
+    }
+}
+
+/// Requests on /me/mailboxSettings, /users/\{user-id\}/mailboxSettings.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailboxSettings {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailboxSettings {
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings
+    /// - GET /me/mailboxSettings
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn list(&self) -> MailboxSettingsList {
+        MailboxSettingsList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Update user mailbox settings
+    ///
+    /// Enable, configure, or disable one or more of the following settings as part of a user's mailboxSettings:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - dateFormat - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - timeFormat - time zone - working hours
+    ///
+    /// When updating the preferred date or time format for a user, specify it in respectively, the short date or short time format.
+    ///
+    /// When updating the preferred time zone for a user, specify it in the Windows or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. You can also further customize the time zone as shown in example 2 below.
+    ///
+    /// \> You cannot create or delete any mailbox settings.
+    ///
+    /// - PATCH /users/\{user-id\}/mailboxSettings
+    /// - PATCH /me/mailboxSettings
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
+    pub fn update(
+        &self,
+        body: types::MailboxSettingsUpdateRequestBody2,
+    ) -> MailboxSettingsUpdate {
+        MailboxSettingsUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/automaticRepliesSetting
+    /// - GET /me/mailboxSettings/automaticRepliesSetting
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn automatic_replies_setting(&self) -> MailboxSettingsAutomaticRepliesSetting {
+        MailboxSettingsAutomaticRepliesSetting {
+            client: self.client.clone(),
+            path: self.path.clone().literal("automaticRepliesSetting"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/dateFormat
+    /// - GET /me/mailboxSettings/dateFormat
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn date_format(&self) -> MailboxSettingsDateFormat {
+        MailboxSettingsDateFormat {
+            client: self.client.clone(),
+            path: self.path.clone().literal("dateFormat"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/delegateMeetingMessageDeliveryOptions
+    /// - GET /me/mailboxSettings/delegateMeetingMessageDeliveryOptions
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn delegate_meeting_message_delivery_options(
+        &self,
+    ) -> MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+        MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+            client: self.client.clone(),
+            path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/language
+    /// - GET /me/mailboxSettings/language
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn language(&self) -> MailboxSettingsLanguage {
+        MailboxSettingsLanguage {
+            client: self.client.clone(),
+            path: self.path.clone().literal("language"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/timeFormat
+    /// - GET /me/mailboxSettings/timeFormat
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn time_format(&self) -> MailboxSettingsTimeFormat {
+        MailboxSettingsTimeFormat {
+            client: self.client.clone(),
+            path: self.path.clone().literal("timeFormat"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/timeZone
+    /// - GET /me/mailboxSettings/timeZone
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn time_zone(&self) -> MailboxSettingsTimeZone {
+        MailboxSettingsTimeZone {
+            client: self.client.clone(),
+            path: self.path.clone().literal("timeZone"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Get user mailbox settings
+    ///
+    /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
+    ///
+    /// Users can set the following settings for their mailboxes through an Outlook client:
+    ///
+    /// - automatic replies (notify people automatically upon receipt of their email) - date format - delegateMeetingMessageDeliveryOptions - locale (language and country/region) - time format - time zone - working hours
+    ///
+    /// Users can set their preferred date and time formats using Outlook on the web. Users can choose one of the supported short date or short time formats. This GET operation returns the format the user has chosen.
+    ///
+    /// Users can set the time zone they prefer on any Outlook client, by choosing from the supported time zones that their administrator has set up for their mailbox server. The administrator can set up time zones in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// This GET operation returns the user's preferred time zone in the format that the administrator has set up. If you want that time zone to be in a specific format (Windows or IANA), you can first update the preferred time zone in that format as a mailbox setting. Subsequently you will be able to get the time zone in that format. Alternatively, you can manage the format conversion separately in your app.
+    ///
+    /// - GET /users/\{user-id\}/mailboxSettings/workingHours
+    /// - GET /me/mailboxSettings/workingHours
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
+    pub fn working_hours(&self) -> MailboxSettingsWorkingHours {
+        MailboxSettingsWorkingHours {
+            client: self.client.clone(),
+            path: self.path.clone().literal("workingHours"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /me/outlook/masterCategories, /users/\{user-id\}/outlook/masterCategories.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MasterCategories {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MasterCategories {
+    /// List Outlook categories
+    ///
+    /// Get all the categories that have been defined for the user.
+    ///
+    /// - GET /users/\{user-id\}/outlook/masterCategories
+    /// - GET /me/outlook/masterCategories
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories?view=graph-rest-1.0>
+    pub fn list(&self) -> MasterCategoriesList {
+        MasterCategoriesList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create Outlook category
+    ///
+    /// Create an outlookCategory object in the user's master list of categories.
+    ///
+    /// - POST /users/\{user-id\}/outlook/masterCategories
+    /// - POST /me/outlook/masterCategories
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0>
+    pub fn create(&self) -> MasterCategoriesCreate {
+        MasterCategoriesCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// One item by its key.
+    pub fn master_category(
+        &self,
+        master_category_id: impl Into<String>,
+    ) -> MasterCategory {
+        MasterCategory {
+            client: self.client.clone(),
+            path: self.path.clone().param("masterCategory-id", master_category_id),
+        }
+    }
+}
+
+/// Requests on /me/outlook/masterCategories/\{masterCategory-id\}, /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MasterCategory {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MasterCategory {
+    /// Delete Outlook category
+    ///
+    /// Delete the specified outlookCategory object.
+    ///
+    /// - DELETE /me/outlook/masterCategories/\{masterCategory-id\}
+    /// - DELETE /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MasterCategoryDelete {
+        MasterCategoryDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get Outlook category
+    ///
+    /// Get the properties and relationships of the specified outlookCategory object.
+    ///
+    /// - GET /me/outlook/masterCategories/\{masterCategory-id\}
+    /// - GET /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MasterCategoryGet {
+        MasterCategoryGet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+        }
+    }
+
+    /// Update Outlook category
+    ///
+    /// Update the writable property, color, of the specified outlookCategory object. You cannot modify the displayName property once you have created the category.
+    ///
+    /// - PATCH /me/outlook/masterCategories/\{masterCategory-id\}
+    /// - PATCH /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0>
+    pub fn update(
+        &self,
+        body: types::MasterCategoryUpdateRequestBody,
+    ) -> MasterCategoryUpdate {
+        MasterCategoryUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+}
+
+/// Requests on /me/messages, /users/\{user-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MeMessages {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MeMessages {
+    /// List messages
+    ///
+    /// Get the messages in the signed-in user's mailbox (including the Deleted Items and Clutter folders).
+    ///
+    /// Depending on the page size and mailbox data, getting messages from a mailbox can incur multiple requests. The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000.
+    ///
+    /// To improve the operation response time, use $select to specify the exact properties you need; see example 1 below. Fine-tune the values for $select and $top, especially when you must use a larger page size, as returning a page with hundreds of messages each with a full response payload may trigger the gateway timeout (HTTP 504).
+    ///
+    /// To get the next page of messages, simply apply the entire URL returned in @odata.nextLink to the next get-messages request. This URL includes any query parameters you may have specified in the initial request.
+    ///
+    /// Do not try to extract the $skip value from the @odata.nextLink URL to manipulate responses. This API uses the $skip value to keep count of all the items it has gone through in the user's mailbox to return a page of message-type items. It's therefore possible that even in the initial response, the $skip value is larger than the page size. For more information, see Paging Microsoft Graph data in your app.
+    ///
+    /// Currently, this operation returns message bodies in only HTML format.
+    ///
+    /// There are two scenarios where an app can get messages in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// \> Note Be aware of the known issue that this operation includes Microsoft Teams chat messages in its response.
+    ///
+    /// - GET /users/\{user-id\}/messages
+    /// - GET /me/messages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> MeMessagesList {
+        MeMessagesList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            filter: None,
+            orderby: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            count: None,
+        }
+    }
+
+    /// Create message
+    ///
+    /// Create a draft of a new message in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Include an attachment to the message. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// By default, this operation saves the draft in the Drafts folder.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, send a new message in a single operation, or create a draft to forward, reply and reply-all to an existing message.
+    ///
+    /// - POST /users/\{user-id\}/messages
+    /// - POST /me/messages
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> MeMessagesCreate {
+        MeMessagesCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn message(&self, message_id: impl Into<String>) -> Message {
+        Message {
+            client: self.client.clone(),
+            path: self.path.clone().param("message-id", message_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -39,6 +1397,358 @@ pub struct Message {
 }
 
 impl Message {
+    /// Delete message
+    ///
+    /// Delete a message in the specified user's mailbox, or delete a relationship of the message.
+    ///
+    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
+    ///
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /me/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MessageDelete {
+        MessageDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get message
+    ///
+    /// Retrieve the properties and relationships of a message object.
+    ///
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /me/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageGet {
+        MessageGet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            value: None,
+            select: None,
+            expand: None,
+        }
+    }
+
+    /// Update message
+    ///
+    /// Update the properties of a message object.
+    ///
+    /// - PATCH /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /me/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
+    pub fn update(&self, body: types::MessageUpdateRequestBody) -> MessageUpdate {
+        MessageUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// Get message
+    ///
+    /// Retrieve the properties and relationships of a message object.
+    ///
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /me/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/$value
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn value(&self) -> MessageValue {
+        MessageValue {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+            value: None,
+            select: None,
+            expand: None,
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
+        Attachment {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
+    pub fn attachments(&self) -> MessageAttachments {
+        MessageAttachments {
+            client: self.client.clone(),
+            path: self.path.clone().literal("attachments"),
+        }
+    }
+
+    /// message: copy
+    ///
+    /// Copy a message to a folder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /me/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/copy
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
+    pub fn copy(&self, body: types::MessageCopyRequestBody) -> MessageCopy {
+        MessageCopy {
+            client: self.client.clone(),
+            path: self.path.clone().literal("copy"),
+            body,
+        }
+    }
+
+    /// message: createForward
+    ///
+    /// Create a draft to forward an existing message, in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, forward a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /me/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createForward
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0>
+    pub fn create_forward(&self) -> MessageCreateForward {
+        MessageCreateForward {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createForward"),
+        }
+    }
+
+    /// message: createReply
+    ///
+    /// Create a draft to reply to the sender of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If replyTo is specified in the original message, per Internet Message Format (RFC 2822), you should send the reply to the recipients in replyTo, and not the recipients in from. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply to a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /me/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReply
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0>
+    pub fn create_reply(&self) -> MessageCreateReply {
+        MessageCreateReply {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReply"),
+        }
+    }
+
+    /// message: createReplyAll
+    ///
+    /// Create a draft to reply to the sender and all recipients of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), you should send the reply to the recipients in the replyTo and toRecipients properties, and not the recipients in the from and toRecipients properties. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply-all to a message in a single action.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /me/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReplyAll
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0>
+    pub fn create_reply_all(&self) -> MessageCreateReplyAll {
+        MessageCreateReplyAll {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReplyAll"),
+        }
+    }
+
+    /// message: forward
+    ///
+    /// Forward a message using either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to forward a message, and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /me/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/forward
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0>
+    pub fn forward(&self, body: types::MessageForwardRequestBody) -> MessageForward {
+        MessageForward {
+            client: self.client.clone(),
+            path: self.path.clone().literal("forward"),
+            body,
+        }
+    }
+
+    /// message: move
+    ///
+    /// Move a message to another folder within the specified user's mailbox. This creates a new copy of the message in the destination folder and removes the original message.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /me/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/move
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
+    pub fn move_(&self, body: types::MessageMoveRequestBody) -> MessageMove {
+        MessageMove {
+            client: self.client.clone(),
+            path: self.path.clone().literal("move"),
+            body,
+        }
+    }
+
+    /// message: reply
+    ///
+    /// Reply to the sender of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply to an existing message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /me/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/reply
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0>
+    pub fn reply(&self, body: types::MessageReplyRequestBody) -> MessageReply {
+        MessageReply {
+            client: self.client.clone(),
+            path: self.path.clone().literal("reply"),
+            body,
+        }
+    }
+
+    /// message: replyAll
+    ///
+    /// Reply to all recipients of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply-all to a message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /users/me/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0>
+    pub fn reply_all(&self, body: types::MessageReplyAllRequestBody) -> MessageReplyAll {
+        MessageReplyAll {
+            client: self.client.clone(),
+            path: self.path.clone().literal("replyAll"),
+            body,
+        }
+    }
+
     /// message: send
     ///
     /// Send a message in the draft folder. The draft message can be a new message draft, reply draft, reply-all draft, or a forward draft. The message is then saved in the Sent Items folder.
@@ -59,6 +1769,679 @@ impl Message {
     }
 }
 
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessageAttachments {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageAttachments {
+    /// List attachments
+    ///
+    /// Retrieve a list of attachment objects attached to a message.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments
+    /// - GET /me/messages/\{message-id\}/attachments
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/attachments
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-list-attachments?view=graph-rest-1.0>
+    pub fn list(&self) -> MessageAttachmentsList {
+        MessageAttachmentsList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Add attachment
+    ///
+    /// Use this API to add an attachment to a message.
+    ///
+    /// An attachment can be one of the following types:
+    ///
+    /// A file (fileAttachment resource). An item (contact, event or message, represented by an itemAttachment resource). A link to a file (referenceAttachment resource).
+    ///
+    /// All these types of attachment resources are derived from the attachment resource.
+    ///
+    /// You can add an attachment to an existing message by posting to its attachments collection, or you can add an attachment to a message that is being created and sent on the fly.
+    ///
+    /// This operation limits the size of the attachment you can add to under 3 MB.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments
+    /// - POST /me/messages/\{message-id\}/attachments
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/attachments
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Attachment) -> MessageAttachmentsCreate {
+        MessageAttachmentsCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// attachment: createUploadSession
+    ///
+    /// Create an upload session that allows an app to iteratively upload ranges of a file, so as to attach the file to the specified Outlook item. The item can be a message or event.
+    ///
+    /// Use this approach to attach a file if the file size is between 3 MB and 150 MB. To attach a file that's smaller than 3 MB, do a POST operation on the attachments navigation property of the Outlook item; see how to do this for a message or for an event.
+    ///
+    /// As part of the response, this action returns an upload URL that you can use in subsequent sequential PUT queries. Request headers for each PUT operation let you specify the exact range of bytes to be uploaded. This allows transfer to be resumed, in case the network connection is dropped during upload.
+    ///
+    /// The following are the steps to attach a file to an Outlook item using an upload session:
+    ///
+    /// 1. Create an upload session. 2. Within that upload session, iteratively upload ranges of bytes (up to 4 MB each time) until all the bytes of the file have been uploaded, and the file is attached to the specified item. 3. Save the ID for the attachment for future access. 4. Optional: Delete the upload session.
+    ///
+    /// See attach large files to Outlook messages or events for an example.
+    ///
+    /// \> Exchange Online lets administrators customize the message size limit for Microsoft 365 mailboxes, including any message attachments. By default, this message size limit is 35 MB. Find out how to customize the maximum message size to support attachments larger than the default limit for your tenant.
+    ///
+    /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
+    ///
+    /// - POST /me/messages/\{message-id\}/attachments/createUploadSession
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Calendars.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
+    pub fn create_upload_session(
+        &self,
+        body: types::AttachmentsCreateUploadSessionRequestBody2,
+    ) -> MessageAttachmentsCreateUploadSession {
+        MessageAttachmentsCreateUploadSession {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createUploadSession"),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
+        Attachment {
+            client: self.client.clone(),
+            path: self.path.clone().param("attachment-id", attachment_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/inbox/messageRules/\{messageRule-id\}, /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessageRule {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRule {
+    /// Delete messageRule
+    ///
+    /// Delete the specified messageRule object.
+    ///
+    /// - DELETE /me/mailFolders/inbox/messageRules/\{messageRule-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MessageRuleDelete {
+        MessageRuleDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get rule
+    ///
+    /// Get the properties and relationships of a messageRule object.
+    ///
+    /// - GET /me/mailFolders/inbox/messageRules/\{messageRule-id\}
+    /// - GET /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageRuleGet {
+        MessageRuleGet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+        }
+    }
+
+    /// Update rule
+    ///
+    /// Change writable properties on a messageRule object and save the changes.
+    ///
+    /// - PATCH /me/mailFolders/inbox/messageRules/\{messageRule-id\}
+    /// - PATCH /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0>
+    pub fn update(
+        &self,
+        body: types::MessageRuleUpdateRequestBody,
+    ) -> MessageRuleUpdate {
+        MessageRuleUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/inbox/messageRules, /users/\{user-id\}/mailFolders/inbox/messageRules.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessageRules {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRules {
+    /// List rules
+    ///
+    /// Get all the messageRule objects defined for the user's Inbox.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders/inbox/messageRules
+    /// - GET /me/mailFolders/inbox/messageRules
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): MailboxSettings.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messagerules?view=graph-rest-1.0>
+    pub fn list(&self) -> MessageRulesList {
+        MessageRulesList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create rule
+    ///
+    /// Create a messageRule object by specifying a set of conditions and actions.
+    ///
+    /// Outlook carries out those actions if an incoming message in the user's Inbox meets the specified conditions.
+    ///
+    /// - POST /users/\{user-id\}/mailFolders/inbox/messageRules
+    /// - POST /me/mailFolders/inbox/messageRules
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): MailboxSettings.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
+    pub fn create(
+        &self,
+        body: types::MessageRulesCreateRequestBody2,
+    ) -> MessageRulesCreate {
+        MessageRulesCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
+        MessageRule {
+            client: self.client.clone(),
+            path: self.path.clone().param("messageRule-id", message_rule_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Messages {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Messages {
+    /// List messages
+    ///
+    /// Get all the messages in the specified user's mailbox, or those messages in a specified folder in the mailbox.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> MessagesList {
+        MessagesList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create message in a mailfolder
+    ///
+    /// Use this API to create a new Message in a mailfolder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> MessagesCreate {
+        MessagesCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// message: delta
+    ///
+    /// Get a set of messages that have been added, deleted, or updated in a specified folder.
+    ///
+    /// A delta function call for messages in a folder is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can \[query for incremental changes in the messages in that folder\](/graph/delta-query-messages). This allows you to maintain and synchronize a local store of a user's messages without having to fetch the entire set of messages from the server every time.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/delta
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0>
+    pub fn delta(&self) -> MessagesDelta {
+        MessagesDelta {
+            client: self.client.clone(),
+            path: self.path.clone().literal("delta"),
+            deltatoken: None,
+            skiptoken: None,
+            select: None,
+            top: None,
+            expand: None,
+            filter: None,
+            orderby: None,
+            search: None,
+            prefer: None,
+        }
+    }
+
+    /// One item by its key.
+    pub fn message(&self, message_id: impl Into<String>) -> Message {
+        Message {
+            client: self.client.clone(),
+            path: self.path.clone().param("message-id", message_id),
+        }
+    }
+}
+
+/// Requests on /me/outlook, /users/\{user-id\}/outlook.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Outlook {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Outlook {
+    /// One item by its key: /me/outlook/masterCategories/\{masterCategory-id\}, /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn master_category(
+        &self,
+        master_category_id: impl Into<String>,
+    ) -> MasterCategory {
+        MasterCategory {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("masterCategories")
+                .param("masterCategory-id", master_category_id),
+        }
+    }
+
+    /// The /me/outlook/masterCategories, /users/\{user-id\}/outlook/masterCategories segment and what lies under it.
+    pub fn master_categories(&self) -> MasterCategories {
+        MasterCategories {
+            client: self.client.clone(),
+            path: self.path.clone().literal("masterCategories"),
+        }
+    }
+
+    /// outlookUser: supportedLanguages
+    ///
+    /// Get the list of locales and languages that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred language from this supported list. You can subsequently get the preferred language by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedLanguages
+    /// - GET /me/outlook/supportedLanguages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0>
+    pub fn supported_languages(&self) -> OutlookSupportedLanguages {
+        OutlookSupportedLanguages {
+            client: self.client.clone(),
+            path: self.path.clone().literal("supportedLanguages"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// outlookUser: supportedTimeZones
+    ///
+    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
+    /// - GET /me/outlook/supportedTimeZones
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
+    pub fn supported_time_zones(&self) -> OutlookSupportedTimeZones {
+        OutlookSupportedTimeZones {
+            client: self.client.clone(),
+            path: self.path.clone().literal("supportedTimeZones"),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// outlookUser: supportedTimeZones
+    ///
+    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'\{timezone\_format\}')
+    /// - GET /me/outlook/supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'\{timezone\_format\}')
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
+    pub fn supported_time_zones_with(
+        &self,
+        timezone_format: impl Into<String>,
+    ) -> OutlookSupportedTimeZonesWith {
+        OutlookSupportedTimeZonesWith {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .template(
+                    &[
+                        "supportedTimeZones(TimeZoneStandard=microsoft.graph.timeZoneStandard'",
+                        "')",
+                    ],
+                    vec![timezone_format.into()],
+                ),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /me/inferenceClassification/overrides/\{override-id\}, /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Override {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Override {
+    /// Delete inferenceClassificationOverride
+    ///
+    /// Delete an override specified by its ID.
+    ///
+    /// - DELETE /me/inferenceClassification/overrides/\{override-id\}
+    /// - DELETE /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> OverrideDelete {
+        OverrideDelete {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Update inferenceclassificationoverride
+    ///
+    /// Change the classifyAs field of an override as specified.
+    ///
+    /// You cannot use PATCH to change any other fields in an inferenceClassificationOverride instance.
+    ///
+    /// If an override exists for a sender and the sender changes his/her display name, you can use POST to force an update to the name field in the existing override.
+    ///
+    /// If an override exists for a sender and the sender changes his/her SMTP address, deleting the existing override and creating a new one with the new SMTP address is the only way to "update" the override for this sender.
+    ///
+    /// - PATCH /me/inferenceClassification/overrides/\{override-id\}
+    /// - PATCH /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-1.0>
+    pub fn update(&self, body: types::OverrideUpdateRequestBody) -> OverrideUpdate {
+        OverrideUpdate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+}
+
+/// Requests on /me/inferenceClassification/overrides, /users/\{user-id\}/inferenceClassification/overrides.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Overrides {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Overrides {
+    /// List overrides
+    ///
+    /// Get the overrides that a user has set up to always classify messages from certain senders in specific ways.
+    ///
+    /// Each override corresponds to an SMTP address of a sender. Initially, a user does not have any overrides.
+    ///
+    /// - GET /users/\{user-id\}/inferenceClassification/overrides
+    /// - GET /me/inferenceClassification/overrides
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassification-list-overrides?view=graph-rest-1.0>
+    pub fn list(&self) -> OverridesList {
+        OverridesList {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create inferenceClassificationOverride
+    ///
+    /// Create an override for a sender identified by an SMTP address. Future messages from that SMTP address will be consistently classified as specified in the override.
+    ///
+    /// Note
+    ///
+    /// - If an override already exists with the same SMTP address, then the classifyAs and name fields of that override are updated with the provided values. - The maximum number of overrides supported for a mailbox is 1000, based on unique sender SMTP addresses. - The POST operation supports creating only one override at a time.
+    ///
+    /// - POST /users/\{user-id\}/inferenceClassification/overrides
+    /// - POST /me/inferenceClassification/overrides
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassification-post-overrides?view=graph-rest-1.0>
+    pub fn create(
+        &self,
+        body: types::InferenceClassificationOverride,
+    ) -> OverridesCreate {
+        OverridesCreate {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn override_(&self, override_id: impl Into<String>) -> Override {
+        Override {
+            client: self.client.clone(),
+            path: self.path.clone().param("override-id", override_id),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Post {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Post {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
+        Attachment {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Thread {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn post(&self, post_id: impl Into<String>) -> Post {
+        Post {
+            client: self.client.clone(),
+            path: self.path.clone().literal("posts").param("post-id", post_id),
+        }
+    }
+}
+
 /// Requests on /me, /users/\{user-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
@@ -69,6 +2452,90 @@ pub struct User {
 }
 
 impl User {
+    /// The /me/calendar, /users/\{user-id\}/calendar segment and what lies under it.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            client: self.client.clone(),
+            path: self.path.clone().literal("calendar"),
+        }
+    }
+
+    /// One item by its key: /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn calendargroup(&self, calendargroup_id: impl Into<String>) -> Calendargroup {
+        Calendargroup {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("calendargroups")
+                .param("calendargroup-id", calendargroup_id),
+        }
+    }
+
+    /// One item by its key: /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn calendar_2(&self, calendar_id: impl Into<String>) -> Calendar {
+        Calendar {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("calendars")
+                .param("calendar-id", calendar_id),
+        }
+    }
+
+    /// One item by its key: /me/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn event(&self, event_id: impl Into<String>) -> Event {
+        Event {
+            client: self.client.clone(),
+            path: self.path.clone().literal("events").param("event-id", event_id),
+        }
+    }
+
+    /// The /me/inferenceClassification, /users/\{user-id\}/inferenceClassification segment and what lies under it.
+    pub fn inference_classification(&self) -> InferenceClassification {
+        InferenceClassification {
+            client: self.client.clone(),
+            path: self.path.clone().literal("inferenceClassification"),
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
+        MailFolder {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("mailFolders")
+                .param("mailFolder-id", mail_folder_id),
+        }
+    }
+
+    /// The /me/mailFolders, /users/\{user-id\}/mailFolders segment and what lies under it.
+    pub fn mail_folders(&self) -> MailFolders {
+        MailFolders {
+            client: self.client.clone(),
+            path: self.path.clone().literal("mailFolders"),
+        }
+    }
+
+    /// The /me/mailboxSettings, /users/\{user-id\}/mailboxSettings segment and what lies under it.
+    pub fn mailbox_settings(&self) -> MailboxSettings {
+        MailboxSettings {
+            client: self.client.clone(),
+            path: self.path.clone().literal("mailboxSettings"),
+        }
+    }
+
     /// One item by its key: /me/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
@@ -77,6 +2544,2699 @@ impl User {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
+    }
+
+    /// The /me/messages, /users/\{user-id\}/messages segment and what lies under it.
+    pub fn messages(&self) -> MeMessages {
+        MeMessages {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messages"),
+        }
+    }
+
+    /// The /me/outlook, /users/\{user-id\}/outlook segment and what lies under it.
+    pub fn outlook(&self) -> Outlook {
+        Outlook {
+            client: self.client.clone(),
+            path: self.path.clone().literal("outlook"),
+        }
+    }
+
+    /// Send mail
+    ///
+    /// Send the message specified in the request body using either JSON or MIME format.
+    ///
+    /// When using JSON format you can include a file attachment in the same sendMail action call.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft message to send later.
+    ///
+    /// - POST /users/\{user-id\}/sendMail
+    /// - POST /me/sendMail
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0>
+    pub fn send_mail(&self, body: types::UserSendMailRequestBody) -> UserSendMail {
+        UserSendMail {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            body,
+        }
+    }
+}
+
+/// Requests on /users.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct Users {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl Users {
+    /// The /users/me segment and what lies under it.
+    pub fn me(&self) -> ChildFolder {
+        ChildFolder {
+            client: self.client.clone(),
+            path: self.path.clone().literal("me"),
+        }
+    }
+
+    /// One item by its key.
+    pub fn user(&self, user_id: impl Into<String>) -> User {
+        User {
+            client: self.client.clone(),
+            path: self.path.clone().param("user-id", user_id),
+        }
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl AttachmentDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentGet {
+    client: Client,
+    path: ResourcePath,
+    expand: Option<String>,
+}
+
+impl AttachmentGet {
+    /// The query parameter $expand. The OData $expand query option Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentGet {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `post` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentPost {
+    client: Client,
+    path: ResourcePath,
+    body: types::Attachment,
+}
+
+impl AttachmentPost {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentPost {
+    type Output = Result<types::Attachment, Error>;
+    type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `value` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentValue {
+    client: Client,
+    path: ResourcePath,
+    expand: Option<String>,
+}
+
+impl AttachmentValue {
+    /// The query parameter $expand. The OData $expand query option Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "attachment.value", self.path);
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentValue {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentsCreateUploadSession {
+    client: Client,
+    path: ResourcePath,
+    body: types::AttachmentsCreateUploadSessionRequestBody,
+}
+
+impl AttachmentsCreateUploadSession {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "attachments.create_upload_session",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentsCreateUploadSession {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ChildFoldersList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl ChildFoldersList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for ChildFoldersList {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ChildFoldersCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::ChildFoldersCreateRequestBody,
+}
+
+impl ChildFoldersCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "child_folders.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for ChildFoldersCreate {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolderDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::DELETE,
+            "mail_folder.delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderGet {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MailFolderGet {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderGet {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MailFolderUpdateRequestBody,
+}
+
+impl MailFolderUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderUpdate {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `copy` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderCopy {
+    client: Client,
+    path: ResourcePath,
+    body: types::MailFolderCopyRequestBody,
+}
+
+impl MailFolderCopy {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderCopy {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `move_` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderMove {
+    client: Client,
+    path: ResourcePath,
+    body: types::MailFolderMoveRequestBody,
+}
+
+impl MailFolderMove {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderMove {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailFoldersList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersList {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MailFoldersCreateRequestBody2,
+}
+
+impl MailFoldersCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersCreate {
+    type Output = Result<types::MailFolder, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `delta` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersDelta {
+    client: Client,
+    path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MailFoldersDelta {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersDelta {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsList {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MailboxSettingsUpdateRequestBody2,
+}
+
+impl MailboxSettingsUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::PATCH,
+            "mailbox_settings.update",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsUpdate {
+    type Output = Result<types::MailboxSettings, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `automatic_replies_setting` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsAutomaticRepliesSetting {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsAutomaticRepliesSetting {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.automatic_replies_setting",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `date_format` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsDateFormat {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsDateFormat {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.date_format",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsDateFormat {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delegate_meeting_message_delivery_options` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.delegate_meeting_message_delivery_options",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `language` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsLanguage {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsLanguage {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.language",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsLanguage {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `time_format` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsTimeFormat {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsTimeFormat {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.time_format",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsTimeFormat {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `time_zone` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsTimeZone {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsTimeZone {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.time_zone",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsTimeZone {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `working_hours` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsWorkingHours {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailboxSettingsWorkingHours {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mailbox_settings.working_hours",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsWorkingHours {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MasterCategoriesList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MasterCategoriesList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "master_categories.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MasterCategoriesList {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MasterCategoriesCreate {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MasterCategoriesCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "master_categories.create",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MasterCategoriesCreate {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MasterCategoryDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MasterCategoryDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::DELETE,
+            "master_category.delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MasterCategoryDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MasterCategoryGet {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MasterCategoryGet {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MasterCategoryGet {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MasterCategoryUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MasterCategoryUpdateRequestBody,
+}
+
+impl MasterCategoryUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::PATCH,
+            "master_category.update",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MasterCategoryUpdate {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MeMessagesList {
+    client: Client,
+    path: ResourcePath,
+    filter: Option<String>,
+    orderby: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    count: Option<String>,
+}
+
+impl MeMessagesList {
+    /// The query parameter $filter. The OData $filter query option
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "me_messages.list", self.path);
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MeMessagesList {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MeMessagesCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MeMessagesCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "me_messages.create", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MeMessagesCreate {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageGet {
+    client: Client,
+    path: ResourcePath,
+    value: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MessageGet {
+    /// The query parameter $value. The OData $value query option
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = match self.value {
+            Some(v) => op.query("$value", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageGet {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageUpdateRequestBody,
+}
+
+impl MessageUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageUpdate {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `value` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageValue {
+    client: Client,
+    path: ResourcePath,
+    value: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MessageValue {
+    /// The query parameter $value. The OData $value query option
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message.value", self.path);
+        let op = match self.value {
+            Some(v) => op.query("$value", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageValue {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `copy` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCopy {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageCopyRequestBody,
+}
+
+impl MessageCopy {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCopy {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateForward {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateForward {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_forward",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateForward {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReply {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReply {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReply {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyAll {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReplyAll {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply_all",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyAll {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageForward {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageForwardRequestBody,
+}
+
+impl MessageForward {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageForward {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `move_` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageMove {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageMoveRequestBody,
+}
+
+impl MessageMove {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageMove {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReply {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageReplyRequestBody,
+}
+
+impl MessageReply {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReply {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReplyAll {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageReplyAllRequestBody,
+}
+
+impl MessageReplyAll {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReplyAll {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
     }
 }
 
@@ -96,6 +5256,1400 @@ impl MessageSend {
 }
 
 impl std::future::IntoFuture for MessageSend {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageAttachmentsList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MessageAttachmentsList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Attachment> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "message_attachments.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageAttachmentsList {
+    type Output = Result<types::AttachmentCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::AttachmentCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageAttachmentsCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::Attachment,
+}
+
+impl MessageAttachmentsCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message_attachments.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageAttachmentsCreate {
+    type Output = Result<types::Attachment, Error>;
+    type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageAttachmentsCreateUploadSession {
+    client: Client,
+    path: ResourcePath,
+    body: types::AttachmentsCreateUploadSessionRequestBody2,
+}
+
+impl MessageAttachmentsCreateUploadSession {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message_attachments.create_upload_session",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRuleDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::DELETE,
+            "message_rule.delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRuleDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleGet {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MessageRuleGet {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRuleGet {
+    type Output = Result<types::MessageRule, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageRuleUpdateRequestBody,
+}
+
+impl MessageRuleUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::PATCH,
+            "message_rule.update",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRuleUpdate {
+    type Output = Result<types::MessageRule, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRulesList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MessageRulesList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MessageRule> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRulesList {
+    type Output = Result<types::MessageRuleCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageRuleCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRulesCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageRulesCreateRequestBody2,
+}
+
+impl MessageRulesCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message_rules.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRulesCreate {
+    type Output = Result<types::MessageRule, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessagesList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MessagesList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "messages.list", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessagesList {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessagesCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MessagesCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "messages.create", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessagesCreate {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `delta` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessagesDelta {
+    client: Client,
+    path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
+    select: Option<String>,
+    top: Option<String>,
+    expand: Option<String>,
+    filter: Option<String>,
+    orderby: Option<String>,
+    search: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MessagesDelta {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. The OData $top query option
+    pub fn top(mut self, value: impl Into<String>) -> Self {
+        self.top = Some(value.into());
+        self
+    }
+
+    /// The query parameter $expand. The OData $expand query option Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $filter. The OData $filter query option
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $orderby. The OData $orderby query option
+    pub fn orderby(mut self, value: impl Into<String>) -> Self {
+        self.orderby = Some(value.into());
+        self
+    }
+
+    /// The query parameter $search. The OData $search query option
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "messages.delta", self.path);
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessagesDelta {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `supported_languages` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OutlookSupportedLanguages {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl OutlookSupportedLanguages {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "outlook.supported_languages",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OutlookSupportedLanguages {
+    type Output = Result<types::LocaleInfoCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `supported_time_zones` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OutlookSupportedTimeZones {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl OutlookSupportedTimeZones {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "outlook.supported_time_zones",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OutlookSupportedTimeZones {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OutlookSupportedTimeZonesWith {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl OutlookSupportedTimeZonesWith {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "outlook.supported_time_zones_with",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OverrideDelete {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl OverrideDelete {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OverrideDelete {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OverrideUpdate {
+    client: Client,
+    path: ResourcePath,
+    body: types::OverrideUpdateRequestBody,
+}
+
+impl OverrideUpdate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OverrideUpdate {
+    type Output = Result<types::InferenceClassificationOverride, Error>;
+    type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OverridesList {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl OverridesList {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::InferenceClassificationOverride> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OverridesList {
+    type Output = Result<
+        types::InferenceClassificationOverrideCollectionResponse,
+        Error,
+    >;
+    type IntoFuture = BoxFuture<
+        Result<types::InferenceClassificationOverrideCollectionResponse, Error>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct OverridesCreate {
+    client: Client,
+    path: ResourcePath,
+    body: types::InferenceClassificationOverride,
+}
+
+impl OverridesCreate {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for OverridesCreate {
+    type Output = Result<types::InferenceClassificationOverride, Error>;
+    type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `send_mail` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UserSendMail {
+    client: Client,
+    path: ResourcePath,
+    body: types::UserSendMailRequestBody,
+}
+
+impl UserSendMail {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for UserSendMail {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {

@@ -7,6 +7,408 @@
     missing_docs,
     dead_code
 )]
+///You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum Attachment {
+    FileAttachment(FileAttachment),
+    ItemAttachment(ItemAttachment),
+    ReferenceAttachment(ReferenceAttachment),
+}
+
+impl ::std::convert::From<FileAttachment> for Attachment {
+    fn from(value: FileAttachment) -> Self {
+        Self::FileAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ItemAttachment> for Attachment {
+    fn from(value: ItemAttachment) -> Self {
+        Self::ItemAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ReferenceAttachment> for Attachment {
+    fn from(value: ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(value)
+    }
+}
+
+///`AttachmentCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AttachmentCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<Attachment>,
+}
+
+///Represents attributes of an item to be attached.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AttachmentItem {
+    ///The type of attachment. Possible values are: file, item, reference. Required.
+    #[serde(
+        rename = "attachmentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub attachment_type: ::std::option::Option<::std::string::String>,
+    ///The nature of the data in the attachment. Optional.
+    #[serde(
+        rename = "contentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    ///true if the attachment is an inline attachment; otherwise, false. Optional.
+    #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_inline: ::std::option::Option<bool>,
+    ///The display name of the attachment. This can be a descriptive string and does not have to be the actual file name. Required.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The length of the attachment in bytes. Required.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i64>,
+}
+
+///`AttachmentsCreateUploadSessionRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AttachmentsCreateUploadSessionRequestBody {
+    ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
+    #[serde(
+        rename = "AttachmentItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub attachment_item: ::std::option::Option<AttachmentItem>,
+}
+
+///`AttachmentsCreateUploadSessionRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AttachmentsCreateUploadSessionRequestBody2 {
+    ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
+    #[serde(
+        rename = "AttachmentItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub attachment_item: ::std::option::Option<AttachmentItem>,
+}
+
+///Configuration settings to automatically notify the sender of an incoming email with a message from the
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AutomaticRepliesSetting {
+    ///The set of audience external to the signed-in user's organization who will receive the ExternalReplyMessage, if Status is AlwaysEnabled or Scheduled. The possible values are: none, contactsOnly, all.
+    #[serde(
+        rename = "externalAudience",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub external_audience: ::std::option::Option<ExternalAudienceScope>,
+    ///The automatic reply to send to the specified external audience, if Status is AlwaysEnabled or Scheduled.
+    #[serde(
+        rename = "externalReplyMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub external_reply_message: ::std::option::Option<::std::string::String>,
+    ///The automatic reply to send to the audience internal to the signed-in user's organization, if Status is AlwaysEnabled or Scheduled.
+    #[serde(
+        rename = "internalReplyMessage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internal_reply_message: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The date and time that automatic replies are set to end, if Status is set to Scheduled.
+    #[serde(
+        rename = "scheduledEndDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scheduled_end_date_time: ::std::option::Option<DateTimeTimeZone>,
+    ///The date and time that automatic replies are set to begin, if Status is set to Scheduled.
+    #[serde(
+        rename = "scheduledStartDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scheduled_start_date_time: ::std::option::Option<DateTimeTimeZone>,
+    ///Configurations status for automatic replies. The possible values are: disabled, alwaysEnabled, scheduled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<AutomaticRepliesStatus>,
+}
+
+///`AutomaticRepliesStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum AutomaticRepliesStatus {
+    #[serde(rename = "disabled")]
+    Disabled,
+    #[serde(rename = "alwaysEnabled")]
+    AlwaysEnabled,
+    #[serde(rename = "scheduled")]
+    Scheduled,
+}
+
+impl ::std::fmt::Display for AutomaticRepliesStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Disabled => f.write_str("disabled"),
+            Self::AlwaysEnabled => f.write_str("alwaysEnabled"),
+            Self::Scheduled => f.write_str("scheduled"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for AutomaticRepliesStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "disabled" => Ok(Self::Disabled),
+            "alwaysEnabled" => Ok(Self::AlwaysEnabled),
+            "scheduled" => Ok(Self::Scheduled),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for AutomaticRepliesStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for AutomaticRepliesStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///`BodyType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum BodyType {
+    #[serde(rename = "text")]
+    Text,
+    #[serde(rename = "html")]
+    Html,
+}
+
+impl ::std::fmt::Display for BodyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Text => f.write_str("text"),
+            Self::Html => f.write_str("html"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for BodyType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "text" => Ok(Self::Text),
+            "html" => Ok(Self::Html),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for BodyType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for BodyType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///`ChildFoldersCreateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ChildFoldersCreateRequestBody {
+    ///The display name of the new folder.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+}
+
+///`ChildFoldersCreateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ChildFoldersCreateRequestBody2 {
+    ///The display name of the new folder.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+}
+
+///Describes the date, time, and time zone of a point in time.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DateTimeTimeZone {
+    ///A single point of time in a combined date and time representation (\{date\}T\{time\}; for example, 2017-08-29T04:00:00.0000000).
+    #[serde(rename = "dateTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub date_time: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Represents a time zone, for example, "Pacific Standard Time". See below for more possible values.
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+}
+
+///`DelegateMeetingMessageDeliveryOptions`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DelegateMeetingMessageDeliveryOptions {
+    #[serde(rename = "sendToDelegateAndInformationToPrincipal")]
+    SendToDelegateAndInformationToPrincipal,
+    #[serde(rename = "sendToDelegateAndPrincipal")]
+    SendToDelegateAndPrincipal,
+    #[serde(rename = "sendToDelegateOnly")]
+    SendToDelegateOnly,
+}
+
+impl ::std::fmt::Display for DelegateMeetingMessageDeliveryOptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::SendToDelegateAndInformationToPrincipal => {
+                f.write_str("sendToDelegateAndInformationToPrincipal")
+            }
+            Self::SendToDelegateAndPrincipal => f.write_str("sendToDelegateAndPrincipal"),
+            Self::SendToDelegateOnly => f.write_str("sendToDelegateOnly"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for DelegateMeetingMessageDeliveryOptions {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "sendToDelegateAndInformationToPrincipal" => {
+                Ok(Self::SendToDelegateAndInformationToPrincipal)
+            }
+            "sendToDelegateAndPrincipal" => Ok(Self::SendToDelegateAndPrincipal),
+            "sendToDelegateOnly" => Ok(Self::SendToDelegateOnly),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for DelegateMeetingMessageDeliveryOptions {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String>
+for DelegateMeetingMessageDeliveryOptions {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///The name and email address of a contact or message recipient.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct EmailAddress {
+    ///The email address of the person or entity.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub address: ::std::option::Option<::std::string::String>,
+    ///The display name of the person or entity.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
 ///`ErrorDetails`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ErrorDetails {
@@ -14,6 +416,470 @@ pub struct ErrorDetails {
     pub message: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
+}
+
+///`ExternalAudienceScope`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ExternalAudienceScope {
+    #[serde(rename = "none")]
+    None,
+    #[serde(rename = "contactsOnly")]
+    ContactsOnly,
+    #[serde(rename = "all")]
+    All,
+}
+
+impl ::std::fmt::Display for ExternalAudienceScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::None => f.write_str("none"),
+            Self::ContactsOnly => f.write_str("contactsOnly"),
+            Self::All => f.write_str("all"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for ExternalAudienceScope {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "none" => Ok(Self::None),
+            "contactsOnly" => Ok(Self::ContactsOnly),
+            "all" => Ok(Self::All),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for ExternalAudienceScope {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for ExternalAudienceScope {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///A file (such as a text file or Word document) attached to a user event,
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct FileAttachment {
+    ///The base64-encoded contents of the file.
+    #[serde(
+        rename = "contentBytes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_bytes: ::std::option::Option<::std::string::String>,
+    ///The ID of the attachment in the Exchange store.
+    #[serde(
+        rename = "contentId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_id: ::std::option::Option<::std::string::String>,
+    ///Do not use this property as it is not supported.
+    #[serde(
+        rename = "contentLocation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_location: ::std::option::Option<::std::string::String>,
+    ///The content type of the attachment.
+    #[serde(
+        rename = "contentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    ///The attachment ID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Set to true if this is an inline attachment.
+    #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_inline: ::std::option::Option<bool>,
+    ///The date and time when the attachment was last modified.
+    #[serde(
+        rename = "lastModifiedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_modified_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The name representing the text that is displayed below the icon representing the embedded attachment.This does not need to be the actual file name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The kind of this object.
+    #[serde(rename = "@odata.type")]
+    pub odata_type: FileAttachmentOdataType,
+    ///The size in bytes of the attachment.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i32>,
+}
+
+///The kind of this object.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FileAttachmentOdataType {
+    #[serde(rename = "#microsoft.graph.fileAttachment")]
+    MicrosoftGraphFileAttachment,
+}
+
+impl ::std::fmt::Display for FileAttachmentOdataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MicrosoftGraphFileAttachment => {
+                f.write_str("#microsoft.graph.fileAttachment")
+            }
+        }
+    }
+}
+
+impl ::std::str::FromStr for FileAttachmentOdataType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "#microsoft.graph.fileAttachment" => Ok(Self::MicrosoftGraphFileAttachment),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for FileAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for FileAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///Allows setting a flag in an item for the user to follow up on later.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct FollowupFlag {
+    ///The date and time that the follow-up was finished.
+    #[serde(
+        rename = "completedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub completed_date_time: ::std::option::Option<DateTimeTimeZone>,
+    ///The date and time that the follow up is to be finished. Note: To set the due date, you must also specify the startDateTime; otherwise, you will get a 400 Bad Request response.
+    #[serde(
+        rename = "dueDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub due_date_time: ::std::option::Option<DateTimeTimeZone>,
+    ///The status for follow-up for an item. Possible values are notFlagged, complete, and flagged.
+    #[serde(
+        rename = "flagStatus",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub flag_status: ::std::option::Option<FollowupFlagStatus>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The date and time that the follow-up is to begin.
+    #[serde(
+        rename = "startDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_date_time: ::std::option::Option<DateTimeTimeZone>,
+}
+
+///`FollowupFlagStatus`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum FollowupFlagStatus {
+    #[serde(rename = "notFlagged")]
+    NotFlagged,
+    #[serde(rename = "complete")]
+    Complete,
+    #[serde(rename = "flagged")]
+    Flagged,
+}
+
+impl ::std::fmt::Display for FollowupFlagStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::NotFlagged => f.write_str("notFlagged"),
+            Self::Complete => f.write_str("complete"),
+            Self::Flagged => f.write_str("flagged"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for FollowupFlagStatus {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "notFlagged" => Ok(Self::NotFlagged),
+            "complete" => Ok(Self::Complete),
+            "flagged" => Ok(Self::Flagged),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for FollowupFlagStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for FollowupFlagStatus {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///`Importance`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum Importance {
+    #[serde(rename = "low")]
+    Low,
+    #[serde(rename = "normal")]
+    Normal,
+    #[serde(rename = "high")]
+    High,
+}
+
+impl ::std::fmt::Display for Importance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Low => f.write_str("low"),
+            Self::Normal => f.write_str("normal"),
+            Self::High => f.write_str("high"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Importance {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "low" => Ok(Self::Low),
+            "normal" => Ok(Self::Normal),
+            "high" => Ok(Self::High),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for Importance {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for Importance {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///Classification of a user's messages to enable focus on those that are more relevant or important to the user.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct InferenceClassification {
+    ///Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///A set of overrides for a user to always classify messages from specific senders in certain ways: focused, or other. Read-only. Nullable.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub overrides: ::std::option::Option<
+        ::std::vec::Vec<InferenceClassificationOverride>,
+    >,
+}
+
+///Represents a user's override for how incoming messages from a specific sender should always be classified as.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct InferenceClassificationOverride {
+    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
+    #[serde(
+        rename = "classifyAs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub classify_as: ::std::option::Option<InferenceClassificationType>,
+    ///The unique identifier of the override. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The email address information of the sender for whom the override is created.
+    #[serde(
+        rename = "senderEmailAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sender_email_address: ::std::option::Option<EmailAddress>,
+}
+
+///`InferenceClassificationOverrideCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct InferenceClassificationOverrideCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<InferenceClassificationOverride>,
+}
+
+///`InferenceClassificationType`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum InferenceClassificationType {
+    #[serde(rename = "focused")]
+    Focused,
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl ::std::fmt::Display for InferenceClassificationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Focused => f.write_str("focused"),
+            Self::Other => f.write_str("other"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for InferenceClassificationType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "focused" => Ok(Self::Focused),
+            "other" => Ok(Self::Other),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for InferenceClassificationType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for InferenceClassificationType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 
 ///Open: Graph adds fields over time. `date` is kept as text, since Graph's format varies.
@@ -33,6 +899,553 @@ pub struct InnerError {
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 
+///A key-value pair that represents an Internet message header, as defined by RFC5322, that provides
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct InternetMessageHeader {
+    ///Represents the key in a key-value pair.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The value in a key-value pair.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+///A contact, event, or message that's attached to a user event,
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ItemAttachment {
+    ///The content type of the attachment.
+    #[serde(
+        rename = "contentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    ///The attachment ID.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Set to true if the attachment is inline, such as an embedded image within the body of the item.
+    #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_inline: ::std::option::Option<bool>,
+    ///OutlookItem (no resource page in spec/docs, so left open)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub item: ::std::option::Option<::serde_json::Value>,
+    ///The last time and date that the attachment was modified.
+    #[serde(
+        rename = "lastModifiedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_modified_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The display name of the attachment.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The kind of this object.
+    #[serde(rename = "@odata.type")]
+    pub odata_type: ItemAttachmentOdataType,
+    ///The size in bytes of the attachment.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i32>,
+}
+
+///The kind of this object.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ItemAttachmentOdataType {
+    #[serde(rename = "#microsoft.graph.itemAttachment")]
+    MicrosoftGraphItemAttachment,
+}
+
+impl ::std::fmt::Display for ItemAttachmentOdataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MicrosoftGraphItemAttachment => {
+                f.write_str("#microsoft.graph.itemAttachment")
+            }
+        }
+    }
+}
+
+impl ::std::str::FromStr for ItemAttachmentOdataType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "#microsoft.graph.itemAttachment" => Ok(Self::MicrosoftGraphItemAttachment),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for ItemAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for ItemAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///Represents properties of the body of an item, such as a message, event or group post.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ItemBody {
+    ///The content of the item.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    ///The type of the content. Possible values are text and html.
+    #[serde(
+        rename = "contentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_type: ::std::option::Option<BodyType>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///Information about the locale, including the preferred language and country/region, of the signed-in user.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LocaleInfo {
+    ///A name representing the user's locale in natural language, for example, "English (United States)".
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///A locale representation for the user, which includes the user's preferred language and country/region. For example, "en-us". The language component follows 2-letter codes as defined in ISO 639-1, and the country component follows 2-letter codes as defined in ISO 3166-1 alpha-2.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub locale: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///`LocaleInfoCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct LocaleInfoCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<LocaleInfo>,
+}
+
+///A mail folder in a user's mailbox, such as Inbox and Drafts. Mail folders can contain messages, other Outlook items, and child mail folders.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolder {
+    ///The number of immediate child mailFolders in the current mailFolder.
+    #[serde(
+        rename = "childFolderCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub child_folder_count: ::std::option::Option<i32>,
+    ///The collection of child folders in the mailFolder.
+    #[serde(
+        rename = "childFolders",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub child_folders: ::std::vec::Vec<MailFolder>,
+    ///The mailFolder's display name.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///The mailFolder's unique identifier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the mailFolder is hidden. This property can be set only when creating the folder. Find more information in Hidden mail folders.
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+    ///The collection of rules that apply to the user's Inbox folder.
+    #[serde(
+        rename = "messageRules",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub message_rules: ::std::vec::Vec<MessageRule>,
+    ///The collection of messages in the mailFolder.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub messages: ::std::vec::Vec<Message>,
+    ///The collection of multi-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<MultiValueLegacyExtendedProperty>,
+    >,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for the mailFolder's parent mailFolder.
+    #[serde(
+        rename = "parentFolderId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_folder_id: ::std::option::Option<::std::string::String>,
+    ///The collection of single-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub single_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<SingleValueLegacyExtendedProperty>,
+    >,
+    ///The number of items in the mailFolder.
+    #[serde(
+        rename = "totalItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_item_count: ::std::option::Option<i32>,
+    ///The number of items in the mailFolder marked as unread.
+    #[serde(
+        rename = "unreadItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unread_item_count: ::std::option::Option<i32>,
+}
+
+///`MailFolderCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<MailFolder>,
+}
+
+///`MailFolderCopyRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderCopyRequestBody {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFolderCopyRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderCopyRequestBody2 {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFolderMoveRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderMoveRequestBody {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFolderMoveRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderMoveRequestBody2 {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFolderUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderUpdateRequestBody {
+    ///The mailFolder's display name.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFolderUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderUpdateRequestBody2 {
+    ///The mailFolder's display name.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+
+///`MailFoldersCreateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFoldersCreateRequestBody {
+    ///The display name of the new folder.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+}
+
+///`MailFoldersCreateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFoldersCreateRequestBody2 {
+    ///The display name of the new folder.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+}
+
+///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailSearchFolder {
+    ///The OData query to filter the messages.
+    #[serde(
+        rename = "filterQuery",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub filter_query: ::std::option::Option<::std::string::String>,
+    ///Indicates how the mailbox folder hierarchy should be traversed in the search. true means that a deep search should be done to include child folders in the hierarchy of each folder explicitly specified in sourceFolderIds. false means a shallow search of only each of the folders explicitly specified in sourceFolderIds.
+    #[serde(
+        rename = "includeNestedFolders",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub include_nested_folders: ::std::option::Option<bool>,
+    ///Indicates whether a search folder is editable using REST APIs.
+    #[serde(
+        rename = "isSupported",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_supported: ::std::option::Option<bool>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The mailbox folders that should be mined.
+    #[serde(
+        rename = "sourceFolderIds",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub source_folder_ids: ::std::vec::Vec<::std::string::String>,
+}
+
+///Settings for the primary mailbox of a user.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailboxSettings {
+    ///Folder ID of an archive folder for the user.
+    #[serde(
+        rename = "archiveFolder",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub archive_folder: ::std::option::Option<::std::string::String>,
+    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user.
+    #[serde(
+        rename = "automaticRepliesSetting",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
+    ///The date format for the user's mailbox.
+    #[serde(
+        rename = "dateFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub date_format: ::std::option::Option<::std::string::String>,
+    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
+    #[serde(
+        rename = "delegateMeetingMessageDeliveryOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delegate_meeting_message_delivery_options: ::std::option::Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    ///The locale information for the user, including the preferred language and country/region.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub language: ::std::option::Option<LocaleInfo>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The time format for the user's mailbox.
+    #[serde(
+        rename = "timeFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_format: ::std::option::Option<::std::string::String>,
+    ///The default time zone for the user's mailbox.
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    ///The days of the week and hours in a specific time zone that the user works.
+    #[serde(
+        rename = "workingHours",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub working_hours: ::std::option::Option<WorkingHours>,
+}
+
+///`MailboxSettingsUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailboxSettingsUpdateRequestBody {
+    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
+    #[serde(
+        rename = "automaticRepliesSetting",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
+    ///The date format for the user's mailbox.
+    #[serde(
+        rename = "dateFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub date_format: ::std::option::Option<::std::string::String>,
+    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
+    #[serde(
+        rename = "delegateMeetingMessageDeliveryOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delegate_meeting_message_delivery_options: ::std::option::Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    ///The locale information for the user, including the preferred language and country/region.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub language: ::std::option::Option<LocaleInfo>,
+    ///The time format for the user's mailbox.
+    #[serde(
+        rename = "timeFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_format: ::std::option::Option<::std::string::String>,
+    ///The default time zone for the user's mailbox.
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    ///The hours, days of a week, and time zone that the user works.
+    #[serde(
+        rename = "workingHours",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub working_hours: ::std::option::Option<WorkingHours>,
+}
+
+///`MailboxSettingsUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailboxSettingsUpdateRequestBody2 {
+    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
+    #[serde(
+        rename = "automaticRepliesSetting",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
+    ///The date format for the user's mailbox.
+    #[serde(
+        rename = "dateFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub date_format: ::std::option::Option<::std::string::String>,
+    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
+    #[serde(
+        rename = "delegateMeetingMessageDeliveryOptions",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub delegate_meeting_message_delivery_options: ::std::option::Option<
+        DelegateMeetingMessageDeliveryOptions,
+    >,
+    ///The locale information for the user, including the preferred language and country/region.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub language: ::std::option::Option<LocaleInfo>,
+    ///The time format for the user's mailbox.
+    #[serde(
+        rename = "timeFormat",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub time_format: ::std::option::Option<::std::string::String>,
+    ///The default time zone for the user's mailbox.
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<::std::string::String>,
+    ///The hours, days of a week, and time zone that the user works.
+    #[serde(
+        rename = "workingHours",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub working_hours: ::std::option::Option<WorkingHours>,
+}
+
 ///`MainError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MainError {
@@ -49,10 +1462,1708 @@ pub struct MainError {
     pub target: ::std::option::Option<::std::string::String>,
 }
 
+///`MasterCategoryUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MasterCategoryUpdateRequestBody {
+    ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub color: ::std::option::Option<::std::string::String>,
+}
+
+///`MasterCategoryUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MasterCategoryUpdateRequestBody2 {
+    ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub color: ::std::option::Option<::std::string::String>,
+}
+
+///`MeSendMailRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MeSendMailRequestBody {
+    ///The message to send. Required.
+    pub message: Message,
+    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
+    #[serde(
+        rename = "saveToSentItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub save_to_sent_items: ::std::option::Option<bool>,
+}
+
+///A message in a mailFolder.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct Message {
+    ///The fileAttachment and itemAttachment attachments for the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub attachments: ::std::vec::Vec<Attachment>,
+    ///The Bcc: recipients for the message.
+    #[serde(
+        rename = "bccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub bcc_recipients: ::std::vec::Vec<Recipient>,
+    ///The body of the message. It can be in HTML or text format. Find out about safe HTML in a message body.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The first 255 characters of the message body. It is in text format.
+    #[serde(
+        rename = "bodyPreview",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub body_preview: ::std::option::Option<::std::string::String>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc: recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    ///The version of the message.
+    #[serde(
+        rename = "changeKey",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub change_key: ::std::option::Option<::std::string::String>,
+    ///The ID of the conversation the email belongs to.
+    #[serde(
+        rename = "conversationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub conversation_id: ::std::option::Option<::std::string::String>,
+    ///Indicates the position of the message within the conversation.
+    #[serde(
+        rename = "conversationIndex",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub conversation_index: ::std::option::Option<::std::string::String>,
+    ///The date and time the message was created. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    #[serde(
+        rename = "createdDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub created_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The collection of open extensions defined for the message. Nullable.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub extensions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    ///The flag value that indicates the status, start date, due date, or completion date for the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    ///The owner of the mailbox from which the message is sent. In most cases, this value is the same as the sender property, except for sharing or delegation scenarios. The value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///Indicates whether the message has attachments. This property doesn't include inline attachments, so if a message contains only inline attachments, this property is false. To verify the existence of inline attachments, parse the body property to look for a src attribute, such as .
+    #[serde(
+        rename = "hasAttachments",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_attachments: ::std::option::Option<bool>,
+    ///Unique identifier for the message (note that this value may change if a message is moved or altered)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The importance of the message. The possible values are: low, normal, and high.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<Importance>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<InferenceClassificationType>,
+    ///A collection of message headers defined by RFC5322. The set includes message headers indicating the network path taken by a message from the sender to the recipient. It can also contain custom message headers that hold app data for the message. Returned only on applying a $select query option. Read-only.
+    #[serde(
+        rename = "internetMessageHeaders",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub internet_message_headers: ::std::vec::Vec<InternetMessageHeader>,
+    ///The message ID in the format specified by RFC2822.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message is a draft. A message is a draft if it hasn't been sent yet.
+    #[serde(rename = "isDraft", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_draft: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The date and time the message was last changed. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    #[serde(
+        rename = "lastModifiedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_modified_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<MultiValueLegacyExtendedProperty>,
+    >,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for the message's parent mailFolder.
+    #[serde(
+        rename = "parentFolderId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_folder_id: ::std::option::Option<::std::string::String>,
+    ///The date and time the message was received. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    #[serde(
+        rename = "receivedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub received_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The email addresses to use when replying.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    ///The account that is actually used to generate the message. In most cases, this value is the same as the from property. You can set this property to a different value when sending a message from a shared mailbox, for a shared calendar, or as a delegate. In any case, the value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The date and time the message was sent. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    #[serde(
+        rename = "sentDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sent_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub single_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<SingleValueLegacyExtendedProperty>,
+    >,
+    ///The subject of the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To: recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+    ///The part of the body of the message that is unique to the current message. uniqueBody is not returned by default but can be retrieved for a given message by use of the ?$select=uniqueBody query. It can be in HTML or text format.
+    #[serde(
+        rename = "uniqueBody",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unique_body: ::std::option::Option<ItemBody>,
+    ///The URL to open the message in Outlook on the web.You can append an ispopout argument to the end of the URL to change how the message is displayed. If ispopout is not present or if it is set to 1, then the message is shown in a popout window. If ispopout is set to 0, then the browser will show the message in the Outlook on the web review pane.The message will open in the browser if you are logged in to your mailbox via Outlook on the web. You will be prompted to login if you are not already logged in with the browser.This URL cannot be accessed from within an iFrame.
+    #[serde(rename = "webLink", skip_serializing_if = "::std::option::Option::is_none")]
+    pub web_link: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageActionFlag`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum MessageActionFlag {
+    #[serde(rename = "any")]
+    Any,
+    #[serde(rename = "call")]
+    Call,
+    #[serde(rename = "doNotForward")]
+    DoNotForward,
+    #[serde(rename = "followUp")]
+    FollowUp,
+    #[serde(rename = "fyi")]
+    Fyi,
+    #[serde(rename = "forward")]
+    Forward,
+    #[serde(rename = "noResponseNecessary")]
+    NoResponseNecessary,
+    #[serde(rename = "read")]
+    Read,
+    #[serde(rename = "reply")]
+    Reply,
+    #[serde(rename = "replyToAll")]
+    ReplyToAll,
+    #[serde(rename = "review")]
+    Review,
+}
+
+impl ::std::fmt::Display for MessageActionFlag {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Any => f.write_str("any"),
+            Self::Call => f.write_str("call"),
+            Self::DoNotForward => f.write_str("doNotForward"),
+            Self::FollowUp => f.write_str("followUp"),
+            Self::Fyi => f.write_str("fyi"),
+            Self::Forward => f.write_str("forward"),
+            Self::NoResponseNecessary => f.write_str("noResponseNecessary"),
+            Self::Read => f.write_str("read"),
+            Self::Reply => f.write_str("reply"),
+            Self::ReplyToAll => f.write_str("replyToAll"),
+            Self::Review => f.write_str("review"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for MessageActionFlag {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "any" => Ok(Self::Any),
+            "call" => Ok(Self::Call),
+            "doNotForward" => Ok(Self::DoNotForward),
+            "followUp" => Ok(Self::FollowUp),
+            "fyi" => Ok(Self::Fyi),
+            "forward" => Ok(Self::Forward),
+            "noResponseNecessary" => Ok(Self::NoResponseNecessary),
+            "read" => Ok(Self::Read),
+            "reply" => Ok(Self::Reply),
+            "replyToAll" => Ok(Self::ReplyToAll),
+            "review" => Ok(Self::Review),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for MessageActionFlag {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for MessageActionFlag {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///`MessageCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<Message>,
+}
+
+///`MessageCopyRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageCopyRequestBody {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageCopyRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageCopyRequestBody2 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageCopyRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageCopyRequestBody3 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageCopyRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageCopyRequestBody4 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageForwardRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageForwardRequestBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageForwardRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageForwardRequestBody2 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageForwardRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageForwardRequestBody3 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageForwardRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageForwardRequestBody4 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageMoveRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageMoveRequestBody {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageMoveRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageMoveRequestBody2 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageMoveRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageMoveRequestBody3 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageMoveRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageMoveRequestBody4 {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub destination_id: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageReplyAllRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyAllRequestBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageReplyAllRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyAllRequestBody2 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageReplyAllRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyAllRequestBody3 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageReplyAllRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyAllRequestBody4 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
+///`MessageReplyRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyRequestBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///Any writeable properties to update in the reply message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///`MessageReplyRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyRequestBody2 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///Any writeable properties to update in the reply message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///`MessageReplyRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyRequestBody3 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///Any writeable properties to update in the reply message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///`MessageReplyRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageReplyRequestBody4 {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///Any writeable properties to update in the reply message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///A rule that applies to messages in the Inbox of a user.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRule {
+    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub actions: ::std::option::Option<MessageRuleActions>,
+    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Exception conditions for the rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is in an error condition. Read-only.
+    #[serde(rename = "hasError", skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_error: ::std::option::Option<bool>,
+    ///The unique identifier of the rule. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the rule is enabled to be applied to messages.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
+    #[serde(
+        rename = "isReadOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_only: ::std::option::Option<bool>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Indicates the order in which the rule is executed, among other rules.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence: ::std::option::Option<i32>,
+}
+
+///Represents the set of actions that are available to a rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRuleActions {
+    ///A list of categories to be assigned to a message.
+    #[serde(
+        rename = "assignCategories",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub assign_categories: ::std::vec::Vec<::std::string::String>,
+    ///The ID of a folder that a message is to be copied to.
+    #[serde(
+        rename = "copyToFolder",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub copy_to_folder: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a message should be moved to the Deleted Items folder.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub delete: ::std::option::Option<bool>,
+    ///The email addresses of the recipients to which a message should be forwarded as an attachment.
+    #[serde(
+        rename = "forwardAsAttachmentTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub forward_as_attachment_to: ::std::vec::Vec<Recipient>,
+    ///The email addresses of the recipients to which a message should be forwarded.
+    #[serde(
+        rename = "forwardTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub forward_to: ::std::vec::Vec<Recipient>,
+    ///Indicates whether a message should be marked as read.
+    #[serde(
+        rename = "markAsRead",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mark_as_read: ::std::option::Option<bool>,
+    ///Sets the importance of the message, which can be: low, normal, high.
+    #[serde(
+        rename = "markImportance",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mark_importance: ::std::option::Option<Importance>,
+    ///The ID of the folder that a message will be moved to.
+    #[serde(
+        rename = "moveToFolder",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub move_to_folder: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a message should be permanently deleted and not saved to the Deleted Items folder.
+    #[serde(
+        rename = "permanentDelete",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub permanent_delete: ::std::option::Option<bool>,
+    ///The email addresses to which a message should be redirected.
+    #[serde(
+        rename = "redirectTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub redirect_to: ::std::vec::Vec<Recipient>,
+    ///Indicates whether subsequent rules should be evaluated.
+    #[serde(
+        rename = "stopProcessingRules",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub stop_processing_rules: ::std::option::Option<bool>,
+}
+
+///`MessageRuleCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRuleCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<MessageRule>,
+}
+
+///Represents the set of conditions and exceptions that are available for a rule.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRulePredicates {
+    ///Represents the strings that should appear in the body of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "bodyContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub body_contains: ::std::vec::Vec<::std::string::String>,
+    ///Represents the strings that should appear in the body or subject of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "bodyOrSubjectContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub body_or_subject_contains: ::std::vec::Vec<::std::string::String>,
+    ///Represents the categories that an incoming message should be labeled with in order for the condition or exception to apply.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///Represents the specific sender email addresses of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "fromAddresses",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub from_addresses: ::std::vec::Vec<Recipient>,
+    ///Indicates whether an incoming message must have attachments in order for the condition or exception to apply.
+    #[serde(
+        rename = "hasAttachments",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub has_attachments: ::std::option::Option<bool>,
+    ///Represents the strings that appear in the headers of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "headerContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub header_contains: ::std::vec::Vec<::std::string::String>,
+    ///The importance that is stamped on an incoming message in order for the condition or exception to apply: low, normal, high.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<Importance>,
+    ///Indicates whether an incoming message must be an approval request in order for the condition or exception to apply.
+    #[serde(
+        rename = "isApprovalRequest",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_approval_request: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be automatically forwarded in order for the condition or exception to apply.
+    #[serde(
+        rename = "isAutomaticForward",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_automatic_forward: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be an auto reply in order for the condition or exception to apply.
+    #[serde(
+        rename = "isAutomaticReply",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_automatic_reply: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be encrypted in order for the condition or exception to apply.
+    #[serde(
+        rename = "isEncrypted",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_encrypted: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be a meeting request in order for the condition or exception to apply.
+    #[serde(
+        rename = "isMeetingRequest",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_meeting_request: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be a meeting response in order for the condition or exception to apply.
+    #[serde(
+        rename = "isMeetingResponse",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_meeting_response: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be a non-delivery report in order for the condition or exception to apply.
+    #[serde(
+        rename = "isNonDeliveryReport",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_non_delivery_report: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be permission controlled (RMS-protected) in order for the condition or exception to apply.
+    #[serde(
+        rename = "isPermissionControlled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_permission_controlled: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be a read receipt in order for the condition or exception to apply.
+    #[serde(
+        rename = "isReadReceipt",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be S/MIME-signed in order for the condition or exception to apply.
+    #[serde(rename = "isSigned", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_signed: ::std::option::Option<bool>,
+    ///Indicates whether an incoming message must be a voice mail in order for the condition or exception to apply.
+    #[serde(
+        rename = "isVoicemail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_voicemail: ::std::option::Option<bool>,
+    ///Represents the flag-for-action value that appears on an incoming message in order for the condition or exception to apply. The possible values are: any, call, doNotForward, followUp, fyi, forward, noResponseNecessary, read, reply, replyToAll, review.
+    #[serde(
+        rename = "messageActionFlag",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub message_action_flag: ::std::option::Option<MessageActionFlag>,
+    ///Indicates whether the owner of the mailbox must not be a recipient of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "notSentToMe",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub not_sent_to_me: ::std::option::Option<bool>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Represents the strings that appear in either the toRecipients or ccRecipients properties of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "recipientContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub recipient_contains: ::std::vec::Vec<::std::string::String>,
+    ///Represents the strings that appear in the from property of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "senderContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub sender_contains: ::std::vec::Vec<::std::string::String>,
+    ///Represents the sensitivity level that must be stamped on an incoming message in order for the condition or exception to apply. The possible values are: normal, personal, private, confidential.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sensitivity: ::std::option::Option<Sensitivity>,
+    ///Indicates whether the owner of the mailbox must be in the ccRecipients property of an incoming message in order for the condition or exception to apply.
+    #[serde(rename = "sentCcMe", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sent_cc_me: ::std::option::Option<bool>,
+    ///Indicates whether the owner of the mailbox must be the only recipient in an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "sentOnlyToMe",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sent_only_to_me: ::std::option::Option<bool>,
+    ///Represents the email addresses that an incoming message must have been sent to in order for the condition or exception to apply.
+    #[serde(
+        rename = "sentToAddresses",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub sent_to_addresses: ::std::vec::Vec<Recipient>,
+    ///Indicates whether the owner of the mailbox must be in the toRecipients property of an incoming message in order for the condition or exception to apply.
+    #[serde(rename = "sentToMe", skip_serializing_if = "::std::option::Option::is_none")]
+    pub sent_to_me: ::std::option::Option<bool>,
+    ///Indicates whether the owner of the mailbox must be in either a toRecipients or ccRecipients property of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "sentToOrCcMe",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sent_to_or_cc_me: ::std::option::Option<bool>,
+    ///Represents the strings that appear in the subject of an incoming message in order for the condition or exception to apply.
+    #[serde(
+        rename = "subjectContains",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub subject_contains: ::std::vec::Vec<::std::string::String>,
+    ///sizeRange (no resource page in spec/docs, so left open)
+    #[serde(
+        rename = "withinSizeRange",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub within_size_range: ::std::option::Option<::serde_json::Value>,
+}
+
+///`MessageRuleUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRuleUpdateRequestBody {
+    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub actions: ::std::option::Option<MessageRuleActions>,
+    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Exception conditions for the rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is enabled to be applied to messages.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
+    #[serde(
+        rename = "isReadOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_only: ::std::option::Option<bool>,
+    ///Indicates the order in which the rule is executed, among other rules.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence: ::std::option::Option<i32>,
+}
+
+///`MessageRuleUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRuleUpdateRequestBody2 {
+    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub actions: ::std::option::Option<MessageRuleActions>,
+    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Exception conditions for the rule.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is enabled to be applied to messages.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
+    #[serde(
+        rename = "isReadOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_only: ::std::option::Option<bool>,
+    ///Indicates the order in which the rule is executed, among other rules.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence: ::std::option::Option<i32>,
+}
+
+///`MessageRulesCreateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessageRulesCreateRequestBody {
+    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
+    pub actions: MessageRuleActions,
+    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule. Required.
+    #[serde(rename = "displayName")]
+    pub display_name: ::std::string::String,
+    ///Represents exception conditions for the rule. Optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is enabled to be applied to messages. Optional.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates the order in which the rule is executed, among other rules. Required.
+    pub sequence: i32,
+}
+
+///`MessageRulesCreateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MessageRulesCreateRequestBody2 {
+    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
+    pub actions: MessageRuleActions,
+    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule. Required.
+    #[serde(rename = "displayName")]
+    pub display_name: ::std::string::String,
+    ///Represents exception conditions for the rule. Optional.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is enabled to be applied to messages. Optional.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates the order in which the rule is executed, among other rules. Required.
+    pub sequence: i32,
+}
+
+///`MessageUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageUpdateRequestBody {
+    ///The Bcc recipients for the message.
+    #[serde(
+        rename = "bccRecipients",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bcc_recipients: ::std::option::Option<Recipient>,
+    ///The body of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    ///The flag value that indicates the status, start date, due date, or completion date for the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///The importance of the message. The possible values are: Low, Normal, High.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<::std::string::String>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<::std::string::String>,
+    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub multi_value_extended_properties: ::std::vec::Vec<
+        MultiValueLegacyExtendedProperty,
+    >,
+    ///The email addresses to use when replying. Updatable only if isDraft = true.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub single_value_extended_properties: ::std::vec::Vec<
+        SingleValueLegacyExtendedProperty,
+    >,
+    ///The subject of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageUpdateRequestBody2 {
+    ///The Bcc recipients for the message.
+    #[serde(
+        rename = "bccRecipients",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bcc_recipients: ::std::option::Option<Recipient>,
+    ///The body of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    ///The flag value that indicates the status, start date, due date, or completion date for the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///The importance of the message. The possible values are: Low, Normal, High.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<::std::string::String>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<::std::string::String>,
+    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub multi_value_extended_properties: ::std::vec::Vec<
+        MultiValueLegacyExtendedProperty,
+    >,
+    ///The email addresses to use when replying. Updatable only if isDraft = true.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub single_value_extended_properties: ::std::vec::Vec<
+        SingleValueLegacyExtendedProperty,
+    >,
+    ///The subject of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageUpdateRequestBody3`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageUpdateRequestBody3 {
+    ///The Bcc recipients for the message.
+    #[serde(
+        rename = "bccRecipients",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bcc_recipients: ::std::option::Option<Recipient>,
+    ///The body of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    ///The flag value that indicates the status, start date, due date, or completion date for the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///The importance of the message. The possible values are: Low, Normal, High.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<::std::string::String>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<::std::string::String>,
+    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub multi_value_extended_properties: ::std::vec::Vec<
+        MultiValueLegacyExtendedProperty,
+    >,
+    ///The email addresses to use when replying. Updatable only if isDraft = true.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub single_value_extended_properties: ::std::vec::Vec<
+        SingleValueLegacyExtendedProperty,
+    >,
+    ///The subject of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`MessageUpdateRequestBody4`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageUpdateRequestBody4 {
+    ///The Bcc recipients for the message.
+    #[serde(
+        rename = "bccRecipients",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bcc_recipients: ::std::option::Option<Recipient>,
+    ///The body of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    ///The flag value that indicates the status, start date, due date, or completion date for the message.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///The importance of the message. The possible values are: Low, Normal, High.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<::std::string::String>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<::std::string::String>,
+    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub multi_value_extended_properties: ::std::vec::Vec<
+        MultiValueLegacyExtendedProperty,
+    >,
+    ///The email addresses to use when replying. Updatable only if isDraft = true.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub single_value_extended_properties: ::std::vec::Vec<
+        SingleValueLegacyExtendedProperty,
+    >,
+    ///The subject of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///An extended property that contains a collection of values.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MultiValueLegacyExtendedProperty {
+    ///The property identifier. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///A collection of property values.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<::std::string::String>,
+}
+
 ///`ODataError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ODataError {
     pub error: MainError,
+}
+
+///`OverrideUpdateRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct OverrideUpdateRequestBody {
+    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
+    #[serde(
+        rename = "classifyAs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub classify_as: ::std::option::Option<::std::string::String>,
+}
+
+///`OverrideUpdateRequestBody2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct OverrideUpdateRequestBody2 {
+    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
+    #[serde(
+        rename = "classifyAs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub classify_as: ::std::option::Option<::std::string::String>,
+}
+
+///Represents information about a user in the sending or receiving end of an event, message or group post.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct Recipient {
+    ///The recipient's email address.
+    #[serde(
+        rename = "emailAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub email_address: ::std::option::Option<EmailAddress>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///A link to a file (such as a text file or Word document) on a OneDrive for Business cloud drive or other supported storage locations, attached to an event, message, or post.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ReferenceAttachment {
+    ///The content type of the attachment.
+    #[serde(
+        rename = "contentType",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    ///The attachment ID. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///Set to true if the attachment appears inline in the body of the embedding object.
+    #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_inline: ::std::option::Option<bool>,
+    ///The date and time when the attachment was last modified. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
+    #[serde(
+        rename = "lastModifiedDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub last_modified_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The text that is displayed below the icon representing the embedded attachment. This does not need to be the actual file name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The kind of this object.
+    #[serde(rename = "@odata.type")]
+    pub odata_type: ReferenceAttachmentOdataType,
+    ///The size of the metadata that is stored on the message for the attachment in bytes. This value does not indicate the size of the actual file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i32>,
+}
+
+///The kind of this object.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ReferenceAttachmentOdataType {
+    #[serde(rename = "#microsoft.graph.referenceAttachment")]
+    MicrosoftGraphReferenceAttachment,
+}
+
+impl ::std::fmt::Display for ReferenceAttachmentOdataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MicrosoftGraphReferenceAttachment => {
+                f.write_str("#microsoft.graph.referenceAttachment")
+            }
+        }
+    }
+}
+
+impl ::std::str::FromStr for ReferenceAttachmentOdataType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "#microsoft.graph.referenceAttachment" => {
+                Ok(Self::MicrosoftGraphReferenceAttachment)
+            }
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for ReferenceAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for ReferenceAttachmentOdataType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///`Sensitivity`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum Sensitivity {
+    #[serde(rename = "normal")]
+    Normal,
+    #[serde(rename = "personal")]
+    Personal,
+    #[serde(rename = "private")]
+    Private,
+    #[serde(rename = "confidential")]
+    Confidential,
+}
+
+impl ::std::fmt::Display for Sensitivity {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Normal => f.write_str("normal"),
+            Self::Personal => f.write_str("personal"),
+            Self::Private => f.write_str("private"),
+            Self::Confidential => f.write_str("confidential"),
+        }
+    }
+}
+
+impl ::std::str::FromStr for Sensitivity {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "normal" => Ok(Self::Normal),
+            "personal" => Ok(Self::Personal),
+            "private" => Ok(Self::Private),
+            "confidential" => Ok(Self::Confidential),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+
+impl ::std::convert::TryFrom<&str> for Sensitivity {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+impl ::std::convert::TryFrom<::std::string::String> for Sensitivity {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+
+///An extended property that contains a single value.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct SingleValueLegacyExtendedProperty {
+    ///The property ID used to identify the property. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///A property value.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
+///The basic representation of a time zone.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TimeZoneBase {
+    ///The name of a time zone. It can be a standard time zone name such as "Hawaii-Aleutian Standard Time", or "Customized Time Zone" for a custom time zone.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///`UserSendMailRequestBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct UserSendMailRequestBody {
+    ///The message to send. Required.
+    pub message: Message,
+    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
+    #[serde(
+        rename = "saveToSentItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub save_to_sent_items: ::std::option::Option<bool>,
+}
+
+///Represents the days of the week and hours in a specific time zone that the user works.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkingHours {
+    ///The days of the week on which the user works.
+    #[serde(
+        rename = "daysOfWeek",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub days_of_week: ::std::vec::Vec<::serde_json::Value>,
+    ///The time of the day that the user stops working.
+    #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_time: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The time of the day that the user starts working.
+    #[serde(
+        rename = "startTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub start_time: ::std::option::Option<::std::string::String>,
+    ///The time zone to which the working hours apply.
+    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
+    pub time_zone: ::std::option::Option<TimeZoneBase>,
 }
 
 /// Error types.
