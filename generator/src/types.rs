@@ -40,6 +40,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut spec = short_schema_names(spec)?;
     let mut bodies: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
     let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
+    let mut seen_inline: BTreeMap<String, String> = BTreeMap::new();
     let components = spec.components.clone().unwrap_or_default();
     // The Rust names of the schemas so far: two operationIds can give a lifted body one name (`fn`, `Fn`), and
     // so can a schema of the spec, which typify would reject or merge; a later body gets a number instead.
@@ -99,6 +100,11 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                             what: format!("body schema `$ref: {reference}`"),
                         }),
                     inline => {
+                        // `/me/...` and `/users/{user-id}/...` document the same body twice: one type serves.
+                        let key = serde_json::to_string(&inline).unwrap_or_default();
+                        if let Some(name) = seen_inline.get(&key) {
+                            return Ok(name.clone());
+                        }
                         // Made of ASCII words only, so that the type's name is plain whatever the operationId.
                         // Named after the operationId's last two parts (`message.copy` →
                         // `MessageCopyRequestBody`): the full id would repeat the whole path in every name.
@@ -113,6 +119,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                             name = format!("{base}{n}");
                         }
                         lifted.push((name.clone(), inline));
+                        seen_inline.insert(key, name.clone());
                         Ok(name)
                     }
                 }

@@ -168,7 +168,8 @@ pub fn label(path: &Path) -> String {
 /// One input of convert: an API page (endpoints) or a resource page (a type, for the schemas).
 #[derive(Debug, Clone)]
 pub enum Source {
-    Api(Page),
+    /// Boxed: a page model is several times the size of a resource.
+    Api(Box<Page>),
     Resource(Resource),
 }
 
@@ -205,7 +206,7 @@ pub fn read_bytes(file: &str, bytes: &[u8]) -> Source {
             if page.endpoints.is_empty() && resource::is_resource_page(text) {
                 Source::Resource(resource::read(file, text))
             } else {
-                Source::Api(page)
+                Source::Api(Box::new(page))
             }
         }
         Err(e) => {
@@ -216,7 +217,7 @@ pub fn read_bytes(file: &str, bytes: &[u8]) -> Source {
                 line,
                 format!("the page is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8"),
             ));
-            Source::Api(page)
+            Source::Api(Box::new(page))
         }
     }
 }
@@ -262,7 +263,7 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
     let pages: Vec<Page> = sources
         .into_iter()
         .map(|s| match s {
-            Source::Api(p) => p,
+            Source::Api(p) => *p,
             Source::Resource(r) => Page { file: r.file, ..Page::default() },
         })
         .collect();
@@ -526,7 +527,7 @@ pub fn run(options: &Options) -> Result<bool> {
             Err(e) => {
                 let mut page = Page { file: file.clone(), ..Page::default() };
                 page.diagnostics.push(Diagnostic::error(1, format!("cannot read the page: {e}")));
-                Source::Api(page)
+                Source::Api(Box::new(page))
             }
         };
         pages.push(page);

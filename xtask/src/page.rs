@@ -616,7 +616,10 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
             }
         }
         if page.endpoints.len() == before && !page.has_errors() {
-            page.diagnostics.push(Diagnostic::error(block.line, "the HTTP request code block is empty"));
+            page.diagnostics.push(Diagnostic::error(
+                block.line,
+                "the HTTP request code block is empty; list the endpoints in it, one `GET /path` line each",
+            ));
         }
     }
 }

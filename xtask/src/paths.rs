@@ -152,7 +152,9 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
     for raw_segment in split_segments(path.trim_start_matches('/')) {
         let segment = alternatives_in_braces(&paren_to_braces(raw_segment.trim()));
         if has_space_outside_braces(&segment) {
-            return Err(format!("the path `{raw}` contains spaces"));
+            return Err(format!(
+                "the path `{raw}` contains a space outside its `{{placeholders}}`; a path is one word"
+            ));
         }
         // `…/childFolders/{id}/.../messages` means "nested to any depth"; the path keeps one level.
         if segment.is_empty() || segment == "..." || segment == "…" {

@@ -116,10 +116,8 @@ pub fn read(file: &str, source: &str) -> Resource {
             continue;
         }
         match section.as_str() {
-            "title" => {
-                if !t.is_empty() && !t.starts_with("Namespace:") && description_lines.is_empty() {
-                    description_lines.push(markup::inline_text(t));
-                }
+            "title" if !t.is_empty() && !t.starts_with("Namespace:") && description_lines.is_empty() => {
+                description_lines.push(markup::inline_text(t));
             }
             "properties" | "relationships" => {
                 let Some(cells) = markup::table_row(line) else {
@@ -157,14 +155,18 @@ pub fn read(file: &str, source: &str) -> Resource {
 /// Turns a held-back table row into a property, now that it is known not to be a header.
 fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, section: &str) {
     let Some((number, cells, raw)) = row else { return };
-    if cells.len() < 2 || cells[0].trim().is_empty() || !(section == "properties" || section == "relationships") {
+    if cells.len() < 2
+        || cells[0].trim().is_empty()
+        || !(section == "properties" || section == "relationships")
+    {
         return;
     }
     let name = cells[0].trim().to_string();
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '_') {
-        resource
-            .diagnostics
-            .push(Diagnostic::warning(number, format!("property name `{name}` is not an identifier; skipped")));
+        resource.diagnostics.push(Diagnostic::warning(
+            number,
+            format!("property name `{name}` is not an identifier; skipped"),
+        ));
         return;
     }
     let (type_name, collection) = parse_type(&cells[1]);

@@ -608,51 +608,6 @@ fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
     document.pointer(pointer)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn operation_ids_follow_the_path() {
-        let id = |m: &str, p: &str| operation_id(&paths::normalise(p).expect("path"), m);
-        assert_eq!(id("POST", "/me/messages/{id}/send"), "me.messages.message.send");
-        assert_eq!(
-            id("POST", "/users/{id | userPrincipalName}/messages/{id}/send"),
-            "users.user.messages.message.send"
-        );
-        assert_eq!(id("GET", "/me/messages"), "me.messages.list");
-        assert_eq!(id("POST", "/me/messages"), "me.messages.create");
-        assert_eq!(id("GET", "/me/messages/{id}"), "me.messages.message.get");
-        assert_eq!(id("PATCH", "/me/messages/{id}"), "me.messages.message.update");
-        assert_eq!(id("DELETE", "/me/messages/{id}"), "me.messages.message.delete");
-    }
-
-    #[test]
-    fn check_finds_unresolved_refs_and_undeclared_params() {
-        let doc = json!({
-            "paths": {
-                "/a/{x-id}": {
-                    "get": { "operationId": "a", "responses": { "200": { "$ref": "#/components/responses/missing" } } }
-                },
-                "/b": { "get": { "operationId": "a", "responses": {} } }
-            },
-            "components": {}
-        });
-        let problems = check(&doc);
-        assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
-    }
-
-    #[test]
-    fn learn_urls() {
-        assert_eq!(
-            learn_url("spec/docs/message_send.md"),
-            "https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"
-        );
-    }
-}
-
 /// The JSON request body: from the body table (action parameters), or the resource the prose names
 /// ("supply a JSON representation of a message object"). `None` when the page documents no body.
 fn request_body_schema(page: &Page, schemas: &Schemas) -> Option<Value> {
@@ -792,4 +747,49 @@ pub fn odata_options(collection: bool) -> Vec<Value> {
         ]);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_follow_the_path() {
+        let id = |m: &str, p: &str| operation_id(&paths::normalise(p).expect("path"), m);
+        assert_eq!(id("POST", "/me/messages/{id}/send"), "me.messages.message.send");
+        assert_eq!(
+            id("POST", "/users/{id | userPrincipalName}/messages/{id}/send"),
+            "users.user.messages.message.send"
+        );
+        assert_eq!(id("GET", "/me/messages"), "me.messages.list");
+        assert_eq!(id("POST", "/me/messages"), "me.messages.create");
+        assert_eq!(id("GET", "/me/messages/{id}"), "me.messages.message.get");
+        assert_eq!(id("PATCH", "/me/messages/{id}"), "me.messages.message.update");
+        assert_eq!(id("DELETE", "/me/messages/{id}"), "me.messages.message.delete");
+    }
+
+    #[test]
+    fn check_finds_unresolved_refs_and_undeclared_params() {
+        let doc = json!({
+            "paths": {
+                "/a/{x-id}": {
+                    "get": { "operationId": "a", "responses": { "200": { "$ref": "#/components/responses/missing" } } }
+                },
+                "/b": { "get": { "operationId": "a", "responses": {} } }
+            },
+            "components": {}
+        });
+        let problems = check(&doc);
+        assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
+    }
+
+    #[test]
+    fn learn_urls() {
+        assert_eq!(
+            learn_url("spec/docs/message_send.md"),
+            "https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"
+        );
+    }
 }

@@ -374,7 +374,7 @@ impl ChildFolders {
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
     pub fn create(
         &self,
-        body: types::ChildFoldersCreateRequestBody,
+        body: types::MailFoldersCreateRequestBody,
     ) -> ChildFoldersCreate {
         ChildFoldersCreate {
             client: self.client.clone(),
@@ -697,7 +697,7 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MailFolderMoveRequestBody) -> MailFolderMove {
+    pub fn move_(&self, body: types::MailFolderCopyRequestBody) -> MailFolderMove {
         MailFolderMove {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
@@ -761,7 +761,7 @@ impl MailFolders {
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
     pub fn create(
         &self,
-        body: types::MailFoldersCreateRequestBody2,
+        body: types::MailFoldersCreateRequestBody,
     ) -> MailFoldersCreate {
         MailFoldersCreate {
             client: self.client.clone(),
@@ -882,7 +882,7 @@ impl MailboxSettings {
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
     pub fn update(
         &self,
-        body: types::MailboxSettingsUpdateRequestBody2,
+        body: types::MailboxSettingsUpdateRequestBody,
     ) -> MailboxSettingsUpdate {
         MailboxSettingsUpdate {
             client: self.client.clone(),
@@ -1681,7 +1681,7 @@ impl Message {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MessageMoveRequestBody) -> MessageMove {
+    pub fn move_(&self, body: types::MessageCopyRequestBody) -> MessageMove {
         MessageMove {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
@@ -1867,7 +1867,7 @@ impl MessageAttachments {
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(
         &self,
-        body: types::AttachmentsCreateUploadSessionRequestBody2,
+        body: types::AttachmentsCreateUploadSessionRequestBody,
     ) -> MessageAttachmentsCreateUploadSession {
         MessageAttachmentsCreateUploadSession {
             client: self.client.clone(),
@@ -2012,7 +2012,7 @@ impl MessageRules {
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
     pub fn create(
         &self,
-        body: types::MessageRulesCreateRequestBody2,
+        body: types::MessageRulesCreateRequestBody,
     ) -> MessageRulesCreate {
         MessageRulesCreate {
             client: self.client.clone(),
@@ -2582,7 +2582,7 @@ impl User {
     /// Permissions (least privileged): Mail.Send.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0>
-    pub fn send_mail(&self, body: types::UserSendMailRequestBody) -> UserSendMail {
+    pub fn send_mail(&self, body: types::MeSendMailRequestBody) -> UserSendMail {
         UserSendMail {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
@@ -2918,7 +2918,7 @@ impl std::future::IntoFuture for ChildFoldersList {
 pub struct ChildFoldersCreate {
     client: Client,
     path: ResourcePath,
-    body: types::ChildFoldersCreateRequestBody,
+    body: types::MailFoldersCreateRequestBody,
 }
 
 impl ChildFoldersCreate {
@@ -3088,7 +3088,7 @@ impl std::future::IntoFuture for MailFolderCopy {
 pub struct MailFolderMove {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderMoveRequestBody,
+    body: types::MailFolderCopyRequestBody,
 }
 
 impl MailFolderMove {
@@ -3246,7 +3246,7 @@ impl std::future::IntoFuture for MailFoldersList {
 pub struct MailFoldersCreate {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersCreateRequestBody2,
+    body: types::MailFoldersCreateRequestBody,
 }
 
 impl MailFoldersCreate {
@@ -3486,7 +3486,7 @@ impl std::future::IntoFuture for MailboxSettingsList {
 pub struct MailboxSettingsUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MailboxSettingsUpdateRequestBody2,
+    body: types::MailboxSettingsUpdateRequestBody,
 }
 
 impl MailboxSettingsUpdate {
@@ -5162,7 +5162,7 @@ impl std::future::IntoFuture for MessageForward {
 pub struct MessageMove {
     client: Client,
     path: ResourcePath,
-    body: types::MessageMoveRequestBody,
+    body: types::MessageCopyRequestBody,
 }
 
 impl MessageMove {
@@ -5438,7 +5438,7 @@ impl std::future::IntoFuture for MessageAttachmentsCreate {
 pub struct MessageAttachmentsCreateUploadSession {
     client: Client,
     path: ResourcePath,
-    body: types::AttachmentsCreateUploadSessionRequestBody2,
+    body: types::AttachmentsCreateUploadSessionRequestBody,
 }
 
 impl MessageAttachmentsCreateUploadSession {
@@ -5714,7 +5714,7 @@ impl std::future::IntoFuture for MessageRulesList {
 pub struct MessageRulesCreate {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRulesCreateRequestBody2,
+    body: types::MessageRulesCreateRequestBody,
 }
 
 impl MessageRulesCreate {
@@ -6638,7 +6638,7 @@ impl std::future::IntoFuture for OverridesCreate {
 pub struct UserSendMail {
     client: Client,
     path: ResourcePath,
-    body: types::UserSendMailRequestBody,
+    body: types::MeSendMailRequestBody,
 }
 
 impl UserSendMail {

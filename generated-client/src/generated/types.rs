@@ -99,17 +99,6 @@ pub struct AttachmentsCreateUploadSessionRequestBody {
     pub attachment_item: ::std::option::Option<AttachmentItem>,
 }
 
-///`AttachmentsCreateUploadSessionRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct AttachmentsCreateUploadSessionRequestBody2 {
-    ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
-    #[serde(
-        rename = "AttachmentItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attachment_item: ::std::option::Option<AttachmentItem>,
-}
-
 ///Configuration settings to automatically notify the sender of an incoming email with a message from the
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AutomaticRepliesSetting {
@@ -276,34 +265,6 @@ impl ::std::convert::TryFrom<::std::string::String> for BodyType {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
-}
-
-///`ChildFoldersCreateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct ChildFoldersCreateRequestBody {
-    ///The display name of the new folder.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
-    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_hidden: ::std::option::Option<bool>,
-}
-
-///`ChildFoldersCreateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct ChildFoldersCreateRequestBody2 {
-    ///The display name of the new folder.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
-    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_hidden: ::std::option::Option<bool>,
 }
 
 ///Describes the date, time, and time zone of a point in time.
@@ -1186,39 +1147,6 @@ pub struct MailFolderCopyRequestBody {
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MailFolderCopyRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderCopyRequestBody2 {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MailFolderMoveRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderMoveRequestBody {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MailFolderMoveRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderMoveRequestBody2 {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
 ///`MailFolderUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailFolderUpdateRequestBody {
@@ -1230,34 +1158,9 @@ pub struct MailFolderUpdateRequestBody {
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 
-///`MailFolderUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderUpdateRequestBody2 {
-    ///The mailFolder's display name.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-}
-
 ///`MailFoldersCreateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailFoldersCreateRequestBody {
-    ///The display name of the new folder.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
-    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_hidden: ::std::option::Option<bool>,
-}
-
-///`MailFoldersCreateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFoldersCreateRequestBody2 {
     ///The display name of the new folder.
     #[serde(
         rename = "displayName",
@@ -1403,49 +1306,6 @@ pub struct MailboxSettingsUpdateRequestBody {
     pub working_hours: ::std::option::Option<WorkingHours>,
 }
 
-///`MailboxSettingsUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailboxSettingsUpdateRequestBody2 {
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
-    #[serde(
-        rename = "automaticRepliesSetting",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
-    ///The date format for the user's mailbox.
-    #[serde(
-        rename = "dateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
-    #[serde(
-        rename = "delegateMeetingMessageDeliveryOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub delegate_meeting_message_delivery_options: ::std::option::Option<
-        DelegateMeetingMessageDeliveryOptions,
-    >,
-    ///The locale information for the user, including the preferred language and country/region.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<LocaleInfo>,
-    ///The time format for the user's mailbox.
-    #[serde(
-        rename = "timeFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_format: ::std::option::Option<::std::string::String>,
-    ///The default time zone for the user's mailbox.
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
-    pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The hours, days of a week, and time zone that the user works.
-    #[serde(
-        rename = "workingHours",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub working_hours: ::std::option::Option<WorkingHours>,
-}
-
 ///`MainError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MainError {
@@ -1465,14 +1325,6 @@ pub struct MainError {
 ///`MasterCategoryUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MasterCategoryUpdateRequestBody {
-    ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<::std::string::String>,
-}
-
-///`MasterCategoryUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MasterCategoryUpdateRequestBody2 {
     ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
@@ -1817,39 +1669,6 @@ pub struct MessageCopyRequestBody {
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MessageCopyRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageCopyRequestBody2 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageCopyRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageCopyRequestBody3 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageCopyRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageCopyRequestBody4 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
 ///`MessageForwardRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageForwardRequestBody {
@@ -1865,95 +1684,6 @@ pub struct MessageForwardRequestBody {
     pub to_recipients: ::std::vec::Vec<Recipient>,
 }
 
-///`MessageForwardRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageForwardRequestBody2 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///The list of recipients.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageForwardRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageForwardRequestBody3 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///The list of recipients.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageForwardRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageForwardRequestBody4 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///The list of recipients.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageMoveRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageMoveRequestBody {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageMoveRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageMoveRequestBody2 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageMoveRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageMoveRequestBody3 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageMoveRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageMoveRequestBody4 {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
 ///`MessageReplyAllRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageReplyAllRequestBody {
@@ -1962,66 +1692,9 @@ pub struct MessageReplyAllRequestBody {
     pub comment: ::std::option::Option<::std::string::String>,
 }
 
-///`MessageReplyAllRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyAllRequestBody2 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageReplyAllRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyAllRequestBody3 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageReplyAllRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyAllRequestBody4 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-}
-
 ///`MessageReplyRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageReplyRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///Any writeable properties to update in the reply message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<Message>,
-}
-
-///`MessageReplyRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyRequestBody2 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///Any writeable properties to update in the reply message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<Message>,
-}
-
-///`MessageReplyRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyRequestBody3 {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///Any writeable properties to update in the reply message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<Message>,
-}
-
-///`MessageReplyRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyRequestBody4 {
     ///A comment to include. Can be an empty string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
@@ -2393,41 +2066,6 @@ pub struct MessageRuleUpdateRequestBody {
     pub sequence: ::std::option::Option<i32>,
 }
 
-///`MessageRuleUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageRuleUpdateRequestBody2 {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
-    #[serde(
-        rename = "isReadOnly",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_only: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sequence: ::std::option::Option<i32>,
-}
-
 ///`MessageRulesCreateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessageRulesCreateRequestBody {
@@ -2452,327 +2090,9 @@ pub struct MessageRulesCreateRequestBody {
     pub sequence: i32,
 }
 
-///`MessageRulesCreateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageRulesCreateRequestBody2 {
-    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
-    pub actions: MessageRuleActions,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule. Required.
-    #[serde(rename = "displayName")]
-    pub display_name: ::std::string::String,
-    ///Represents exception conditions for the rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages. Optional.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules. Required.
-    pub sequence: i32,
-}
-
 ///`MessageUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageUpdateRequestBody {
-    ///The Bcc recipients for the message.
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody2 {
-    ///The Bcc recipients for the message.
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageUpdateRequestBody3`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody3 {
-    ///The Bcc recipients for the message.
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageUpdateRequestBody4`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody4 {
     ///The Bcc recipients for the message.
     #[serde(
         rename = "bccRecipients",
@@ -2894,17 +2214,6 @@ pub struct ODataError {
 ///`OverrideUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OverrideUpdateRequestBody {
-    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
-    #[serde(
-        rename = "classifyAs",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub classify_as: ::std::option::Option<::std::string::String>,
-}
-
-///`OverrideUpdateRequestBody2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct OverrideUpdateRequestBody2 {
     ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
     #[serde(
         rename = "classifyAs",
@@ -3121,19 +2430,6 @@ pub struct TimeZoneBase {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-}
-
-///`UserSendMailRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct UserSendMailRequestBody {
-    ///The message to send. Required.
-    pub message: Message,
-    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
-    #[serde(
-        rename = "saveToSentItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub save_to_sent_items: ::std::option::Option<bool>,
 }
 
 ///Represents the days of the week and hours in a specific time zone that the user works.
