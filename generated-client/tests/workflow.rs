@@ -60,7 +60,12 @@ async fn create_attach_send_and_find_in_sent_items() {
                 r##"{"@odata.type":"#microsoft.graph.fileAttachment","id":"AAMkAtt=","name":"report.txt","size":13,"contentBytes":"SGVsbG8sIHdvcmxkIQ=="}"##,
             ),
             Reply::status(202),
-            Reply::json(200, &format!(r#"{{"value":[{{"id":"other","subject":"Older"}}],"@odata.nextLink":"{page_two}"}}"#)),
+            Reply::json(
+                200,
+                &format!(
+                    r#"{{"value":[{{"id":"other","subject":"Older"}}],"@odata.nextLink":"{page_two}"}}"#
+                ),
+            ),
             Reply::json(
                 200,
                 r#"{"value":[{"id":"AAMkSent=","subject":"Quarterly report","isDraft":false,"hasAttachments":true}]}"#,
@@ -127,11 +132,14 @@ async fn create_attach_send_and_find_in_sent_items() {
 
     let first_page = requests[3].request_line();
     assert!(first_page.starts_with("GET /v1.0/me/mailFolders/sentitems/messages?"), "{first_page}");
-    for option in ["%24filter=subject%20eq%20%27Quarterly%20report%27", "%24top=1", "%24select=id%2Csubject"] {
-        let option = option.replace("%24", "$");
-        assert!(first_page.contains(&option), "{option} in {first_page}");
+    // OData keys keep their `$`; values are percent-encoded, lists comma-separated.
+    for option in ["$filter=subject%20eq%20%27Quarterly%20report%27", "$top=1", "$select=id%2Csubject"] {
+        assert!(first_page.contains(option), "{option} in {first_page}");
     }
-    assert_eq!(requests[4].request_line(), "GET /v1.0/me/mailFolders/sentitems/messages?%24skiptoken=page2 HTTP/1.1");
+    assert_eq!(
+        requests[4].request_line(),
+        "GET /v1.0/me/mailFolders/sentitems/messages?%24skiptoken=page2 HTTP/1.1"
+    );
     // Every call carries the token, each its own client-request-id.
     let ids: std::collections::BTreeSet<String> =
         requests.iter().map(|r| r.header("client-request-id").expect("client-request-id")).collect();

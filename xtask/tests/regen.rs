@@ -360,10 +360,12 @@ fn mail_schemas_carry_every_property_their_resource_pages_list() {
         ("followupflag.md", "microsoft.graph.followupFlag"),
         ("internetmessageheader.md", "microsoft.graph.internetMessageHeader"),
     ] {
-        let text = std::fs::read_to_string(root().join(regen::RESOURCES_DIR).join(page)).expect("resource page");
+        let text =
+            std::fs::read_to_string(root().join(regen::RESOURCES_DIR).join(page)).expect("resource page");
         let names = table_names(&text);
         assert!(!names.is_empty(), "{page} lists properties");
-        let props = schemas[schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} has properties"));
+        let props =
+            schemas[schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} has properties"));
         for name in names {
             assert!(props.contains_key(&name), "{schema} lacks `{name}` from {page}");
         }
@@ -394,7 +396,10 @@ fn the_mail_api_is_in_the_spec() {
     let op = |method: &str, path: &str| {
         let item = spec.paths.paths.get(path).unwrap_or_else(|| panic!("{path} is in the spec"));
         let item = item.as_item().expect("inline");
-        item.iter().find(|(m, _)| *m == method).map(|(_, o)| o.clone()).unwrap_or_else(|| panic!("{method} {path}"))
+        item.iter()
+            .find(|(m, _)| *m == method)
+            .map(|(_, o)| o.clone())
+            .unwrap_or_else(|| panic!("{method} {path}"))
     };
     for (method, path) in [
         ("post", "/me/messages"),
@@ -426,14 +431,19 @@ fn the_mail_api_is_in_the_spec() {
     // Bodies as the pages give them: a $ref to the resource, or the action's parameters.
     let create = op("post", "/me/messages");
     let body = serde_json::to_value(create.request_body).expect("body");
-    assert_eq!(body["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/microsoft.graph.message");
+    assert_eq!(
+        body["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/microsoft.graph.message"
+    );
     let send_mail = serde_json::to_value(op("post", "/me/sendMail").request_body).expect("body");
     let props = &send_mail["content"]["application/json"]["schema"]["properties"];
     assert!(props.get("message").is_some() && props.get("saveToSentItems").is_some(), "{send_mail}");
-    let move_ = serde_json::to_value(op("post", "/me/messages/{message-id}/move").request_body).expect("body");
+    let move_ =
+        serde_json::to_value(op("post", "/me/messages/{message-id}/move").request_body).expect("body");
     assert!(move_["content"]["application/json"]["schema"]["properties"].get("destinationId").is_some());
     // The 2021 createReply page documents no body table (only MIME); reply carries `comment`.
-    let reply = serde_json::to_value(op("post", "/me/messages/{message-id}/reply").request_body).expect("body");
+    let reply =
+        serde_json::to_value(op("post", "/me/messages/{message-id}/reply").request_body).expect("body");
     assert!(reply["content"]["application/json"]["schema"]["properties"].get("comment").is_some());
     // Collections answer with `value` and `@odata.nextLink`, and take the OData options.
     let list = op("get", "/me/messages");
