@@ -3,10 +3,12 @@
 //! API pages give the operations; resource (type) pages among the inputs give the document's schemas, as in
 //! regen.
 //!
-//! Unlike regen, convert is meant for folders of thousands of pages, some of them broken: each page is read
-//! and checked on its own, so one bad page costs only itself. A page is good when it has no error; only good
+//! Unlike regen, convert is meant for folders of thousands of pages, some of them broken, written in every
+//! era of the reference: one bad page costs only itself. A page is good when it has no error, and only good
 //! pages reach the document. Without `--keep-going` the document is written only when every page is good
 //! (regen's all or nothing); with it, the document holds every good page. The report is always written.
+//! An endpoint documented by several pages is kept once, from the page most about it, and reported on the
+//! others; it is never merged.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write as _};
@@ -38,7 +40,7 @@ pub struct Options {
 pub struct PageReport {
     pub file: String,
     pub ok: bool,
-    /// The operations this page put into the document (none when it is not ok).
+    /// The document's operations for this page's endpoints, in page order (none when it is not ok).
     pub operations: Vec<ReportedOperation>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -53,7 +55,7 @@ pub struct ReportedOperation {
     /// The line of the page's HTTP request block and the path as written there.
     pub line: usize,
     pub source_path: String,
-    /// Another page whose definition of this method and path the document keeps (see `SharedEndpoint`).
+    /// Another page whose definition of this method and path the document keeps (see `owner_score`).
     pub defined_by: Option<String>,
 }
 
@@ -61,11 +63,18 @@ pub struct ReportedOperation {
 #[derive(Debug)]
 pub struct Conversion {
     pub pages: Vec<PageReport>,
-    /// The document of the good pages as YAML, with its `@generated` header.
-    pub yaml: String,
+    /// The document of the good pages, loaded (and so checked) as OpenAPI.
+    pub openapi: openapiv3::OpenAPI,
 }
 
 impl Conversion {
+    /// The document as YAML with its `@generated` header: the bytes `--out` writes. Made on demand, since
+    /// writing YAML is the slowest step and the corpus tests need only the checked document.
+    pub fn yaml(&self) -> Result<String> {
+        let yaml = serde_yaml_ng::to_string(&self.openapi).context("cannot write the document as YAML")?;
+        Ok(format!("{OUT_HEADER}{yaml}"))
+    }
+
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
@@ -148,9 +157,14 @@ pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry.with_context(|| format!("cannot read {}", dir.display()))?.path();
-        if path.is_dir() {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let path = entry.path();
+        // Folders reached through a symbolic link are not entered: a link to a parent would never end.
+        let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_real_dir {
             walk(&path, out)?;
+        } else if path.is_dir() {
+            continue;
         } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
             && path.file_name().is_some_and(|n| !n.eq_ignore_ascii_case("README.md"))
         {
@@ -234,73 +248,45 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
         })
         .collect();
 
-    // Resource pages become the document's schemas; one whose type clashes with another's is not good.
-    let schemas: Schemas = loop {
-        let resources: Vec<Resource> = sources
-            .iter()
-            .zip(&reports)
-            .filter_map(|(s, r)| match s {
-                Source::Resource(res) if r.ok => Some(res.clone()),
-                _ => None,
-            })
-            .collect();
-        let built = schemas::build(&resources);
-        let mut failed = false;
-        for d in &built.diagnostics {
-            if let Some(r) = reports.iter_mut().find(|r| r.file == d.file) {
-                r.ok &= d.diagnostic.severity != Severity::Error;
-                failed |= d.diagnostic.severity == Severity::Error;
-                if !r.diagnostics.contains(&d.diagnostic) {
-                    r.diagnostics.push(d.diagnostic.clone());
-                }
+    let is_api: Vec<bool> = sources.iter().map(|s| matches!(s, Source::Api(_))).collect();
+    let mut resources: Vec<(usize, Resource)> = Vec::new();
+    let mut pages: Vec<Page> = Vec::with_capacity(sources.len());
+    for (i, source) in sources.into_iter().enumerate() {
+        match source {
+            Source::Api(p) => pages.push(*p),
+            Source::Resource(r) => {
+                pages.push(Page { file: r.file.clone(), ..Page::default() });
+                resources.push((i, r));
             }
         }
-        if !failed {
-            break built;
-        }
-    };
-    let is_api: Vec<bool> = sources.iter().map(|s| matches!(s, Source::Api(_))).collect();
-    let pages: Vec<Page> = sources
-        .into_iter()
-        .map(|s| match s {
-            Source::Api(p) => *p,
-            Source::Resource(r) => Page { file: r.file, ..Page::default() },
-        })
-        .collect();
+    }
 
-    // Each page is first built alone, so problems of its own (a path that cannot be normalised, operations
-    // that fail the spec's checks) are its errors and no other page's.
     for (i, page) in pages.iter().enumerate() {
         progress(i);
-        if !reports[i].ok || !is_api[i] {
-            continue;
+        if reports[i].ok && is_api[i] && page.endpoints.is_empty() {
+            reports[i].ok = false;
+            reports[i].diagnostics.push(Diagnostic::error(1, "the page lists no endpoint"));
         }
-        let alone = spec::build(std::slice::from_ref(page));
-        let mut problems: Vec<Diagnostic> = alone.diagnostics.into_iter().map(|d| d.diagnostic).collect();
-        if !problems.iter().any(|d| d.severity == Severity::Error) {
-            let line = page.endpoints.first().map(|e| e.line).unwrap_or(1);
-            for problem in spec::check(&alone.document) {
-                problems.push(Diagnostic::error(
-                    line,
-                    format!("the operations built from this page are not valid OpenAPI: {problem}"),
-                ));
-            }
-        }
-        if page.endpoints.is_empty() && !page.has_errors() {
-            problems.push(Diagnostic::error(1, "the page lists no endpoint"));
-        }
-        let report = &mut reports[i];
-        report.ok = !problems.iter().any(|d| d.severity == Severity::Error);
-        // Warnings of the page's own build (a request line listed twice) are said again by the shared
-        // build, so only errors are taken from here.
-        report.diagnostics.extend(problems.into_iter().filter(|d| d.severity == Severity::Error));
     }
     progress(pages.len());
 
-    // The document is loaded as OpenAPI once, whole; only when that fails is each page loaded alone to find
-    // the ones to blame, which then leave the document.
+    // The document is built and loaded as OpenAPI once, whole. A page the build finds an error in (a path
+    // that cannot be normalised) leaves it, and it is built again; only when loading fails is each page
+    // loaded alone to find the ones to blame. Each round removes a page, so the loop ends.
     let (assembly, openapi) = loop {
+        let schemas = build_schemas(&resources, &mut reports);
         let assembly = assemble(&pages, &reports, &is_api, &schemas);
+        let mut failed = false;
+        for d in assembly.built.diagnostics.iter().filter(|d| d.diagnostic.severity == Severity::Error) {
+            if let Some(r) = reports.iter_mut().find(|r| r.file == d.file && r.ok) {
+                r.ok = false;
+                r.diagnostics.push(d.diagnostic.clone());
+                failed = true;
+            }
+        }
+        if failed {
+            continue;
+        }
         let problems = spec::check(&assembly.built.document);
         let loaded = if problems.is_empty() {
             serde_json::from_value::<openapiv3::OpenAPI>(assembly.built.document.clone())
@@ -326,6 +312,26 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
                 reports[i].diagnostics.push(Diagnostic::error(
                     line,
                     format!("the operations built from this page are not valid OpenAPI: {problem}"),
+                ));
+                blamed += 1;
+            }
+        }
+        // A resource page is to blame when its schema refers to something the document cannot resolve.
+        for (i, resource) in &resources {
+            if !reports[*i].ok {
+                continue;
+            }
+            let schema = &assembly.built.document["components"]["schemas"][resource.name.as_str()];
+            let mut refs = Vec::new();
+            collect_refs(schema, &mut refs);
+            let document = &assembly.built.document;
+            if let Some(bad) =
+                refs.iter().find(|r| r.strip_prefix('#').and_then(|p| document.pointer(p)).is_none())
+            {
+                reports[*i].ok = false;
+                reports[*i].diagnostics.push(Diagnostic::error(
+                    1,
+                    format!("the schema made from this page refers to `{bad}`, which the document cannot resolve; check the type names in its tables"),
                 ));
                 blamed += 1;
             }
@@ -379,8 +385,49 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
         r.diagnostics.sort_by_key(|d| d.line);
         r.diagnostics.dedup();
     }
-    let yaml = serde_yaml_ng::to_string(&openapi).context("cannot write the document as YAML")?;
-    Ok(Conversion { pages: reports, yaml: format!("{OUT_HEADER}{yaml}") })
+    Ok(Conversion { pages: reports, openapi })
+}
+
+/// The schemas of the good resource pages. A page whose type clashes with another's is not good, and the
+/// schemas are made again without it; each round removes a page, so the loop ends.
+fn build_schemas(resources: &[(usize, Resource)], reports: &mut [PageReport]) -> Schemas {
+    loop {
+        let good: Vec<Resource> =
+            resources.iter().filter(|(i, _)| reports[*i].ok).map(|(_, r)| r.clone()).collect();
+        let built = schemas::build(&good);
+        let mut failed = false;
+        for d in &built.diagnostics {
+            let Some((i, _)) = resources.iter().find(|(i, r)| r.file == d.file && reports[*i].ok) else {
+                continue;
+            };
+            let report = &mut reports[*i];
+            if !report.diagnostics.contains(&d.diagnostic) {
+                report.diagnostics.push(d.diagnostic.clone());
+            }
+            if d.diagnostic.severity == Severity::Error {
+                report.ok = false;
+                failed = true;
+            }
+        }
+        if !failed {
+            return built;
+        }
+    }
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v.as_str()) {
+                    ("$ref", Some(r)) => out.push(r.to_string()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 /// The document of the good pages, and which endpoints each page gave up to another.
@@ -550,7 +597,7 @@ pub fn run(options: &Options) -> Result<bool> {
     let all_ok = conversion.failed_pages() == 0;
     let written = all_ok || options.keep_going;
     if written {
-        write_file(&options.out, &conversion.yaml)?;
+        write_file(&options.out, &conversion.yaml()?)?;
     }
     println!(
         "convert: {} page(s), {} failed, {} operation(s), {} error(s), {} warning(s); {}",

@@ -1,0 +1,493 @@
+//! The reader and `cargo xtask convert` on real pages, one test per quirk, named after it. The pages are in
+//! `tests/fixtures/pages/<era>/`, copied byte for byte from `../shared/corpus` (see the README there), so
+//! these tests run on any machine.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use xtask::convert::{self, Conversion, Source};
+use xtask::diagnostics::Severity;
+use xtask::page::{self, Page, PermissionKind};
+use xtask::paths;
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages").join(rel)
+}
+
+fn read(rel: &str) -> Page {
+    let bytes = std::fs::read(fixture(rel)).expect("fixture");
+    match convert::read_bytes(rel, &bytes) {
+        Source::Api(page) => *page,
+        Source::Resource(r) => panic!("{rel} read as a resource page: {r:?}"),
+    }
+}
+
+fn convert_pages(rels: &[&str]) -> Conversion {
+    let pages = rels
+        .iter()
+        .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
+        .collect();
+    convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document")
+}
+
+fn document(conversion: &Conversion) -> Value {
+    serde_yaml_ng::from_str(&conversion.yaml().expect("yaml")).expect("the document is YAML")
+}
+
+fn paths_of(rel: &str) -> Vec<String> {
+    read(rel).endpoints.iter().map(|e| paths::normalise(&e.path).expect("path").path()).collect()
+}
+
+fn scopes(page: &Page, kind: PermissionKind) -> Vec<&str> {
+    page.permissions
+        .iter()
+        .filter(|p| p.kind == kind)
+        .flat_map(|p| p.scopes.iter().map(String::as_str))
+        .collect()
+}
+
+fn warning<'a>(page: &'a Page, says: &str) -> &'a xtask::diagnostics::Diagnostic {
+    page.diagnostics
+        .iter()
+        .find(|d| d.message.contains(says))
+        .unwrap_or_else(|| panic!("no diagnostic saying {says:?} in {:#?}", page.diagnostics))
+}
+
+// Eras and their page furniture.
+
+#[test]
+fn bilingual_page_without_front_matter_reads_the_english() {
+    let page = read("2017-de/message_send.md");
+    assert_eq!(page.title.as_deref(), Some("message: send"));
+    assert!(page.description.as_deref().is_some_and(|d| d.starts_with("Send a message in the draft folder")));
+    assert_eq!(page.endpoints.len(), 2);
+    assert_eq!(scopes(&page, PermissionKind::Unspecified), ["Mail.Send"]);
+    assert!(!page.has_errors());
+}
+
+#[test]
+fn bilingual_page_with_front_matter_and_permission_table() {
+    let page = read("2019-de/group-checkmembergroups.md");
+    assert_eq!(page.title.as_deref(), Some("group: checkMemberGroups"));
+    // `~~Group.Read.All~~` is struck through on the page: not a scope to ask for.
+    assert_eq!(
+        scopes(&page, PermissionKind::DelegatedWork),
+        ["Directory.Read.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"]
+    );
+    assert!(scopes(&page, PermissionKind::DelegatedPersonal).is_empty());
+    assert_eq!(
+        scopes(&page, PermissionKind::Application),
+        ["Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"]
+    );
+    assert_eq!(page.success.as_ref().map(|s| s.status), Some(200));
+}
+
+#[test]
+fn prerequisites_scope_prose_in_its_spellings() {
+    // "One of the following **scopes** is required to execute this API:" with the scope on the next line.
+    assert_eq!(
+        scopes(&read("2017-en/calendar_delete.md"), PermissionKind::Unspecified),
+        ["Calendars.ReadWrite"]
+    );
+    // "The following **scopes** are required…" with an indented `* Files.ReadWrite` list.
+    assert_eq!(
+        scopes(&read("2017-en/chartlineformat_clear.md"), PermissionKind::Unspecified),
+        ["Files.ReadWrite"]
+    );
+    // Bullets per case, scopes separated by `;` and `,`, least privileged first.
+    let photo = read("2017-en/profilephoto_get.md");
+    assert_eq!(
+        scopes(&photo, PermissionKind::Unspecified)[..3],
+        ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"]
+    );
+    // A section that names no scope is a warning, not a failure.
+    let entity = read("2017-en/entity_get.md");
+    assert_eq!(warning(&entity, "names no scope").severity, Severity::Warning);
+}
+
+#[test]
+fn permission_table_listed_most_privileged_first_is_turned_around() {
+    let page = read("2019-de/intune-apps-androidlobapp-get.md");
+    assert_eq!(
+        scopes(&page, PermissionKind::DelegatedWork),
+        ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"]
+    );
+    let conversion = convert_pages(&["2019-de/intune-apps-androidlobapp-get.md"]);
+    let doc = document(&conversion);
+    let op = &doc["paths"]["/deviceAppManagement/mobileApps/{mobileApp-id}"]["get"];
+    assert_eq!(op["security"][0]["azureaadv2"][0], "DeviceManagementApps.Read.All");
+}
+
+#[test]
+fn permission_table_with_workflow_rows_adds_them_to_their_kind() {
+    let page = read("2019-de/intune-shared-devicemanagement-get.md");
+    let delegated = scopes(&page, PermissionKind::DelegatedWork);
+    for scope in [
+        "DeviceManagementApps.Read.All",
+        "DeviceManagementRBAC.Read.All",
+        "DeviceManagementServiceConfig.Read.All",
+    ] {
+        assert!(delegated.contains(&scope), "{scope} in {delegated:?}");
+    }
+    assert!(scopes(&page, PermissionKind::Application).is_empty());
+}
+
+#[test]
+fn permission_table_per_resource_applies_the_row_the_path_names() {
+    let conversion = convert_pages(&["2021-en/attachment-get.md"]);
+    let doc = document(&conversion);
+    let get = |path: &str| doc["paths"][path]["get"].clone();
+    let message = get("/me/messages/{message-id}/attachments/{attachment-id}");
+    assert_eq!(message["x-ms-permissions"]["delegatedWork"][0], "Mail.Read");
+    assert_eq!(message["security"][0]["azureaadv2"][0], "Mail.Read");
+    let event = get("/users/{user-id}/events/{event-id}/attachments/{attachment-id}");
+    assert_eq!(event["security"][0]["azureaadv2"][0], "Calendars.Read");
+    let post = get("/groups/{group-id}/threads/{thread-id}/posts/{post-id}/attachments/{attachment-id}");
+    assert_eq!(post["x-ms-permissions"]["delegatedWork"][0], "Group.Read.All");
+    assert_eq!(post["x-ms-permissions"]["application"], serde_json::json!([]));
+}
+
+#[test]
+fn permission_pairs_of_resource_and_scope_from_2017() {
+    let conversion = convert_pages(&["2017-en/opentypeextension_delete.md"]);
+    let doc = document(&conversion);
+    let op = &doc["paths"]["/users/{user-id}/messages/{message-id}/extensions/{extension-id}"]["delete"];
+    assert_eq!(op["security"][0]["azureaadv2"][0], "Mail.ReadWrite");
+    let op = &doc["paths"]["/devices/{device-id}/extensions/{extension-id}"]["delete"];
+    assert_eq!(op["security"][0]["azureaadv2"][0], "Device.ReadWrite.All");
+}
+
+#[test]
+fn optional_query_parameters_become_query_options() {
+    let page = read("2021-en/identityuserflowattributeassignment-get.md");
+    let names: Vec<&str> = page.query_parameters.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["$select", "$expand"]);
+    // Query strings in a request line with a placeholder value are required parameters.
+    let conversion = convert_pages(&["2017-en/calendar_list_calendarview.md"]);
+    let doc = document(&conversion);
+    let params =
+        doc["paths"]["/me/calendar/calendarView"]["get"]["parameters"].as_array().expect("params").clone();
+    let start = params.iter().find(|p| p["name"] == "startDateTime").expect("startDateTime");
+    assert_eq!((start["in"].as_str(), start["required"].as_bool()), (Some("query"), Some(true)));
+}
+
+#[test]
+fn example_sections_snippet_tabs_and_includes_are_skipped() {
+    let page = read("2021-en/identityuserflowattributeassignment-get.md");
+    // The endpoints come from the HTTP request section only, never from the examples.
+    assert_eq!(page.endpoints.len(), 1);
+    // Two `### Example N` sections, each a request and a response; tabs and `[!INCLUDE]` lines add nothing.
+    let requests = page.examples.iter().filter(|e| e.kind == page::ExampleKind::Request).count();
+    let responses = page.examples.iter().filter(|e| e.kind == page::ExampleKind::Response).count();
+    assert_eq!((requests, responses), (2, 2));
+    assert!(page.diagnostics.is_empty(), "{:#?}", page.diagnostics);
+    // The `Namespace:` line is not description.
+    let description = page.description.as_deref().expect("description");
+    assert!(!description.contains("Namespace"), "{description}");
+}
+
+#[test]
+fn headings_keyed_on_their_anchor_when_the_title_is_translated() {
+    let text = std::fs::read_to_string(fixture("2017-de/message_send.md")).expect("fixture");
+    // Only the anchor is left to say which section is the HTTP request.
+    let german = text
+        .replace(r#"<span class="sxs-lookup"><span data-stu-id="13cfa-107">HTTP request</span></span>"#, "");
+    assert_ne!(german, text);
+    assert_eq!(page::read("x.md", &german).endpoints, read("2017-de/message_send.md").endpoints);
+}
+
+// Paths as Graph writes them.
+
+#[test]
+fn id_or_user_principal_name_and_repeated_ids() {
+    assert_eq!(
+        paths_of("2017-de/message_send.md"),
+        ["/me/messages/{message-id}/send", "/users/{user-id}/messages/{message-id}/send"]
+    );
+    assert!(paths_of("2017-en/calendar_delete.md")
+        .contains(&"/users/{user-id}/calendarGroups/{calendarGroup-id}/calendars/{calendar-id}".to_string()));
+}
+
+#[test]
+fn excel_angle_placeholders() {
+    assert_eq!(
+        paths_of("2017-en/chartlineformat_clear.md")[0],
+        "/workbook/worksheets/{worksheet-id}/charts({name})/axes/seriesaxis/format/line/clear"
+    );
+}
+
+#[test]
+fn root_item_path_and_request_headers_under_the_request_lines() {
+    let page = read("2021-en/workbook-closesession.md");
+    assert!(!page.has_errors(), "{:#?}", page.diagnostics);
+    assert_eq!(
+        paths_of("2021-en/workbook-closesession.md"),
+        [
+            "/me/drive/items/{item-id}/workbook/closeSession",
+            "/me/drive/root:/{item-path}:/workbook/closeSession"
+        ]
+    );
+}
+
+#[test]
+fn function_arguments_in_the_path() {
+    assert_eq!(
+        paths_of("2021-en/reportroot-getteamsdeviceusageusercounts.md"),
+        ["/reports/getTeamsDeviceUsageUserCounts(period='{period_value}')"]
+    );
+}
+
+#[test]
+fn query_strings_holding_a_url() {
+    let t =
+        paths::normalise(&read("2021-en/group-delete-rejectedsenders.md").endpoints[0].path).expect("path");
+    assert_eq!(t.path(), "/groups/{group-id}/rejectedSenders/$ref");
+    assert_eq!(t.query, ["$id"]);
+}
+
+#[test]
+fn request_lines_without_a_slash_or_with_a_full_url() {
+    assert_eq!(paths_of("2017-en/groupsetting_list.md"), ["/groupSettings", "/group/{group-id}/settings"]);
+    assert_eq!(paths_of("2021-en/listitem-get.md")[0], "/sites/{site-id}/lists/{list-id}/items/{item-id}");
+}
+
+#[test]
+fn placeholders_in_the_wrong_brackets_or_beside_them() {
+    assert_eq!(
+        paths_of("2021-en/chatmessage-update.md")[0],
+        "/teams/{team-id}/channels/{channel-id}/messages/{message-id}"
+    );
+    assert_eq!(
+        paths_of("2021-en/chat-get-members.md")[1],
+        "/users/{user-id}/chats/{chat-id}/members/{member-id}"
+    );
+}
+
+#[test]
+fn ellipsis_for_nested_folders_keeps_one_level_with_a_warning() {
+    let page = read("2021-en/attachment-get.md");
+    let w = warning(&page, "nested to any depth");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 120));
+    assert!(paths_of("2021-en/attachment-get.md").contains(
+        &"/me/mailFolders/{mailFolder-id}/childFolders/{childFolder-id}/messages/{message-id}/attachments/{attachment-id}"
+            .to_string()
+    ));
+}
+
+// Success status and response body.
+
+#[test]
+fn success_status_in_every_phrasing() {
+    let status = |rel: &str| read(rel).success.map(|s| (s.status, s.reason));
+    assert_eq!(status("2017-de/message_send.md"), Some((202, "Accepted".into())));
+    assert_eq!(status("2017-en/calendar_delete.md"), Some((204, "No Content".into())));
+    assert_eq!(status("2021-en/reportroot-getteamsdeviceusageusercounts.md"), Some((302, "Found".into())));
+    // "a 200-series response code" names no single status: the operation documents 2XX.
+    assert_eq!(status("2021-en/oauth2permissiongrant-post.md"), None);
+    // The only Response prose sits under the example.
+    assert_eq!(status("2021-en/subscriptions-socketio.md"), Some((200, "OK".into())));
+    for (prose, expected) in [
+        ("If successful, this method returns `202, Accepted` response code.", 202),
+        ("If successful, this method returns a `201 Created` response code and a [message] object.", 201),
+        ("If successful, this method returns `204 No Content` response code.", 204),
+        ("If successful, this method returns a 200 OK response code.", 200),
+        ("Wenn die Methode erfolgreich verläuft, wird der Antwortcode `200, OK` zurückgegeben.", 200),
+    ] {
+        assert_eq!(page::find_status(prose).map(|(s, _)| s), Some(expected), "{prose}");
+    }
+}
+
+#[test]
+fn example_status_disagreeing_with_the_prose_is_a_warning_naming_both_lines() {
+    let page = read("2017-de/message_send.md");
+    let w = warning(&page, "200 OK");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 44));
+    assert!(w.message.contains("line 22") && w.message.contains("documenting 202"), "{}", w.message);
+}
+
+#[test]
+fn response_body_named_by_the_prose_is_kept() {
+    let body =
+        read("2021-en/identityuserflowattributeassignment-get.md").response_body.expect("response body");
+    assert_eq!((body.resource.as_str(), body.collection), ("identityUserFlowAttributeAssignment", false));
+    // A page that says no body has none.
+    assert_eq!(read("2021-en/attachment-get.md").response_body, None);
+    let body = read("2017-en/calendar_list_calendarview.md").response_body.expect("response body");
+    assert_eq!((body.resource.as_str(), body.collection), ("Event", true));
+}
+
+// Broken pages: diagnostics with lines, never panics, one page's error costs that page only.
+
+#[test]
+fn annotation_json_with_slips_is_read_with_a_warning() {
+    let page = read("2019-de/attachment-get.md");
+    let w = warning(&page, "not valid JSON");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 304));
+    assert!(!page.has_errors());
+    let page = read("2021-en/chatmessage-update.md");
+    let w = warning(&page, "trailing comma");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 99));
+}
+
+#[test]
+fn annotation_json_that_cannot_be_read_is_an_error_with_its_line() {
+    let text = std::fs::read_to_string(fixture("2021-en/chatmessage-update.md")).expect("fixture");
+    let broken = text.replacen("\"blockType\": \"request\",", "\"blockType\": request,", 1);
+    assert_ne!(broken, text);
+    let page = page::read("broken.md", &broken);
+    let e = page.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("an error");
+    assert!(e.message.contains("not valid JSON"), "{}", e.message);
+    assert_eq!(broken.lines().nth(e.line - 1).map(str::trim), Some("<!-- {"));
+}
+
+#[test]
+fn empty_http_block_fails_that_page_only() {
+    let conversion = convert_pages(&["2017-en/entity_get.md", "2017-en/calendar_delete.md"]);
+    let failed = &conversion.pages[0];
+    assert!(!failed.ok);
+    let e = failed.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("an error");
+    assert_eq!(e.line, 8);
+    assert!(e.message.starts_with("the HTTP request code block is empty"), "{}", e.message);
+    assert!(conversion.pages[1].ok);
+    assert_eq!(conversion.pages[1].operations.len(), 6);
+    assert!(conversion.yaml().expect("yaml").contains("/me/calendars/{calendar-id}:"));
+}
+
+#[test]
+fn pages_with_crlf_line_endings() {
+    let page = read("2017-de/listitem_get.md");
+    assert!(!page.has_errors(), "{:#?}", page.diagnostics);
+    assert!(page.endpoints.iter().all(|e| !e.path.ends_with('\r')));
+}
+
+#[test]
+fn api_page_with_a_resource_pages_front_matter_is_an_api_page() {
+    let conversion = convert_pages(&["2021-en/serviceprincipal-update.md"]);
+    assert_eq!(conversion.pages[0].operations[0].path, "/servicePrincipals/{servicePrincipal-id}");
+}
+
+// Two pages, one endpoint.
+
+#[test]
+fn endpoint_on_two_pages_is_reported_and_kept_once() {
+    let conversion = convert_pages(&["2021-en/eventmessage-delete.md", "2021-en/message-delete.md"]);
+    let [event_message, message] = [&conversion.pages[0], &conversion.pages[1]];
+    assert!(event_message.ok && message.ok);
+    // message-delete.md is about messages, so its definition is kept though it comes second.
+    let op = message.operations.iter().find(|o| o.path == "/me/messages/{message-id}").expect("op");
+    assert_eq!(op.defined_by, None);
+    let shared = event_message.operations.iter().find(|o| o.path == "/me/messages/{message-id}").expect("op");
+    assert_eq!(shared.defined_by.as_deref(), Some("2021-en/message-delete.md"));
+    let w = event_message
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("also documented by 2021-en/message-delete.md:30"))
+        .expect("a warning naming the other page and line");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 27));
+    let doc = document(&conversion);
+    assert_eq!(
+        doc["paths"]["/me/messages/{message-id}"]["delete"]["x-ms-docs-source"],
+        "2021-en/message-delete.md"
+    );
+}
+
+#[test]
+fn regen_still_fails_on_an_endpoint_from_two_pages() {
+    let pages = [read("2021-en/eventmessage-delete.md"), read("2021-en/message-delete.md")];
+    let built = xtask::spec::build(&pages);
+    assert!(built.diagnostics.iter().any(|d| d.diagnostic.severity == Severity::Error
+        && d.diagnostic.message.contains("one method and path can come from one page only")));
+}
+
+#[test]
+fn same_pages_give_the_same_bytes() {
+    let rels = ["2017-de/message_send.md", "2021-en/attachment-get.md", "2019-de/group-checkmembergroups.md"];
+    let yaml = |c: Conversion| c.yaml().expect("yaml");
+    assert_eq!(yaml(convert_pages(&rels)), yaml(convert_pages(&rels)));
+    assert!(yaml(convert_pages(&rels)).starts_with("# @generated by cargo xtask convert"));
+}
+
+// The command line.
+
+fn xtask() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+}
+
+#[test]
+fn command_writes_the_document_and_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.yaml");
+    let report = dir.path().join("report.json");
+    let status = xtask()
+        .args(["convert", "--report"])
+        .arg(&report)
+        .arg("--out")
+        .arg(&out)
+        .arg(fixture("2017-de/message_send.md"))
+        .arg(fixture("2021-en/workbook-closesession.md"))
+        .status()
+        .expect("run xtask");
+    assert_eq!(status.code(), Some(0));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let page = &report["pages"][0];
+    assert!(page["file"].as_str().is_some_and(|f| f.ends_with("2017-de/message_send.md")));
+    assert_eq!(page["ok"], true);
+    let op = &page["operations"][0];
+    assert_eq!(op["method"], "POST");
+    assert_eq!(op["path"], "/me/messages/{message-id}/send");
+    assert_eq!(op["operationId"], "me.messages.message.send");
+    assert_eq!(op["responses"], serde_json::json!(["202", "4XX", "5XX"]));
+    let d = &page["diagnostics"][0];
+    assert_eq!((d["severity"].as_str(), d["line"].as_u64()), (Some("warning"), Some(37)));
+    assert!(d["message"].is_string());
+    let yaml = std::fs::read_to_string(&out).expect("out");
+    assert!(yaml.contains("/me/drive/root:/{item-path}:/workbook/closeSession:"));
+}
+
+#[test]
+fn command_exits_1_on_an_error_and_writes_the_good_pages_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.yaml");
+    let run = |keep_going: bool| {
+        let mut cmd = xtask();
+        cmd.arg("convert");
+        if keep_going {
+            cmd.arg("--keep-going");
+        }
+        cmd.arg("--out")
+            .arg(&out)
+            .arg(fixture("2017-en/entity_get.md"))
+            .arg(fixture("2017-en/calendar_delete.md"));
+        cmd.output().expect("run xtask")
+    };
+    let output = run(false);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("entity_get.md:8: error: the HTTP request code block is empty"), "{stderr}");
+    assert!(!out.exists(), "without --keep-going nothing is written");
+    let output = run(true);
+    assert_eq!(output.status.code(), Some(1));
+    let yaml = std::fs::read_to_string(&out).expect("written with --keep-going");
+    assert!(yaml.contains("/me/calendars/{calendar-id}:"));
+}
+
+#[test]
+fn command_reads_folders_and_refuses_bad_arguments() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.yaml");
+    let output = xtask()
+        .args(["convert", "--keep-going", "--out"])
+        .arg(&out)
+        .arg(fixture("2021-en"))
+        .output()
+        .expect("run xtask");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("page(s)"));
+    let output = xtask().args(["convert", "--out"]).output().expect("run xtask");
+    assert_eq!(output.status.code(), Some(1));
+    let output = xtask().args(["convert", "--bogus"]).output().expect("run xtask");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown option `--bogus`"));
+}
