@@ -84,11 +84,26 @@ pub fn type_schema(catalog: &Catalog, type_name: &str, collection: bool) -> Valu
     }
 }
 
+/// A type name that can be a schema name and a `$ref` target: no `/`, `~`, spaces or markup.
+fn is_type_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+}
+
 pub fn build(resources: &[Resource]) -> Schemas {
     let mut out = Schemas::default();
     let mut by_name: BTreeMap<&str, &Resource> = BTreeMap::new();
     for r in resources {
         if r.name.is_empty() {
+            continue;
+        }
+        if !is_type_name(&r.name) {
+            out.diagnostics.push(PageDiagnostic {
+                file: r.file.clone(),
+                diagnostic: Diagnostic::error(
+                    1,
+                    format!("type name `{}` is not a qualified name (letters, digits, `.`, `_`)", r.name),
+                ),
+            });
             continue;
         }
         if let Some(first) = by_name.insert(&r.name, r) {
@@ -110,6 +125,7 @@ pub fn build(resources: &[Resource]) -> Schemas {
             if primitive(&p.type_name).is_some()
                 || out.catalog.qualified(&p.type_name).is_some()
                 || p.enum_values.is_empty()
+                || !is_type_name(&p.type_name)
             {
                 continue;
             }
@@ -127,9 +143,9 @@ pub fn build(resources: &[Resource]) -> Schemas {
     }
 
     let derived_of = |base: &str| -> Vec<&Resource> {
-        resources.iter().filter(|r| r.base.as_deref() == Some(base) && !r.name.is_empty()).collect()
+        resources.iter().filter(|r| r.base.as_deref() == Some(base) && is_type_name(&r.name)).collect()
     };
-    for r in resources.iter().filter(|r| !r.name.is_empty()) {
+    for r in resources.iter().filter(|r| is_type_name(&r.name)) {
         let derived = derived_of(&r.name);
         if r.is_abstract && !derived.is_empty() {
             let variants: Vec<Value> =
@@ -230,4 +246,19 @@ fn property_schema(catalog: &Catalog, p: &Property) -> Value {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_type_name_that_cannot_be_a_ref_is_an_error_on_its_page() {
+        let hostile =
+            Resource { file: "x.md".into(), name: "microsoft.graph/../evil".into(), ..Resource::default() };
+        let built = build(&[hostile]);
+        assert!(built.schemas.is_empty());
+        assert_eq!(built.diagnostics.len(), 1);
+        assert!(built.diagnostics[0].diagnostic.message.contains("not a qualified name"));
+    }
 }
