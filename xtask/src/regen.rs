@@ -40,9 +40,13 @@ impl Plan {
 
 /// Lists the pages in `spec/docs` (every `*.md` but README.md), sorted so output never depends on the disk.
 pub fn page_files(root: &Path) -> Result<Vec<PathBuf>> {
-    let dir = root.join(DOCS_DIR);
+    markdown_files(&root.join(DOCS_DIR))
+}
+
+/// The `*.md` files of one folder but its README, sorted.
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = entry?.path();
         let is_page = path.extension().is_some_and(|e| e == "md")
             && path.file_name().is_some_and(|n| !n.eq_ignore_ascii_case("README.md"));
@@ -56,6 +60,12 @@ pub fn page_files(root: &Path) -> Result<Vec<PathBuf>> {
 
 /// Reads a page file; the label is its path relative to the repo root with `/` separators.
 pub fn read_page(root: &Path, path: &Path) -> Result<Page> {
+    let (label, text) = read_text(root, path)?;
+    Ok(page::read(&label, &text))
+}
+
+/// A page's label (its path from the repo root, `/`-separated) and its text, which must be UTF-8.
+fn read_text(root: &Path, path: &Path) -> Result<(String, String)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let label = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -64,7 +74,7 @@ pub fn read_page(root: &Path, path: &Path) -> Result<Page> {
             e.utf8_error().valid_up_to()
         )
     })?;
-    Ok(page::read(&label, &text))
+    Ok((label, text))
 }
 
 /// Lists the resource (type) pages in `spec/docs/resources`; none is fine.
@@ -73,24 +83,12 @@ pub fn resource_files(root: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "md")
-            && path.file_name().is_some_and(|n| !n.eq_ignore_ascii_case("README.md"))
-        {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
+    markdown_files(&dir)
 }
 
 /// Reads a resource page file.
 pub fn read_resource(root: &Path, path: &Path) -> Result<Resource> {
-    let label = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("{label}: cannot read as UTF-8 text"))?;
+    let (label, text) = read_text(root, path)?;
     Ok(resource::read(&label, &text))
 }
 
