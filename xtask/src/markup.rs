@@ -12,22 +12,23 @@ pub fn english(line: &str) -> String {
     const TTU: &str = "<span data-ttu-id=";
     const LOOKUP: &str = "<span class=\"sxs-lookup\"><span data-stu-id=";
     const CLOSE: &str = "</span></span>";
-    if !line.contains(TTU) && !line.contains(LOOKUP) {
+    // Most lines hold no markup at all; one byte scan spares them the pattern searches.
+    if !line.as_bytes().contains(&b'<') {
         return line.to_string();
     }
     let mut out = String::with_capacity(line.len() / 2);
     let mut rest = line;
-    loop {
-        let ttu = rest.find(TTU);
-        let lookup = rest.find(LOOKUP);
-        // A pair starts at the translated span; a bare lookup span (seen on some pages) carries English too.
-        let start = match (ttu, lookup) {
-            (Some(t), Some(l)) => t.min(l),
-            (Some(t), None) => t,
-            (None, Some(l)) => l,
-            (None, None) => break,
-        };
-        let Some(lookup_at) = rest[start..].find(LOOKUP).map(|i| i + start) else { break };
+    // One forward pass over the `<span` openings: each is a pair's start (the translated span, or a bare
+    // lookup span, seen on some pages, which carries English too) or ordinary markup to keep.
+    let mut searched = 0;
+    while let Some(found) = rest[searched..].find("<span") {
+        let start = searched + found;
+        let tail = &rest[start..];
+        if !tail.starts_with(TTU) && !tail.starts_with(LOOKUP) {
+            searched = start + "<span".len();
+            continue;
+        }
+        let Some(lookup_at) = tail.find(LOOKUP).map(|i| i + start) else { break };
         let after_lookup = &rest[lookup_at + LOOKUP.len()..];
         let Some(gt) = after_lookup.find('>') else { break };
         let english_start = lookup_at + LOOKUP.len() + gt + 1;
@@ -35,6 +36,7 @@ pub fn english(line: &str) -> String {
         out.push_str(&rest[..start]);
         out.push_str(&rest[english_start..english_start + close]);
         rest = &rest[english_start + close + CLOSE.len()..];
+        searched = 0;
     }
     out.push_str(rest);
     out

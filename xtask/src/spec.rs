@@ -261,7 +261,8 @@ pub fn operation_id(template: &Template, method: &str) -> String {
 /// Two templates can still meet on one operationId (`/me/x` GET as `get` and an action named `get`); the later
 /// one takes a numeric suffix so ids stay unique, as OpenAPI requires.
 fn dedupe_operation_ids(paths_map: &mut BTreeMap<String, PathEntry>, operations: &mut [BuiltOperation]) {
-    let mut seen: Vec<String> = Vec::new();
+    // A set: over the whole corpus there are thousands of ids, and a list made this quadratic.
+    let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for (path, entry) in paths_map.iter_mut() {
         for (method, op) in entry.operations.values_mut() {
             let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_string) else {
@@ -281,7 +282,7 @@ fn dedupe_operation_ids(paths_map: &mut BTreeMap<String, PathEntry>, operations:
                     o.operation_id = unique.clone();
                 }
             }
-            seen.push(unique);
+            seen.insert(unique);
         }
     }
 }
