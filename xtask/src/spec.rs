@@ -157,7 +157,8 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                     }
                 }
             }
-            let (operation, responses) = operation(page, &template, &operation_id, schemas, &mut collections);
+            let (operation, responses) =
+                operation(page, &endpoint.method, &template, &operation_id, schemas, &mut collections);
             operations.push(BuiltOperation {
                 file: page.file.clone(),
                 method: endpoint.method.clone(),
@@ -241,7 +242,7 @@ pub fn operation_id(template: &Template, method: &str) -> String {
     let method = method.to_ascii_uppercase();
     let last = template.segments.last();
     let is_collection = matches!(last, Some(Segment::Literal(l)) if paths::singular(l) != *l);
-    let is_action = matches!(last, Some(Segment::Literal(l)) if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+    let is_action = matches!(last, Some(Segment::Literal(l)) if is_action_segment(l))
         || matches!(last, Some(Segment::Mixed { .. }));
     let verb = match (method.as_str(), is_collection, is_action) {
         ("POST", _, true) => return stem,
@@ -256,6 +257,12 @@ pub fn operation_id(template: &Template, method: &str) -> String {
         (other, _, _) => return format!("{stem}.{}", other.to_ascii_lowercase()),
     };
     format!("{stem}.{verb}")
+}
+
+/// A last segment that names an action (`send`, `createReply`): a lowercase word that is not a plural, so
+/// not a collection.
+fn is_action_segment(segment: &str) -> bool {
+    paths::singular(segment) == segment && segment.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
 /// Two templates can still meet on one operationId (`/me/x` GET as `get` and an action named `get`); the later
@@ -313,6 +320,7 @@ pub fn learn_url(file: &str) -> String {
 
 fn operation(
     page: &Page,
+    method: &str,
     template: &Template,
     operation_id: &str,
     schemas: &Schemas,
@@ -377,7 +385,7 @@ fn operation(
     }
     // OData's system query options, as Microsoft's own OpenAPI declares them on every GET: all of them on a
     // collection, `$select` and `$expand` on one object. Options the page documents keep its wording.
-    if template_method_is_get(page, template) {
+    if method.eq_ignore_ascii_case("GET") {
         let collection = page.response_body.as_ref().map(|b| b.collection);
         for option in odata_options(collection.unwrap_or(false)) {
             let name = option["name"].as_str().unwrap_or_default().to_string();
@@ -432,11 +440,7 @@ fn operation(
     op.insert("x-ms-docs-source".into(), Value::String(page.file.clone()));
     let kind = match template.segments.last() {
         Some(Segment::Mixed { .. }) => "function",
-        Some(Segment::Literal(l))
-            if paths::singular(l) == *l && l.chars().next().is_some_and(|c| c.is_ascii_lowercase()) =>
-        {
-            "action"
-        }
+        Some(Segment::Literal(l)) if is_action_segment(l) => "action",
         _ => "operation",
     };
     op.insert("x-ms-docs-operation-type".into(), Value::String(kind.into()));
@@ -707,14 +711,6 @@ fn response_body_schema(
         })
     });
     Some(json!({ "$ref": format!("{}{name}", schemas::PREFIX) }))
-}
-
-/// True when the operation being built is a GET: the page's endpoints for this template say so.
-fn template_method_is_get(page: &Page, template: &Template) -> bool {
-    let path = template.path();
-    page.endpoints.iter().any(|e| {
-        e.method.eq_ignore_ascii_case("GET") && paths::normalise(&e.path).is_ok_and(|t| t.path() == path)
-    })
 }
 
 /// OData system query options with their types: `$top` and `$skip` are counts, `$count` a flag, `$select`,
