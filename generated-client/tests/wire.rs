@@ -110,7 +110,8 @@ async fn empty_and_dot_ids_are_refused_without_a_request() {
         ("..", "m", "user-id"),
     ] {
         let err = client.user(user).message(message).send().await.expect_err("refused");
-        assert!(matches!(err, generated_client::Error::InvalidParameter { .. }), "{err:?}");
+        assert!(matches!(err, generated_client::Error::InvalidRequest { .. }), "{err:?}");
+        assert!(err.is_invalid_request() && !err.may_have_reached_server());
         let text = err.to_string();
         assert!(text.contains(&format!("`{name}`")), "{text}");
     }

@@ -11,11 +11,37 @@ use tracing::Instrument;
 
 use crate::runtime::auth::{TokenProvider, TokenSource};
 use crate::runtime::error::{ApiError, Error};
-use crate::runtime::operation::{Operation, Response};
+use crate::runtime::operation::{BodyFailure, Operation, Response};
 use crate::runtime::retry::{self, RetryPolicy};
 
 /// The header Graph echoes in its logs and error answers to tie them to a call.
 const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// The longest URL the client sends, in bytes: the most the HTTP stack can carry in a request line
+/// (`http::Uri` refuses longer ones). Graph's own limit is lower; a longer URL is refused before
+/// anything is sent, rather than failing halfway.
+const MAX_URL_LEN: usize = 65_534;
+
+/// How many redirects one attempt follows under [`Redirects::FollowGetWithinBaseUrl`].
+const MAX_REDIRECTS: u32 = 5;
+
+/// Which redirects (3xx answers) the client follows; set with [`ClientBuilder::redirects`].
+///
+/// Whatever the policy, a redirect never replays a request body, never turns a `POST` into another
+/// method or into a success, and never carries the token off the base URL: a redirect that is not
+/// followed is [`Error::Redirect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Redirects {
+    /// None (the default): every 3xx answer is [`Error::Redirect`].
+    #[default]
+    Refuse,
+    /// A `GET`'s redirect to a URL under the client's base URL (same scheme, host and port, a path
+    /// below the base path) is followed, up to 5 in a row; any other is [`Error::Redirect`]. The
+    /// token goes along only while nothing but the path changes (a redirect that also changes the
+    /// query is followed without it).
+    FollowGetWithinBaseUrl,
+}
 
 /// A Microsoft Graph deployment, each with its own host.
 ///
@@ -59,6 +85,29 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
+    limits: Limits,
+}
+
+/// The bounds on one call's answer and duration (see the setters of [`ClientBuilder`]).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    max_response_body: u64,
+    max_error_body: usize,
+    deadline: Duration,
+    max_pages: Option<u32>,
+    redirects: Redirects,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_response_body: 64 * 1024 * 1024,
+            max_error_body: 64 * 1024,
+            deadline: Duration::from_secs(180),
+            max_pages: None,
+            redirects: Redirects::Refuse,
+        }
+    }
 }
 
 impl Default for ClientBuilder {
@@ -70,15 +119,61 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            limits: Limits::default(),
         }
     }
 }
 
 impl ClientBuilder {
     /// The defaults: the global cloud, no token source, a 100 s timeout per attempt, a 10 s
-    /// connect timeout, 3 retries within 60 s of waiting, and a 500 ms first backoff.
+    /// connect timeout, 3 retries within 60 s of waiting, a 500 ms first backoff, a 3 minute
+    /// deadline per call, answers of at most 64 MiB, 64 KiB kept of an error body, no redirect
+    /// followed and no bound on the pages of a collection.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The largest answer body the client reads for a call, in bytes; **64 MiB** by default.
+    ///
+    /// A longer 2xx body is not read further (a `Content-Length` above it is not read at all): an
+    /// operation that documents a body fails with [`Error::BodyTooLarge`], one that does not
+    /// succeeds, since the server accepted the request. An error body is read (and counted) up to
+    /// this many bytes too. Raw content streamed to the caller is not bound by it: the caller reads
+    /// it and decides when to stop.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.limits.max_response_body = bytes;
+        self
+    }
+
+    /// How much of an error answer's body [`ApiError::body`] keeps, in bytes; **64 KiB** by default.
+    /// The rest is read and counted ([`ApiError::body_len`]), not stored.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.limits.max_error_body = bytes;
+        self
+    }
+
+    /// The longest a call may take in all, counting every attempt, every redirect and every wait
+    /// between attempts; **3 minutes** by default. When it passes the call fails with
+    /// [`Error::Deadline`], which says whether the request may have reached the server; a retry
+    /// whose wait would end after it is not started (the call fails with the last answer).
+    /// For a collection stream it bounds each page.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.limits.deadline = deadline;
+        self
+    }
+
+    /// The most pages one collection stream (`items()`) reads; **no bound** by default. The stream
+    /// yields the items of these pages, then [`Error::TooManyPages`] if Graph hands out a further
+    /// `@odata.nextLink`. Set it when a server you do not trust could hand out links forever.
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.limits.max_pages = Some(pages);
+        self
+    }
+
+    /// Which redirects are followed: **none** by default ([`Redirects::Refuse`]).
+    pub fn redirects(mut self, redirects: Redirects) -> Self {
+        self.limits.redirects = redirects;
+        self
     }
 
     /// Sends requests below this URL instead of a cloud's, such as `http://127.0.0.1:8080/v1.0`.
@@ -157,24 +252,26 @@ impl ClientBuilder {
         let token = self
             .token
             .ok_or_else(|| Error::config("no token source: call `bearer_token` or `token_provider`"))?;
-        let base_url = Url::parse(&self.base_url)
-            .map_err(|e| Error::config(format!("base url `{}` does not parse: {e}", self.base_url)))?;
+        // The messages never echo the URL as given: its credentials, query or fragment may hold
+        // secrets. They show it reduced to scheme, host, port and path at most.
+        let base_url =
+            Url::parse(&self.base_url).map_err(|e| Error::config(format!("base url does not parse: {e}")))?;
         if base_url.cannot_be_a_base() || base_url.host_str().is_none() {
-            return Err(Error::config(format!("base url `{}` has no host", self.base_url)));
+            return Err(Error::config(format!("base url with scheme `{}` has no host", base_url.scheme())));
         }
-        // The URL is not echoed here: it holds a secret.
+        let shown = sanitized(&base_url);
         if !base_url.username().is_empty() || base_url.password().is_some() {
-            return Err(Error::config("base url must not contain credentials"));
+            return Err(Error::config(format!("base url `{shown}` must not contain credentials")));
         }
         if base_url.query().is_some() || base_url.fragment().is_some() {
-            return Err(Error::config(format!("base url `{base_url}` must not have a query or fragment")));
+            return Err(Error::config(format!("base url `{shown}` must not have a query or fragment")));
         }
         match base_url.scheme() {
             "https" => {}
             "http" if is_loopback(&base_url) => {}
             "http" => {
                 return Err(Error::config(format!(
-                    "base url `{base_url}` uses plain http, which is allowed only to loopback \
+                    "base url `{shown}` uses plain http, which is allowed only to loopback \
                      (127.0.0.0/8, ::1, localhost); use https"
                 )))
             }
@@ -186,6 +283,9 @@ impl ClientBuilder {
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
+            // Redirects are the client's own business (`Client::attempt`): the HTTP stack's default
+            // follows them for every method, to any host, turning a POST into a GET.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::config(format!("could not set up the http client: {e}")))?;
         let base_path = base_url.path().trim_end_matches('/').to_owned();
@@ -197,6 +297,7 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 timeout: self.timeout,
+                limits: self.limits,
             }),
         })
     }
@@ -220,6 +321,7 @@ struct Inner {
     token: TokenSource,
     retry: RetryPolicy,
     timeout: Duration,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Client {
@@ -229,6 +331,7 @@ impl std::fmt::Debug for Client {
             .field("token", &self.inner.token)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("limits", &self.inner.limits)
             .finish_non_exhaustive()
     }
 }
@@ -271,7 +374,13 @@ impl Client {
         self.run(op, client_request_id).instrument(span).await
     }
 
+    /// The most pages one `items()` stream reads, if bounded.
+    pub(crate) fn max_pages(&self) -> Option<u32> {
+        self.inner.limits.max_pages
+    }
+
     async fn run(&self, op: Operation, client_request_id: String) -> Result<Response, Error> {
+        let until = tokio::time::Instant::now() + self.inner.limits.deadline;
         let url = self.url(&op)?;
         let body = match op.body {
             Some(Ok(body)) => Some(body),
@@ -281,15 +390,22 @@ impl Client {
         let policy = self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut retries = 0;
+        // Whether an earlier attempt ended without an answer, so that it may have been carried out.
+        let mut uncertain = false;
         loop {
             tracing::Span::current().record("attempt", retries + 1);
-            let (error, next) = match self
-                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id)
+            let (mut error, next) = match self
+                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id, until)
                 .await
             {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
+            match &mut error {
+                Error::Timeout { .. } | Error::Interrupted { .. } => uncertain = true,
+                Error::Deadline { may_have_reached_server, .. } => *may_have_reached_server |= uncertain,
+                _ => {}
+            }
             let wait = match next {
                 Next::Stop => return Err(error),
                 Next::After(wait) => wait,
@@ -303,6 +419,10 @@ impl Client {
                 tracing::debug!(error = %error, wait_ms = wait.as_millis(), "giving up: the wait exceeds max_retry_wait");
                 return Err(error);
             }
+            if tokio::time::Instant::now() + wait >= until {
+                tracing::debug!(error = %error, wait_ms = wait.as_millis(), "giving up: the wait ends after the deadline");
+                return Err(error);
+            }
             tracing::info!(error = %error, wait_ms = wait.as_millis(), "retrying");
             tokio::time::sleep(wait).await;
             waited += wait;
@@ -310,15 +430,26 @@ impl Client {
         }
     }
 
-    fn url(&self, op: &Operation) -> Result<Url, Error> {
-        if let Some(link) = &op.next_link {
-            return self.next_link_url(link);
-        }
-        let path = op.path.encode()?;
-        let mut url = self.inner.base_url.clone();
-        url.set_path(&format!("{}{path}", self.inner.base_path));
-        if !op.query.is_empty() {
-            url.set_query(Some(&crate::runtime::path::encode_query(&op.query)));
+    /// The URL of `op`, or why it cannot be sent; nothing is sent in either case.
+    pub(crate) fn url(&self, op: &Operation) -> Result<Url, Error> {
+        let url = match &op.next_link {
+            Some(link) => self.next_link_url(link)?,
+            None => {
+                let path = op.path.encode()?;
+                let mut url = self.inner.base_url.clone();
+                url.set_path(&format!("{}{path}", self.inner.base_path));
+                if !op.query.is_empty() {
+                    url.set_query(Some(&crate::runtime::path::encode_query(&op.query)));
+                }
+                url
+            }
+        };
+        if url.as_str().len() > MAX_URL_LEN {
+            let reason = format!(
+                "is {} bytes long, more than the {MAX_URL_LEN} an HTTP request can carry",
+                url.as_str().len()
+            );
+            return Err(Error::invalid("url", reason));
         }
         Ok(url)
     }
@@ -326,23 +457,49 @@ impl Client {
     /// Graph's `@odata.nextLink` is absolute. It is followed only to the same scheme, host, port and base
     /// path as the client's base URL, so that a tampered or odd link cannot carry the bearer token elsewhere.
     fn next_link_url(&self, link: &str) -> Result<Url, Error> {
-        let refuse = |reason: &'static str| Error::InvalidParameter { name: "@odata.nextLink", reason };
+        let refuse = |reason: &str| Error::invalid("@odata.nextLink", reason);
         let url = Url::parse(link).map_err(|_| refuse("is not an absolute URL"))?;
-        let base = &self.inner.base_url;
-        let same_origin = url.scheme() == base.scheme()
-            && url.host_str() == base.host_str()
-            && url.port_or_known_default() == base.port_or_known_default();
-        if !same_origin {
+        if !self.same_origin(&url) {
             return Err(refuse("points to another server than the client's base URL"));
         }
-        let base_path = self.inner.base_path.trim_end_matches('/');
-        let inside = url.path() == base_path || url.path().starts_with(&format!("{base_path}/"));
-        if !inside || url.username() != "" || url.password().is_some() {
+        if !self.within_base(&url) {
             return Err(refuse("points outside the client's base URL"));
         }
         Ok(url)
     }
 
+    fn same_origin(&self, url: &Url) -> bool {
+        let base = &self.inner.base_url;
+        url.scheme() == base.scheme()
+            && url.host_str() == base.host_str()
+            && url.port_or_known_default() == base.port_or_known_default()
+    }
+
+    /// Same origin as the base URL, a path at or below its path, and no credentials.
+    fn within_base(&self, url: &Url) -> bool {
+        let base_path = self.inner.base_path.trim_end_matches('/');
+        let inside = url.path() == base_path || url.path().starts_with(&format!("{base_path}/"));
+        self.same_origin(url) && inside && url.username().is_empty() && url.password().is_none()
+    }
+
+    /// Where a redirect from `from` to `location` goes when the policy follows it, and whether the token
+    /// goes along; `None` when it is not followed.
+    fn follow(&self, method: &Method, from: &Url, location: Option<&Url>, hops: u32) -> Option<(Url, bool)> {
+        if self.inner.limits.redirects != Redirects::FollowGetWithinBaseUrl || *method != Method::GET {
+            return None;
+        }
+        let mut to = location?.clone();
+        to.set_fragment(None);
+        if hops >= MAX_REDIRECTS || !self.within_base(&to) || to.as_str().len() > MAX_URL_LEN {
+            return None;
+        }
+        // Origin and credentials cannot differ here (`within_base`); the query is the one part left
+        // besides the path.
+        let keep_token = to.query() == from.query();
+        Some((to, keep_token))
+    }
+
+    /// One attempt: the request, any redirects the policy follows, and the answer read within the limits.
     async fn attempt(
         &self,
         method: &Method,
@@ -350,33 +507,34 @@ impl Client {
         headers: &[(&'static str, String)],
         body: Option<&[u8]>,
         client_request_id: &str,
+        until: tokio::time::Instant,
     ) -> Result<Response, (Error, Next)> {
-        let authorization = self.inner.token.header().await.map_err(|e| (e, Next::Stop))?;
-        let mut request = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .header(AUTHORIZATION, authorization)
-            .header(CLIENT_REQUEST_ID, client_request_id)
-            .header(ACCEPT, "application/json");
-        for (name, value) in headers {
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                (Error::InvalidParameter { name, reason: "is not a valid header value" }, Next::Stop)
-            })?;
-            request = request.header(*name, value);
-        }
-        request = match body {
-            Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
-            // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
-            // stack leaves it out when there is no body.
-            None if matches!(*method, Method::POST | Method::PUT | Method::PATCH) => {
-                request.header(CONTENT_LENGTH, HeaderValue::from_static("0"))
-            }
-            None => request,
+        let limits = self.inner.limits;
+        let past_deadline = |may_have_reached_server| {
+            let client_request_id = client_request_id.to_owned();
+            (
+                Error::Deadline { deadline: limits.deadline, may_have_reached_server, client_request_id },
+                Next::Stop,
+            )
         };
+        let authorization = match tokio::time::timeout_at(until, self.inner.token.header()).await {
+            Ok(header) => header.map_err(|e| (e, Next::Stop))?,
+            Err(_) => return Err(past_deadline(false)),
+        };
+        let mut extra = Vec::with_capacity(headers.len());
+        for (name, value) in headers {
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| (Error::invalid(name, "is not a valid header value"), Next::Stop))?;
+            extra.push((*name, value));
+        }
 
         let transport = |source: reqwest::Error| {
             let client_request_id = client_request_id.to_owned();
+            if source.is_builder() {
+                // The request could not be put together: nothing was written.
+                let error = Error::invalid("url", format!("cannot be sent: {source}"));
+                return (error, Next::Stop);
+            }
             if source.is_connect() {
                 // Nothing was written: the connection (TCP or TLS) was never made.
                 let error = Error::Connect { client_request_id, source: source.into() };
@@ -391,21 +549,60 @@ impl Client {
             (error, next)
         };
 
-        let response = request.send().await.map_err(transport)?;
+        let mut url = url.clone();
+        let mut authorization = Some(authorization);
+        let mut hops = 0;
+        let response = loop {
+            let request = self.request(method, &url, authorization.clone(), &extra, body, client_request_id);
+            let response = match tokio::time::timeout_at(until, request.send()).await {
+                Ok(response) => response.map_err(transport)?,
+                Err(_) => return Err(past_deadline(true)),
+            };
+            let status = response.status();
+            if !status.is_redirection() {
+                break response;
+            }
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| url.join(v).ok());
+            match self.follow(method, &url, location.as_ref(), hops) {
+                Some((to, keep_token)) => {
+                    tracing::debug!(status = status.as_u16(), to = %sanitized(&to), keep_token, "following a redirect");
+                    if !keep_token {
+                        authorization = None;
+                    }
+                    url = to;
+                    hops += 1;
+                }
+                None => {
+                    tracing::Span::current().record("status", status.as_u16());
+                    let error = Error::Redirect {
+                        status: status.as_u16(),
+                        location: location.as_ref().map(sanitized),
+                        client_request_id: client_request_id.to_owned(),
+                    };
+                    return Err((error, Next::Stop));
+                }
+            }
+        };
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = response.headers().clone();
         if status.is_success() {
-            let body = response.bytes().await.map_err(transport)?;
+            let (body, body_error) = read_body(response, limits.max_response_body, until).await;
             return Ok(Response {
                 status,
                 headers,
-                body: body.to_vec(),
+                body,
+                body_error,
                 client_request_id: client_request_id.to_owned(),
             });
         }
         // The status is what matters; a body cut short still leaves it.
-        let body = response.bytes().await.unwrap_or_default();
+        let (body, body_len) =
+            read_error_body(response, limits.max_error_body, limits.max_response_body, until).await;
         let retry_after = retry::retry_after(&headers);
         let header_request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let error = Error::Api(Box::new(ApiError::new(
@@ -414,6 +611,7 @@ impl Client {
             client_request_id.to_owned(),
             retry_after,
             &body,
+            body_len,
         )));
         let next = match (retry::retryable_status(status.as_u16()), retry_after) {
             (false, _) => Next::Stop,
@@ -422,6 +620,103 @@ impl Client {
         };
         Err((error, next))
     }
+
+    /// One HTTP request of an attempt; without `authorization` after a redirect that changed more than
+    /// the path.
+    fn request(
+        &self,
+        method: &Method,
+        url: &Url,
+        authorization: Option<HeaderValue>,
+        headers: &[(&'static str, HeaderValue)],
+        body: Option<&[u8]>,
+        client_request_id: &str,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .header(CLIENT_REQUEST_ID, client_request_id)
+            .header(ACCEPT, "application/json");
+        if let Some(authorization) = authorization {
+            request = request.header(AUTHORIZATION, authorization);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, value.clone());
+        }
+        match body {
+            Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
+            // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
+            // stack leaves it out when there is no body.
+            None if matches!(*method, Method::POST | Method::PUT | Method::PATCH) => {
+                request.header(CONTENT_LENGTH, HeaderValue::from_static("0"))
+            }
+            None => request,
+        }
+    }
+}
+
+/// Reads a 2xx body of at most `limit` bytes before `until`. A body that is longer is not kept at all
+/// (its memory is the point of the limit); one that is cut short keeps what arrived.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+    until: tokio::time::Instant,
+) -> (Vec<u8>, Option<BodyFailure>) {
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        return (Vec::new(), Some(BodyFailure::TooLarge(limit)));
+    }
+    let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    loop {
+        let chunk = match tokio::time::timeout_at(until, response.chunk()).await {
+            Ok(Ok(Some(chunk))) => chunk,
+            Ok(Ok(None)) => return (body, None),
+            Ok(Err(e)) => return (body, Some(BodyFailure::Cut(e.into()))),
+            Err(_) => {
+                let why = "the call's deadline passed while the answer was read";
+                return (body, Some(BodyFailure::Cut(why.into())));
+            }
+        };
+        let needed = body.len() as u64 + chunk.len() as u64;
+        if needed > limit {
+            return (Vec::new(), Some(BodyFailure::TooLarge(limit)));
+        }
+        // Grow by doubling as `Vec` does, but never past the limit, so that the limit bounds memory too.
+        if needed > body.capacity() as u64 {
+            let target = needed.saturating_mul(2).min(limit);
+            body.reserve_exact(usize::try_from(target).unwrap_or(usize::MAX) - body.len());
+        }
+        body.extend_from_slice(&chunk);
+    }
+}
+
+/// Reads an error body: keeps its first `keep` bytes and counts the rest, up to `limit` bytes in all
+/// and until `until`. Returns what was kept and the count.
+async fn read_error_body(
+    mut response: reqwest::Response,
+    keep: usize,
+    limit: u64,
+    until: tokio::time::Instant,
+) -> (Vec<u8>, u64) {
+    let mut kept = Vec::new();
+    let mut count = 0u64;
+    while count <= limit {
+        let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(until, response.chunk()).await else {
+            break;
+        };
+        count += chunk.len() as u64;
+        let room = keep.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..room.min(chunk.len())]);
+    }
+    (kept, count)
+}
+
+/// A URL as errors and logs show it: scheme, host, port and path; never credentials, query or fragment.
+pub(crate) fn sanitized(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{}://{host}{port}{}", url.scheme(), url.path())
 }
 
 /// Whether plain http stays on this machine: `127.0.0.0/8`, `::1` (also as `::ffff:127.x.y.z`)

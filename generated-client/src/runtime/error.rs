@@ -23,14 +23,17 @@ pub enum Error {
         reason: String,
     },
 
-    /// A path parameter cannot be sent as one URL segment; no request was made.
-    #[error("invalid path parameter `{name}`: {reason}")]
+    /// The request cannot be made as asked (an id that cannot be one URL segment, a URL too long to
+    /// send, a header value that cannot be sent, an `@odata.nextLink` outside the base URL). Nothing was
+    /// sent, and it is never retried.
+    #[error("invalid request: `{name}` {reason}; nothing was sent")]
     #[non_exhaustive]
-    InvalidParameter {
-        /// The spec's name of the parameter, such as `message-id`.
+    InvalidRequest {
+        /// What was refused: the spec's name of a parameter (`message-id`), a header (`Prefer`),
+        /// `url` or `@odata.nextLink`.
         name: &'static str,
-        /// Why the value was refused.
-        reason: &'static str,
+        /// Why it was refused.
+        reason: String,
     },
 
     /// The request body could not be serialised to JSON; no request was made.
@@ -99,17 +102,104 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// A 2xx answer whose body is not the JSON the operation expects.
-    #[error("could not decode the body of the {status} response (client-request-id {client_request_id})")]
+    /// The server accepted the request (a 2xx answer), but its body, which the operation documents, is
+    /// not the JSON expected or was cut short. Do not send the request again: it was carried out.
+    #[error(
+        "the server accepted the request ({status}), but its answer could not be read \
+         (client-request-id {client_request_id})"
+    )]
     #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
         status: u16,
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
-        /// The decoder's error.
+        /// The decoder's or the transport's error.
         #[source]
-        source: serde_json::Error,
+        source: BoxError,
+    },
+
+    /// The server accepted the request (a 2xx answer), but its body is larger than
+    /// [`ClientBuilder::max_response_body`](crate::runtime::ClientBuilder::max_response_body); the
+    /// rest was not read. Do not send the request again: it was carried out.
+    #[error(
+        "the server accepted the request ({status}), but its answer is larger than the limit of \
+         {limit} bytes (client-request-id {client_request_id})"
+    )]
+    #[non_exhaustive]
+    BodyTooLarge {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+    },
+
+    /// The server answered with a redirect (3xx), which was not followed: by default none is, and
+    /// with [`Redirects::FollowGetWithinBaseUrl`](crate::runtime::Redirects) only a `GET`'s redirect to
+    /// a place under the base URL is. The server did not carry out the request.
+    #[error(
+        "the server answered {status} redirecting to {}, which is not followed \
+         (client-request-id {client_request_id})",
+        location.as_deref().unwrap_or("nowhere")
+    )]
+    #[non_exhaustive]
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308, …).
+        status: u16,
+        /// The `Location` header reduced to scheme, host, port and path (no credentials, query or
+        /// fragment), resolved against the request's URL; `None` when missing or unreadable.
+        location: Option<String>,
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+    },
+
+    /// The call did not finish within
+    /// [`ClientBuilder::deadline`](crate::runtime::ClientBuilder::deadline), counting every attempt
+    /// and every wait between them.
+    #[error(
+        "the call did not finish within its deadline of {deadline:?}; {} (client-request-id {client_request_id})",
+        if *may_have_reached_server { "the request may have reached the server" } else { "the server did not carry it out" }
+    )]
+    #[non_exhaustive]
+    Deadline {
+        /// The deadline.
+        deadline: Duration,
+        /// Whether an attempt was on its way without an answer, so that the server may have
+        /// carried the request out.
+        may_have_reached_server: bool,
+        /// The `client-request-id` header sent with the call.
+        client_request_id: String,
+    },
+
+    /// A collection stream stopped after
+    /// [`ClientBuilder::max_pages`](crate::runtime::ClientBuilder::max_pages) pages, the items of
+    /// which it yielded.
+    #[error(
+        "the collection has more than {limit} pages, the most one stream follows \
+         (client-request-id {client_request_id} of the last page)"
+    )]
+    #[non_exhaustive]
+    TooManyPages {
+        /// The limit.
+        limit: u32,
+        /// The `client-request-id` of the last page read.
+        client_request_id: String,
+    },
+
+    /// A page's `@odata.nextLink` leads to a page already read (compared without its `#fragment`),
+    /// so following it would loop forever. The items of the page were yielded once.
+    #[error(
+        "the collection loops: @odata.nextLink {link} was followed before \
+         (client-request-id {client_request_id} of the last page)"
+    )]
+    #[non_exhaustive]
+    PagingLoop {
+        /// The link, reduced to scheme, host, port and path.
+        link: String,
+        /// The `client-request-id` of the page that handed it out.
+        client_request_id: String,
     },
 }
 
@@ -118,7 +208,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Decode { status, .. }
+            | Self::BodyTooLarge { status, .. }
+            | Self::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -145,7 +237,12 @@ impl Error {
             Self::Connect { client_request_id, .. }
             | Self::Timeout { client_request_id, .. }
             | Self::Interrupted { client_request_id, .. }
-            | Self::Decode { client_request_id, .. } => Some(client_request_id),
+            | Self::Decode { client_request_id, .. }
+            | Self::BodyTooLarge { client_request_id, .. }
+            | Self::Redirect { client_request_id, .. }
+            | Self::Deadline { client_request_id, .. }
+            | Self::TooManyPages { client_request_id, .. }
+            | Self::PagingLoop { client_request_id, .. } => Some(client_request_id),
             _ => None,
         }
     }
@@ -176,12 +273,27 @@ impl Error {
     /// True when the request may have reached the server although no answer was read, so sending
     /// it again might repeat its effect (send a mail twice).
     pub fn may_have_reached_server(&self) -> bool {
-        matches!(self, Self::Timeout { .. } | Self::Interrupted { .. })
+        match self {
+            Self::Timeout { .. } | Self::Interrupted { .. } => true,
+            Self::Deadline { may_have_reached_server, .. } => *may_have_reached_server,
+            _ => false,
+        }
     }
 
-    /// True when no answer arrived in time.
+    /// True when the server accepted the request (a 2xx answer) although its body could not be read:
+    /// the request was carried out, and sending it again would repeat it.
+    pub fn was_accepted(&self) -> bool {
+        matches!(self, Self::Decode { .. } | Self::BodyTooLarge { .. })
+    }
+
+    /// True when nothing was sent because the request could not be made as asked.
+    pub fn is_invalid_request(&self) -> bool {
+        matches!(self, Self::InvalidRequest { .. })
+    }
+
+    /// True when no answer arrived in time: an attempt's timeout or the call's deadline.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Timeout { .. })
+        matches!(self, Self::Timeout { .. } | Self::Deadline { .. })
     }
 
     /// True when no connection could be made.
@@ -192,9 +304,16 @@ impl Error {
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Self::Config { reason: reason.into() }
     }
+
+    pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidRequest { name, reason: reason.into() }
+    }
 }
 
 /// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
+///
+/// At most [`ClientBuilder::max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes of
+/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     status: u16,
@@ -205,18 +324,24 @@ pub struct ApiError {
     client_request_id: String,
     retry_after: Option<Duration>,
     body: String,
+    body_len: u64,
+    truncated: bool,
 }
 
 impl ApiError {
     /// Reads the answer leniently: any field of Graph's error JSON may be missing or of another
-    /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text.
+    /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text. `body` is
+    /// what was kept of the body, `body_len` how many bytes the whole body had.
     pub(crate) fn new(
         status: u16,
         header_request_id: Option<String>,
         client_request_id: String,
         retry_after: Option<Duration>,
         body: &[u8],
+        body_len: u64,
     ) -> Self {
+        let body_len = body_len.max(body.len() as u64);
+        let truncated = body_len > body.len() as u64;
         let body = String::from_utf8_lossy(body).into_owned();
         let json = serde_json::from_str::<serde_json::Value>(&body).ok();
         let error = json.as_ref().and_then(|v| v.get("error"));
@@ -227,7 +352,18 @@ impl ApiError {
         let message = error.and_then(|e| text(e.get("message")));
         let date = inner.and_then(|i| text(i.get("date")));
         let request_id = inner.and_then(|i| text(i.get("request-id"))).or(header_request_id);
-        Self { status, code, message, request_id, date, client_request_id, retry_after, body }
+        Self {
+            status,
+            code,
+            message,
+            request_id,
+            date,
+            client_request_id,
+            retry_after,
+            body,
+            body_len,
+            truncated,
+        }
     }
 
     /// The HTTP status.
@@ -265,9 +401,22 @@ impl ApiError {
         self.retry_after
     }
 
-    /// The answer's body as text (invalid UTF-8 replaced), whatever its content type.
+    /// The answer's body as text (invalid UTF-8 replaced), whatever its content type; only its first
+    /// [`max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes when it was longer.
     pub fn body(&self) -> &str {
         &self.body
+    }
+
+    /// How many bytes the body had, kept or not. When the body was longer than
+    /// [`max_response_body`](crate::runtime::ClientBuilder::max_response_body), or arrived too slowly
+    /// for the call's deadline, the client stopped reading it, and this is what it counted up to then.
+    pub fn body_len(&self) -> u64 {
+        self.body_len
+    }
+
+    /// True when [`ApiError::body`] holds less than the whole body.
+    pub fn body_truncated(&self) -> bool {
+        self.truncated
     }
 }
 
@@ -304,7 +453,7 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> ApiError {
-        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes())
+        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes(), 0)
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod path;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
-pub use client::{Client, ClientBuilder, Cloud};
+pub use client::{Client, ClientBuilder, Cloud, Redirects};
 pub use error::{ApiError, BoxError, Error};
 #[allow(unused_imports)]
 pub(crate) use operation::{Operation, Response};

@@ -4,7 +4,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
-use crate::runtime::error::Error;
+use crate::runtime::error::{BoxError, Error};
 use crate::runtime::path::ResourcePath;
 
 /// A request the generated code asks the client to make.
@@ -56,13 +56,26 @@ impl Operation {
     }
 }
 
-/// A 2xx answer, read in full.
+/// A 2xx answer: the server accepted the request, whatever became of its body.
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// The body, or as much of it as was read before `body_error`.
     pub(crate) body: Vec<u8>,
+    /// Why the body was not read in full, if it was not. Only an operation that documents a body fails
+    /// on it: for the others the status says everything.
+    pub(crate) body_error: Option<BodyFailure>,
     pub(crate) client_request_id: String,
+}
+
+/// Why a 2xx body was not read in full.
+#[derive(Debug)]
+pub(crate) enum BodyFailure {
+    /// It is longer than the limit (in bytes); the rest was not read.
+    TooLarge(u64),
+    /// The connection failed or the deadline passed while it was read.
+    Cut(BoxError),
 }
 
 #[allow(dead_code)]
@@ -77,17 +90,37 @@ impl Response {
         &self.headers
     }
 
-    /// Success for an operation without a response body: any 2xx, whatever the body holds.
+    /// Success for an operation without a response body: any 2xx, whatever the body holds, even one
+    /// cut short or too large: the server accepted the request.
     pub(crate) fn no_content(self) -> Result<(), Error> {
         Ok(())
     }
 
-    /// Decodes the JSON body; a decode error keeps the status and the client-request-id.
+    /// The whole body; an error (saying that the server accepted the request) when it was cut short
+    /// or too large.
+    pub(crate) fn bytes(self) -> Result<Vec<u8>, Error> {
+        let status = self.status.as_u16();
+        match self.body_error {
+            None => Ok(self.body),
+            Some(BodyFailure::TooLarge(limit)) => {
+                Err(Error::BodyTooLarge { status, limit, client_request_id: self.client_request_id })
+            }
+            Some(BodyFailure::Cut(source)) => {
+                Err(Error::Decode { status, client_request_id: self.client_request_id, source })
+            }
+        }
+    }
+
+    /// Decodes the JSON body; an error keeps the status and the client-request-id, and says that the
+    /// server accepted the request.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
-            status: self.status.as_u16(),
-            client_request_id: self.client_request_id,
-            source,
+        let status = self.status.as_u16();
+        let client_request_id = self.client_request_id.clone();
+        let body = self.bytes()?;
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            status,
+            client_request_id,
+            source: source.into(),
         })
     }
 }
@@ -102,11 +135,30 @@ mod tests {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body: b"<html>".to_vec(),
+            body_error: None,
             client_request_id: "crid".into(),
         };
         let err = response.json::<serde_json::Value>().err();
         assert_eq!(err.as_ref().and_then(Error::status), Some(200));
         assert_eq!(err.as_ref().and_then(Error::client_request_id), Some("crid"));
+        assert!(err.as_ref().is_some_and(Error::was_accepted));
+        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains("the server accepted the request (200)"), "{text}");
+    }
+
+    #[test]
+    fn a_cut_body_fails_only_where_a_body_is_expected() {
+        let cut = || Response {
+            status: StatusCode::ACCEPTED,
+            headers: HeaderMap::new(),
+            body: b"{\"id\":".to_vec(),
+            body_error: Some(BodyFailure::Cut("connection reset".into())),
+            client_request_id: "crid".into(),
+        };
+        assert!(cut().no_content().is_ok());
+        let err = cut().json::<serde_json::Value>().err();
+        assert!(matches!(err, Some(Error::Decode { status: 202, .. })), "{err:?}");
+        assert!(!err.as_ref().is_some_and(Error::may_have_reached_server));
     }
 
     #[test]

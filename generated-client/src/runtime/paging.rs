@@ -8,7 +8,9 @@ use std::task::{Context, Poll};
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
 
-use crate::runtime::client::Client;
+use reqwest::Url;
+
+use crate::runtime::client::{sanitized, Client};
 use crate::runtime::error::Error;
 use crate::runtime::operation::Operation;
 
@@ -45,41 +47,101 @@ impl<T> Stream for Items<T> {
 enum Next {
     First(Operation),
     Link(String),
+    /// The items already read are yielded first, then this error ends the stream.
+    Fail(Error),
     Done,
+}
+
+/// Where a stream is: what to fetch next, the items read and not yet yielded, the pages read.
+struct State<T> {
+    client: Client,
+    next: Next,
+    buffer: VecDeque<T>,
+    /// The normalised URL of every page requested, so that a link back to any of them is a loop.
+    followed: HashSet<String>,
+    pages: u32,
+}
+
+/// A link as compared for loops: parsed (so scheme and host case, default ports and dot segments do
+/// not make two spellings of one URL differ) and without its `#fragment`, which never reaches the
+/// server; the query stays as it is, order included, because it selects the page.
+fn normalised(link: &str) -> String {
+    match Url::parse(link) {
+        Ok(mut url) => {
+            url.set_fragment(None);
+            url.into()
+        }
+        Err(_) => link.to_owned(),
+    }
 }
 
 impl Client {
     /// Streams the items of the collection `first` asks for, following `@odata.nextLink`.
+    ///
+    /// A link to a page already requested ends the stream with [`Error::PagingLoop`] after that
+    /// page's items; more pages than [`ClientBuilder::max_pages`](crate::runtime::ClientBuilder::max_pages)
+    /// end it with [`Error::TooManyPages`] after the items of the last page allowed.
     #[allow(dead_code)]
     pub(crate) fn items<T: DeserializeOwned + Send + 'static>(&self, first: Operation) -> Items<T> {
         let name = first.name;
-        let state = (self.clone(), Next::First(first), VecDeque::<T>::new(), HashSet::<String>::new());
-        let inner = stream::unfold(state, move |(client, mut next, mut buffer, mut followed)| async move {
+        let mut followed = HashSet::new();
+        if let Ok(url) = self.url(&first) {
+            followed.insert(normalised(url.as_str()));
+        }
+        let state = State {
+            client: self.clone(),
+            next: Next::First(first),
+            buffer: VecDeque::<T>::new(),
+            followed,
+            pages: 0,
+        };
+        let inner = stream::unfold(state, move |mut state| async move {
             loop {
-                if let Some(item) = buffer.pop_front() {
-                    return Some((Ok(item), (client, next, buffer, followed)));
+                if let Some(item) = state.buffer.pop_front() {
+                    return Some((Ok(item), state));
                 }
-                let op = match std::mem::replace(&mut next, Next::Done) {
+                let op = match std::mem::replace(&mut state.next, Next::Done) {
                     Next::Done => return None,
+                    Next::Fail(error) => return Some((Err(error), state)),
                     Next::First(op) => op,
                     Next::Link(link) => Operation::next_page(name, link),
                 };
-                let page = match client.execute(op).await.and_then(|r| r.json::<Page<T>>()) {
-                    Ok(page) => page,
-                    Err(e) => return Some((Err(e), (client, Next::Done, buffer, followed))),
+                let response = match state.client.execute(op).await {
+                    Ok(response) => response,
+                    Err(e) => return Some((Err(e), state)),
                 };
-                if let Some(link) = page.next_link {
-                    // A link already followed would make the stream loop forever.
-                    if !followed.insert(link.clone()) {
-                        let reason = "repeats a link already followed";
-                        let error = Error::InvalidParameter { name: "@odata.nextLink", reason };
-                        return Some((Err(error), (client, Next::Done, buffer, followed)));
-                    }
-                    next = Next::Link(link);
-                }
-                buffer.extend(page.value);
+                let client_request_id = response.client_request_id.clone();
+                let page = match response.json::<Page<T>>() {
+                    Ok(page) => page,
+                    Err(e) => return Some((Err(e), state)),
+                };
+                state.pages = state.pages.saturating_add(1);
+                state.buffer.extend(page.value);
+                let Some(link) = page.next_link else { continue };
+                state.next = if !state.followed.insert(normalised(&link)) {
+                    // Following it would read the same pages forever.
+                    let link = Url::parse(&link).map_or_else(|_| "(not a URL)".to_owned(), |u| sanitized(&u));
+                    Next::Fail(Error::PagingLoop { link, client_request_id })
+                } else if let Some(limit) = state.client.max_pages().filter(|&limit| state.pages >= limit) {
+                    Next::Fail(Error::TooManyPages { limit, client_request_id })
+                } else {
+                    Next::Link(link)
+                };
             }
         });
         Items { inner: Box::pin(inner) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_compared_without_fragment_and_with_query_order() {
+        let a = normalised("https://GRAPH.microsoft.com:443/v1.0/me/messages?$skip=10&$top=5#x");
+        assert_eq!(a, "https://graph.microsoft.com/v1.0/me/messages?$skip=10&$top=5");
+        assert_eq!(a, normalised("https://graph.microsoft.com/v1.0/me/./messages?$skip=10&$top=5#y"));
+        assert_ne!(a, normalised("https://graph.microsoft.com/v1.0/me/messages?$top=5&$skip=10"));
     }
 }

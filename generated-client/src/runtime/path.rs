@@ -96,10 +96,8 @@ impl ResourcePath {
                 Segment::Literal(text) => out.extend(utf8_percent_encode(text, PCHAR)),
                 Segment::Template { texts, values } => {
                     if texts.len() != values.len() + 1 {
-                        return Err(Error::InvalidParameter {
-                            name: "template",
-                            reason: "has a different number of texts and values (a generator bug)",
-                        });
+                        let reason = "has a different number of texts and values (a generator bug)";
+                        return Err(Error::invalid("template", reason));
                     }
                     for (i, text) in texts.iter().enumerate() {
                         out.extend(utf8_percent_encode(text, PCHAR));
@@ -117,7 +115,7 @@ impl ResourcePath {
                         _ => None,
                     };
                     if let Some(reason) = reason {
-                        return Err(Error::InvalidParameter { name, reason });
+                        return Err(Error::invalid(name, reason));
                     }
                     out.extend(utf8_percent_encode(value, SEGMENT));
                 }
