@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -22,6 +23,22 @@ pub enum Reply {
     Drop,
     /// Keeps the connection open without answering (until the test ends).
     Hang,
+    /// Writes a head and then a body made on the fly, never held in memory whole.
+    Lazy(Lazy),
+}
+
+/// A body the server makes as it writes it: `prefix`, then `filler` over and over.
+#[derive(Debug, Clone)]
+pub struct Lazy {
+    /// The status line and headers, each line ending in `\r\n`, without the blank line; the
+    /// server adds `content-length` or `transfer-encoding: chunked` itself.
+    pub head: String,
+    pub prefix: Vec<u8>,
+    pub filler: Vec<u8>,
+    /// How many bytes in all (`None`: without end).
+    pub total: Option<u64>,
+    /// `content-length: total` when false (it needs a total); chunked otherwise.
+    pub chunked: bool,
 }
 
 impl Reply {
@@ -44,6 +61,31 @@ impl Reply {
     pub fn json(status: u16, body: &str) -> Self {
         Self::with(status, &[("content-type", "application/json")], body)
     }
+
+    /// A response whose `content-length` promises `declared` bytes, of which only `body` comes before
+    /// the connection closes.
+    pub fn torn(status: u16, body: &str, declared: usize) -> Self {
+        let text = format!(
+            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\
+             connection: close\r\n\r\n{body}",
+            reason(status)
+        );
+        Self::Raw(text.into_bytes())
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Self::with(status, &[("location", location)], "")
+    }
+
+    /// A body of `total` bytes (or without end), made as it is written.
+    pub fn lazy(status: u16, headers: &[(&str, &str)], prefix: &str, filler: &str, total: Option<u64>, chunked: bool) -> Self {
+        let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        Self::Lazy(Lazy { head, prefix: prefix.into(), filler: filler.into(), total, chunked })
+    }
 }
 
 fn reason(status: u16) -> &'static str {
@@ -53,6 +95,11 @@ fn reason(status: u16) -> &'static str {
         204 => "No Content",
         401 => "Unauthorized",
         404 => "Not Found",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         411 => "Length Required",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -109,6 +156,8 @@ impl Recorded {
 struct State {
     script: Mutex<VecDeque<Reply>>,
     requests: Mutex<Vec<Recorded>>,
+    /// Body bytes written by [`Reply::Lazy`] answers.
+    served: AtomicU64,
 }
 
 /// The server; it stops accepting when dropped.
@@ -129,8 +178,11 @@ impl Server {
     /// Serves on a listener the test bound itself.
     pub fn on(listener: TcpListener, script: impl IntoIterator<Item = Reply>) -> Self {
         let addr = listener.local_addr().expect("listener address");
-        let state =
-            Arc::new(State { script: Mutex::new(script.into_iter().collect()), requests: Mutex::default() });
+        let state = Arc::new(State {
+            script: Mutex::new(script.into_iter().collect()),
+            requests: Mutex::default(),
+            served: AtomicU64::new(0),
+        });
         let shared = Arc::clone(&state);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -158,6 +210,11 @@ impl Server {
     /// The requests read in full, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// How many body bytes [`Reply::Lazy`] answers wrote before the client stopped reading.
+    pub fn served(&self) -> u64 {
+        self.state.served.load(Ordering::SeqCst)
     }
 
     /// The only request read; fails the test unless there was exactly one.
@@ -195,7 +252,57 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
             tokio::time::sleep(Duration::from_secs(60)).await;
             drop(stream);
         }
+        Reply::Lazy(lazy) => write_lazy(&mut stream, lazy, &state.served).await,
     }
+}
+
+/// Writes a [`Lazy`] answer 64 KiB at a time until it is complete or the client stops reading.
+async fn write_lazy(stream: &mut TcpStream, lazy: Lazy, served: &AtomicU64) {
+    const BLOCK: usize = 64 * 1024;
+    let mut head = lazy.head.clone();
+    match (lazy.chunked, lazy.total) {
+        (false, Some(total)) => head.push_str(&format!("content-length: {total}\r\n")),
+        _ => head.push_str("transfer-encoding: chunked\r\n"),
+    }
+    head.push_str("connection: close\r\n\r\n");
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let mut block = lazy.prefix.clone();
+    while block.len() < BLOCK && !lazy.filler.is_empty() {
+        block.extend_from_slice(&lazy.filler);
+    }
+    let filler_block: Vec<u8> = lazy.filler.iter().copied().cycle().take(block.len().max(BLOCK)).collect();
+    let mut written = 0u64;
+    let mut first = true;
+    loop {
+        let part: &[u8] = if first { &block } else { &filler_block };
+        first = false;
+        let take = match lazy.total {
+            Some(total) => usize::try_from((total - written).min(part.len() as u64)).unwrap_or(0),
+            None => part.len(),
+        };
+        if take == 0 {
+            break;
+        }
+        let ok = if lazy.chunked {
+            let mut framed = format!("{take:x}\r\n").into_bytes();
+            framed.extend_from_slice(&part[..take]);
+            framed.extend_from_slice(b"\r\n");
+            stream.write_all(&framed).await.is_ok()
+        } else {
+            stream.write_all(&part[..take]).await.is_ok()
+        };
+        if !ok {
+            return;
+        }
+        written += take as u64;
+        served.fetch_add(take as u64, Ordering::SeqCst);
+    }
+    if lazy.chunked {
+        let _ = stream.write_all(b"0\r\n\r\n").await;
+    }
+    let _ = stream.shutdown().await;
 }
 
 /// Reads the head and a `content-length` body; `None` if the peer closed first.
