@@ -90,3 +90,59 @@ fn debug_never_shows_the_token() {
     assert!(!shown.contains("SECRET"), "{shown}");
     assert!(shown.contains("graph.microsoft.com"), "{shown}");
 }
+
+#[test]
+fn configuration_errors_never_echo_credentials_query_or_fragment() {
+    for url in [
+        "https://graph.microsoft.com/v1.0?api-key=SECRET1",
+        "https://graph.microsoft.com/v1.0#access_token=SECRET2",
+        "https://admin:SECRET3@graph.microsoft.com/v1.0",
+        "https://SECRET4@graph.microsoft.com/v1.0",
+        "http://graph.example.com/v1.0?sig=SECRET5",
+        "http://user:SECRET6@graph.example.com/v1.0",
+        "ftp://user:SECRET7@graph.example.com/v1.0?x=SECRET8",
+        "https://user:SECRET9@[::1/v1.0",
+        "not a url SECRET10",
+    ] {
+        let text = refused(Client::builder().bearer_token("t").base_url(url));
+        assert!(!text.contains("SECRET"), "{url}: {text}");
+    }
+    // The problem is still named, with the harmless parts of the URL.
+    let text = refused(Client::builder().bearer_token("t").base_url("http://graph.example.com/v1.0?sig=x"));
+    assert!(text.contains("query or fragment") || text.contains("plain http"), "{text}");
+    let text = refused(Client::builder().bearer_token("t").base_url("http://graph.example.com:8080/v1.0"));
+    assert!(text.contains("`http://graph.example.com:8080/v1.0`") && text.contains("loopback"), "{text}");
+}
+
+#[test]
+fn limits_are_settings_and_show_in_debug() {
+    let client = Client::builder()
+        .bearer_token("t")
+        .max_response_body(1 << 20)
+        .max_error_body(1024)
+        .deadline(Duration::from_secs(30))
+        .max_pages(50)
+        .redirects(generated_client::Redirects::FollowGetWithinBaseUrl)
+        .build()
+        .expect("builds");
+    let shown = format!("{client:?}");
+    for part in [
+        "max_response_body: 1048576",
+        "max_error_body: 1024",
+        "deadline: 30s",
+        "max_pages: Some(50)",
+        "FollowGetWithinBaseUrl",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+    let defaults = format!("{:?}", Client::builder().bearer_token("t").build().expect("builds"));
+    for part in [
+        "max_response_body: 67108864",
+        "max_error_body: 65536",
+        "deadline: 180s",
+        "max_pages: None",
+        "Refuse",
+    ] {
+        assert!(defaults.contains(part), "{part}: {defaults}");
+    }
+}

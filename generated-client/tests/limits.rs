@@ -32,7 +32,8 @@ async fn a_json_answer_over_the_limit_is_body_too_large_and_says_it_was_accepted
     .await;
     let client = builder(&server).max_response_body(1024).build().expect("builds");
     for _ in 0..2 {
-        let err = within(client.me().messages().create(types::Message::default())).await.expect_err("too large");
+        let err =
+            within(client.me().messages().create(types::Message::default())).await.expect_err("too large");
         assert!(matches!(err, Error::BodyTooLarge { status: 201, limit: 1024, .. }), "{err:?}");
         assert!(err.was_accepted() && !err.may_have_reached_server() && !err.is_retryable());
         assert!(err.to_string().contains("the server accepted the request (201)"), "{err}");
@@ -138,7 +139,10 @@ async fn max_pages_bounds_an_endless_chain_of_distinct_links() {
     let pages = (1..=10).map(|n| {
         Reply::json(
             200,
-            &format!(r#"{{"value":[{{"id":"p{n}"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken={}"}}"#, n + 1),
+            &format!(
+                r#"{{"value":[{{"id":"p{n}"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken={}"}}"#,
+                n + 1
+            ),
         )
     });
     let server = Server::on(listener, pages);
@@ -160,13 +164,17 @@ async fn a_collection_without_max_pages_reads_every_page() {
         .map(|n| {
             Reply::json(
                 200,
-                &format!(r#"{{"value":[{{"id":"p{n}"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken={}"}}"#, n + 1),
+                &format!(
+                    r#"{{"value":[{{"id":"p{n}"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken={}"}}"#,
+                    n + 1
+                ),
             )
         })
         .collect();
     pages.push(Reply::json(200, r#"{"value":[{"id":"p5"}]}"#));
     let server = Server::on(listener, pages);
-    let all: Vec<types::Message> = client(&server).me().messages().list().items().try_collect().await.expect("all");
+    let all: Vec<types::Message> =
+        client(&server).me().messages().list().items().try_collect().await.expect("all");
     assert_eq!(all.len(), 5);
     assert_eq!(server.count(), 5);
 }

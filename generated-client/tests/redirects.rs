@@ -158,8 +158,10 @@ async fn a_redirected_next_link_page_adds_no_items_from_another_origin() {
     let other = Server::start([Reply::json(200, r#"{"value":[{"id":"planted"}]}"#)]).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}/v1.0", listener.local_addr().expect("addr"));
-    let first_page =
-        Reply::json(200, &format!(r#"{{"value":[{{"id":"a"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken=2"}}"#));
+    let first_page = Reply::json(
+        200,
+        &format!(r#"{{"value":[{{"id":"a"}}],"@odata.nextLink":"{base}/me/messages?$skiptoken=2"}}"#),
+    );
     let redirect = Reply::redirect(302, &format!("{}/me/messages", other.base_url()));
     let origin = Server::on(listener, [first_page.clone(), redirect.clone(), first_page, redirect]);
     for redirects in [Redirects::Refuse, Redirects::FollowGetWithinBaseUrl] {

@@ -79,7 +79,14 @@ impl Reply {
     }
 
     /// A body of `total` bytes (or without end), made as it is written.
-    pub fn lazy(status: u16, headers: &[(&str, &str)], prefix: &str, filler: &str, total: Option<u64>, chunked: bool) -> Self {
+    pub fn lazy(
+        status: u16,
+        headers: &[(&str, &str)],
+        prefix: &str,
+        filler: &str,
+        total: Option<u64>,
+        chunked: bool,
+    ) -> Self {
         let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
