@@ -156,3 +156,26 @@ async fn a_torn_next_page_ends_the_stream_without_a_retry() {
     assert!(matches!(results[1], Err(Error::Decode { status: 200, .. })), "{:?}", results[1]);
     assert_eq!(server.count(), 2);
 }
+
+#[tokio::test]
+async fn a_next_link_to_another_origin_or_outside_the_base_path_is_never_requested() {
+    let other = Server::start([page("planted", None)]).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = Server::on(
+        listener,
+        [
+            page("a", Some(&format!("{}/me/messages?$skiptoken=2", other.base_url()))),
+            page("b", Some(&format!("http://{addr}/beta/me/messages?$skiptoken=2"))),
+        ],
+    );
+    for expected in ["a", "b"] {
+        let (ids, error) = ids_then_error(&server).await;
+        assert_eq!(ids, [expected]);
+        let error = error.expect("the link is refused");
+        assert!(matches!(error, Error::InvalidRequest { name: "@odata.nextLink", .. }), "{error:?}");
+        assert!(!error.may_have_reached_server());
+    }
+    assert_eq!(server.count(), 2, "one page per stream");
+    assert_eq!(other.count(), 0, "the token never went to the other origin");
+}
