@@ -15,7 +15,7 @@
 //! its token provider, asked before the second attempt, starts listening there and hands the listener to the
 //! server. Building those 5,000 clients is part of the measured time.
 //!
-//! `cargo bench -p generated-client --bench load`. The same sends without faults are the baseline. The
+//! `cargo bench -p generated-client --bench load` (`-- --test` runs 2,000 sends once). The same sends without faults are the baseline. The
 //! client keeps its waits small with its builder settings (`max_retries(3)`, `retry_backoff(1 ms)`,
 //! `max_retry_wait(1 s)`). The peak resident memory of the process (client and server) is stated at the end.
 
@@ -63,11 +63,10 @@ fn faults() -> server::Faults {
     })
 }
 
+/// `LOAD_SENDS`, else 100,000, or 2,000 under `-- --test` (run once, to check that it works).
 fn sends() -> usize {
-    std::env::var("LOAD_SENDS")
-        .ok()
-        .and_then(|v| v.replace(['_', ','], "").parse().ok())
-        .unwrap_or(DEFAULT_SENDS)
+    let default = if std::env::args().any(|a| a == "--test") { 2_000 } else { DEFAULT_SENDS };
+    std::env::var("LOAD_SENDS").ok().and_then(|v| v.replace(['_', ','], "").parse().ok()).unwrap_or(default)
 }
 
 fn builder() -> generated_client::ClientBuilder {
