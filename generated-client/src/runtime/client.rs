@@ -375,7 +375,7 @@ impl Client {
     }
 
     /// The most pages one `items()` stream reads, if bounded.
-    pub(crate) fn max_pages(&self) -> Option<u32> {
+    pub(crate) fn page_limit(&self) -> Option<u32> {
         self.inner.limits.max_pages
     }
 
@@ -484,7 +484,13 @@ impl Client {
 
     /// Where a redirect from `from` to `location` goes when the policy follows it, and whether the token
     /// goes along; `None` when it is not followed.
-    fn follow(&self, method: &Method, from: &Url, location: Option<&Url>, hops: u32) -> Option<(Url, bool)> {
+    fn redirect_target(
+        &self,
+        method: &Method,
+        from: &Url,
+        location: Option<&Url>,
+        hops: u32,
+    ) -> Option<(Url, bool)> {
         if self.inner.limits.redirects != Redirects::FollowGetWithinBaseUrl || *method != Method::GET {
             return None;
         }
@@ -553,7 +559,8 @@ impl Client {
         let mut authorization = Some(authorization);
         let mut hops = 0;
         let response = loop {
-            let request = self.request(method, &url, authorization.clone(), &extra, body, client_request_id);
+            let request =
+                self.build_request(method, &url, authorization.clone(), &extra, body, client_request_id);
             let response = match tokio::time::timeout_at(until, request.send()).await {
                 Ok(response) => response.map_err(transport)?,
                 Err(_) => return Err(past_deadline(true)),
@@ -567,7 +574,7 @@ impl Client {
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| url.join(v).ok());
-            match self.follow(method, &url, location.as_ref(), hops) {
+            match self.redirect_target(method, &url, location.as_ref(), hops) {
                 Some((to, keep_token)) => {
                     tracing::debug!(status = status.as_u16(), to = %sanitized(&to), keep_token, "following a redirect");
                     if !keep_token {
@@ -623,7 +630,7 @@ impl Client {
 
     /// One HTTP request of an attempt; without `authorization` after a redirect that changed more than
     /// the path.
-    fn request(
+    fn build_request(
         &self,
         method: &Method,
         url: &Url,

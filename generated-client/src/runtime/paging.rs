@@ -122,7 +122,7 @@ impl Client {
                     // Following it would read the same pages forever.
                     let link = Url::parse(&link).map_or_else(|_| "(not a URL)".to_owned(), |u| sanitized(&u));
                     Next::Fail(Error::PagingLoop { link, client_request_id })
-                } else if let Some(limit) = state.client.max_pages().filter(|&limit| state.pages >= limit) {
+                } else if let Some(limit) = state.client.page_limit().filter(|&limit| state.pages >= limit) {
                     Next::Fail(Error::TooManyPages { limit, client_request_id })
                 } else {
                     Next::Link(link)
