@@ -178,7 +178,8 @@ impl ClientBuilder {
 
     /// Sends requests below this URL instead of a cloud's, such as `http://127.0.0.1:8080/v1.0`.
     ///
-    /// Plain `http://` is accepted only to loopback (`127.0.0.0/8`, `::1`, `localhost`).
+    /// Plain `http://` is accepted only to loopback (`127.0.0.0/8`, `::1`, `localhost`), and is never
+    /// sent through a proxy from the environment (`HTTP_PROXY`, `ALL_PROXY`); `https` honours them.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
@@ -279,7 +280,13 @@ impl ClientBuilder {
                 return Err(Error::config(format!("base url scheme `{other}` is neither https nor http")))
             }
         }
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if base_url.scheme() == "http" {
+            // Plain http is allowed only because it stays on this machine; a proxy from the environment
+            // (`HTTP_PROXY`, `ALL_PROXY`) would carry the token in clear text to wherever it points.
+            http = http.no_proxy();
+        }
+        let http = http
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
