@@ -56,7 +56,7 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// Graph (or a proxy in front of it) answered with a status other than 2xx.
+    /// Graph (or a proxy in front of it) answered with a status other than 2xx or 3xx.
     #[error(transparent)]
     Api(Box<ApiError>),
 
