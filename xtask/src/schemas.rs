@@ -43,6 +43,10 @@ pub fn primitive(type_name: &str) -> Option<Value> {
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     by_short: BTreeMap<String, String>,
+    /// Each resource's base type, when the base has a page too.
+    bases: BTreeMap<String, String>,
+    /// Each resource's own properties: name → (type as the table writes it, collection).
+    properties: BTreeMap<String, BTreeMap<String, (String, bool)>>,
 }
 
 impl Catalog {
@@ -50,6 +54,45 @@ impl Catalog {
         let short =
             type_name.trim_start_matches('#').rsplit('.').next().unwrap_or(type_name).to_ascii_lowercase();
         self.by_short.get(&short).map(String::as_str)
+    }
+
+    /// `microsoft.graph.message` → `microsoft.graph.outlookItem`.
+    pub fn base_of(&self, qualified: &str) -> Option<&str> {
+        self.bases.get(qualified).map(String::as_str)
+    }
+
+    /// True when `derived` is `base` or inherits from it.
+    pub fn derives_from(&self, derived: &str, base: &str) -> bool {
+        let mut current = Some(derived);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if c == base {
+                return true;
+            }
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+            current = self.base_of(c);
+        }
+        false
+    }
+
+    /// A property of a resource or of one of its bases: (type name, collection).
+    pub fn property(&self, qualified: &str, name: &str) -> Option<(&str, bool)> {
+        let mut current = Some(qualified);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if let Some((t, collection)) = self.properties.get(c).and_then(|p| p.get(name)) {
+                return Some((t, *collection));
+            }
+            steps += 1;
+            if steps > 64 {
+                return None;
+            }
+            current = self.base_of(c);
+        }
+        None
     }
 
     fn insert(&mut self, qualified: &str) {
@@ -116,6 +159,15 @@ pub fn build(resources: &[Resource]) -> Schemas {
             });
         }
         out.catalog.insert(&r.name);
+        let own = out.catalog.properties.entry(r.name.clone()).or_default();
+        for p in &r.properties {
+            own.insert(p.name.clone(), (p.type_name.clone(), p.collection));
+        }
+    }
+    for r in resources {
+        if let Some(base) = r.base.as_deref().filter(|b| by_name.contains_key(b) && *b != r.name) {
+            out.catalog.bases.insert(r.name.clone(), base.to_string());
+        }
     }
 
     // Enums first: a named non-primitive type without a page, whose description lists values.

@@ -37,17 +37,9 @@ impl Client {
             path: ResourcePath::root().literal("users").param("user-id", user_id),
         }
     }
-
-    /// The /users segment and what lies under it.
-    pub fn users(&self) -> Users {
-        Users {
-            client: self.clone(),
-            path: ResourcePath::root().literal("users"),
-        }
-    }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -125,6 +117,7 @@ impl Attachment {
             client: self.client.clone(),
             path: self.path.clone(),
             expand: None,
+            select: None,
         }
     }
 
@@ -298,7 +291,7 @@ impl Calendargroup {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/me, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -308,7 +301,7 @@ pub struct ChildFolder {
 }
 
 impl ChildFolder {
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn message(&self, message_id: impl Into<String>) -> Message {
@@ -347,6 +340,7 @@ impl ChildFolders {
         ChildFoldersList {
             client: self.client.clone(),
             path: self.path.clone(),
+            include_hidden_folders: None,
             select: None,
             expand: None,
             top: None,
@@ -372,10 +366,7 @@ impl ChildFolders {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MailFoldersCreateRequestBody,
-    ) -> ChildFoldersCreate {
+    pub fn create(&self, body: types::MailFolder) -> ChildFoldersCreate {
         ChildFoldersCreate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -617,7 +608,7 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MailFolderUpdateRequestBody) -> MailFolderUpdate {
+    pub fn update(&self, body: types::MailFolder) -> MailFolderUpdate {
         MailFolderUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -734,6 +725,7 @@ impl MailFolders {
         MailFoldersList {
             client: self.client.clone(),
             path: self.path.clone(),
+            include_hidden_folders: None,
             select: None,
             expand: None,
             top: None,
@@ -759,10 +751,7 @@ impl MailFolders {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MailFoldersCreateRequestBody,
-    ) -> MailFoldersCreate {
+    pub fn create(&self, body: types::MailFolder) -> MailFoldersCreate {
         MailFoldersCreate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -792,6 +781,12 @@ impl MailFolders {
             skiptoken: None,
             select: None,
             expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
             prefer: None,
         }
     }
@@ -845,18 +840,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn list(&self) -> MailboxSettingsList {
-        MailboxSettingsList {
+    pub fn get(&self) -> MailboxSettingsGet {
+        MailboxSettingsGet {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -880,10 +869,7 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MailboxSettingsUpdateRequestBody,
-    ) -> MailboxSettingsUpdate {
+    pub fn update(&self, body: types::MailboxSettings) -> MailboxSettingsUpdate {
         MailboxSettingsUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -919,12 +905,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("automaticRepliesSetting"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -956,12 +936,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("dateFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -995,12 +969,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1032,12 +1000,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("language"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1069,12 +1031,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("timeFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1106,12 +1062,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("timeZone"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1143,12 +1093,6 @@ impl MailboxSettings {
             path: self.path.clone().literal("workingHours"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 }
@@ -1202,10 +1146,11 @@ impl MasterCategories {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0>
-    pub fn create(&self) -> MasterCategoriesCreate {
+    pub fn create(&self, body: types::OutlookCategory) -> MasterCategoriesCreate {
         MasterCategoriesCreate {
             client: self.client.clone(),
             path: self.path.clone(),
+            body,
         }
     }
 
@@ -1283,10 +1228,7 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MasterCategoryUpdateRequestBody,
-    ) -> MasterCategoryUpdate {
+    pub fn update(&self, body: types::OutlookCategory) -> MasterCategoryUpdate {
         MasterCategoryUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -1345,6 +1287,7 @@ impl MeMessages {
             skip: None,
             search: None,
             count: None,
+            prefer: None,
         }
     }
 
@@ -1387,7 +1330,7 @@ impl MeMessages {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -1446,9 +1389,9 @@ impl Message {
         MessageGet {
             client: self.client.clone(),
             path: self.path.clone(),
-            value: None,
             select: None,
             expand: None,
+            prefer: None,
         }
     }
 
@@ -1466,7 +1409,7 @@ impl Message {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MessageUpdateRequestBody) -> MessageUpdate {
+    pub fn update(&self, body: types::Message) -> MessageUpdate {
         MessageUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -1500,13 +1443,11 @@ impl Message {
         MessageValue {
             client: self.client.clone(),
             path: self.path.clone().literal("$value"),
-            value: None,
-            select: None,
-            expand: None,
+            prefer: None,
         }
     }
 
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
@@ -1520,7 +1461,7 @@ impl Message {
         }
     }
 
-    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
     pub fn attachments(&self) -> MessageAttachments {
         MessageAttachments {
             client: self.client.clone(),
@@ -1733,7 +1674,7 @@ impl Message {
     ///
     /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
     /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /users/me/messages/\{message-id\}/replyAll
+    /// - POST /me/messages/\{message-id\}/replyAll
     /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
     ///
     /// Success: 202.
@@ -1769,7 +1710,7 @@ impl Message {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -1947,10 +1888,7 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MessageRuleUpdateRequestBody,
-    ) -> MessageRuleUpdate {
+    pub fn update(&self, body: types::MessageRule) -> MessageRuleUpdate {
         MessageRuleUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2010,10 +1948,7 @@ impl MessageRules {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MessageRulesCreateRequestBody,
-    ) -> MessageRulesCreate {
+    pub fn create(&self, body: types::MessageRule) -> MessageRulesCreate {
         MessageRulesCreate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2113,6 +2048,8 @@ impl Messages {
             filter: None,
             orderby: None,
             search: None,
+            skip: None,
+            count: None,
             prefer: None,
         }
     }
@@ -2312,7 +2249,10 @@ impl Override {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::OverrideUpdateRequestBody) -> OverrideUpdate {
+    pub fn update(
+        &self,
+        body: types::InferenceClassificationOverride,
+    ) -> OverrideUpdate {
         OverrideUpdate {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2591,33 +2531,6 @@ impl User {
     }
 }
 
-/// Requests on /users.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Users {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Users {
-    /// The /users/me segment and what lies under it.
-    pub fn me(&self) -> ChildFolder {
-        ChildFolder {
-            client: self.client.clone(),
-            path: self.path.clone().literal("me"),
-        }
-    }
-
-    /// One item by its key.
-    pub fn user(&self, user_id: impl Into<String>) -> User {
-        User {
-            client: self.client.clone(),
-            path: self.path.clone().param("user-id", user_id),
-        }
-    }
-}
-
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2651,6 +2564,7 @@ pub struct AttachmentGet {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
+    select: Option<String>,
 }
 
 impl AttachmentGet {
@@ -2662,10 +2576,22 @@ impl AttachmentGet {
         self
     }
 
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
             None => op,
         };
         (self.client, op)
@@ -2673,12 +2599,12 @@ impl AttachmentGet {
 }
 
 impl std::future::IntoFuture for AttachmentGet {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::Attachment, Error>;
+    type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -2772,12 +2698,12 @@ impl AttachmentsCreateUploadSession {
 }
 
 impl std::future::IntoFuture for AttachmentsCreateUploadSession {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -2788,6 +2714,7 @@ impl std::future::IntoFuture for AttachmentsCreateUploadSession {
 pub struct ChildFoldersList {
     client: Client,
     path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -2799,6 +2726,12 @@ pub struct ChildFoldersList {
 }
 
 impl ChildFoldersList {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -2865,6 +2798,10 @@ impl ChildFoldersList {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -2918,7 +2855,7 @@ impl std::future::IntoFuture for ChildFoldersList {
 pub struct ChildFoldersCreate {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersCreateRequestBody,
+    body: types::MailFolder,
 }
 
 impl ChildFoldersCreate {
@@ -3032,7 +2969,7 @@ impl std::future::IntoFuture for MailFolderGet {
 pub struct MailFolderUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderUpdateRequestBody,
+    body: types::MailFolder,
 }
 
 impl MailFolderUpdate {
@@ -3116,6 +3053,7 @@ impl std::future::IntoFuture for MailFolderMove {
 pub struct MailFoldersList {
     client: Client,
     path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -3127,6 +3065,12 @@ pub struct MailFoldersList {
 }
 
 impl MailFoldersList {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3193,6 +3137,10 @@ impl MailFoldersList {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3246,7 +3194,7 @@ impl std::future::IntoFuture for MailFoldersList {
 pub struct MailFoldersCreate {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersCreateRequestBody,
+    body: types::MailFolder,
 }
 
 impl MailFoldersCreate {
@@ -3278,6 +3226,12 @@ pub struct MailFoldersDelta {
     skiptoken: Option<String>,
     select: Option<String>,
     expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
     prefer: Option<String>,
 }
 
@@ -3295,82 +3249,6 @@ impl MailFoldersDelta {
     }
 
     /// The query parameter $select. The OData $select query option Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
-        let op = match self.deltatoken {
-            Some(v) => op.query("$deltatoken", v),
-            None => op,
-        };
-        let op = match self.skiptoken {
-            Some(v) => op.query("$skiptoken", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MailFoldersDelta {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsList {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl MailboxSettingsList {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
@@ -3427,12 +3305,29 @@ impl MailboxSettingsList {
         self
     }
 
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.list",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3465,17 +3360,73 @@ impl MailboxSettingsList {
             Some(v) => op.query("$orderby", v),
             None => op,
         };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsList {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailFoldersDelta {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailboxSettingsGet {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+}
+
+impl MailboxSettingsGet {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailboxSettingsGet {
+    type Output = Result<types::MailboxSettings, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3486,7 +3437,7 @@ impl std::future::IntoFuture for MailboxSettingsList {
 pub struct MailboxSettingsUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MailboxSettingsUpdateRequestBody,
+    body: types::MailboxSettings,
 }
 
 impl MailboxSettingsUpdate {
@@ -3520,12 +3471,6 @@ pub struct MailboxSettingsAutomaticRepliesSetting {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsAutomaticRepliesSetting {
@@ -3545,47 +3490,6 @@ impl MailboxSettingsAutomaticRepliesSetting {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -3600,41 +3504,17 @@ impl MailboxSettingsAutomaticRepliesSetting {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::AutomaticRepliesSetting, Error>;
+    type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3647,12 +3527,6 @@ pub struct MailboxSettingsDateFormat {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsDateFormat {
@@ -3672,47 +3546,6 @@ impl MailboxSettingsDateFormat {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -3727,41 +3560,17 @@ impl MailboxSettingsDateFormat {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsDateFormat {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DateFormatGetResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3774,12 +3583,6 @@ pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptions {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
@@ -3799,47 +3602,6 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -3854,41 +3616,19 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOptions {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DelegateMeetingMessageDeliveryOptions, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::DelegateMeetingMessageDeliveryOptions, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3901,12 +3641,6 @@ pub struct MailboxSettingsLanguage {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsLanguage {
@@ -3926,47 +3660,6 @@ impl MailboxSettingsLanguage {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -3981,41 +3674,17 @@ impl MailboxSettingsLanguage {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsLanguage {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::LocaleInfo, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4028,12 +3697,6 @@ pub struct MailboxSettingsTimeFormat {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsTimeFormat {
@@ -4053,47 +3716,6 @@ impl MailboxSettingsTimeFormat {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4108,41 +3730,17 @@ impl MailboxSettingsTimeFormat {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsTimeFormat {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DateFormatGetResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4155,12 +3753,6 @@ pub struct MailboxSettingsTimeZone {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsTimeZone {
@@ -4180,47 +3772,6 @@ impl MailboxSettingsTimeZone {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4235,41 +3786,17 @@ impl MailboxSettingsTimeZone {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsTimeZone {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DateFormatGetResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4282,12 +3809,6 @@ pub struct MailboxSettingsWorkingHours {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsWorkingHours {
@@ -4307,47 +3828,6 @@ impl MailboxSettingsWorkingHours {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4362,41 +3842,17 @@ impl MailboxSettingsWorkingHours {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsWorkingHours {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::WorkingHours, Error>;
+    type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4475,6 +3931,13 @@ impl MasterCategoriesList {
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4518,12 +3981,12 @@ impl MasterCategoriesList {
 }
 
 impl std::future::IntoFuture for MasterCategoriesList {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4534,6 +3997,7 @@ impl std::future::IntoFuture for MasterCategoriesList {
 pub struct MasterCategoriesCreate {
     client: Client,
     path: ResourcePath,
+    body: types::OutlookCategory,
 }
 
 impl MasterCategoriesCreate {
@@ -4543,17 +4007,18 @@ impl MasterCategoriesCreate {
             "master_categories.create",
             self.path,
         );
+        let op = op.json_body(&self.body);
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MasterCategoriesCreate {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4630,12 +4095,12 @@ impl MasterCategoryGet {
 }
 
 impl std::future::IntoFuture for MasterCategoryGet {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4646,7 +4111,7 @@ impl std::future::IntoFuture for MasterCategoryGet {
 pub struct MasterCategoryUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MasterCategoryUpdateRequestBody,
+    body: types::OutlookCategory,
 }
 
 impl MasterCategoryUpdate {
@@ -4662,12 +4127,12 @@ impl MasterCategoryUpdate {
 }
 
 impl std::future::IntoFuture for MasterCategoryUpdate {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4686,6 +4151,7 @@ pub struct MeMessagesList {
     skip: Option<String>,
     search: Option<String>,
     count: Option<String>,
+    prefer: Option<String>,
 }
 
 impl MeMessagesList {
@@ -4746,6 +4212,12 @@ impl MeMessagesList {
         self
     }
 
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -4785,6 +4257,10 @@ impl MeMessagesList {
         };
         let op = match self.count {
             Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
@@ -4862,18 +4338,12 @@ impl std::future::IntoFuture for MessageDelete {
 pub struct MessageGet {
     client: Client,
     path: ResourcePath,
-    value: Option<String>,
     select: Option<String>,
     expand: Option<String>,
+    prefer: Option<String>,
 }
 
 impl MessageGet {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4890,18 +4360,24 @@ impl MessageGet {
         self
     }
 
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
-            None => op,
-        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
         };
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
@@ -4925,7 +4401,7 @@ impl std::future::IntoFuture for MessageGet {
 pub struct MessageUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MessageUpdateRequestBody,
+    body: types::Message,
 }
 
 impl MessageUpdate {
@@ -4953,46 +4429,20 @@ impl std::future::IntoFuture for MessageUpdate {
 pub struct MessageValue {
     client: Client,
     path: ResourcePath,
-    value: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
+    prefer: Option<String>,
 }
 
 impl MessageValue {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
         self
     }
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message.value", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
@@ -5000,12 +4450,12 @@ impl MessageValue {
 }
 
 impl std::future::IntoFuture for MessageValue {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
+            client.execute(op).await?.no_content()
         })
     }
 }
@@ -5454,12 +4904,12 @@ impl MessageAttachmentsCreateUploadSession {
 }
 
 impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -5552,7 +5002,7 @@ impl std::future::IntoFuture for MessageRuleGet {
 pub struct MessageRuleUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRuleUpdateRequestBody,
+    body: types::MessageRule,
 }
 
 impl MessageRuleUpdate {
@@ -5714,7 +5164,7 @@ impl std::future::IntoFuture for MessageRulesList {
 pub struct MessageRulesCreate {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRulesCreateRequestBody,
+    body: types::MessageRule,
 }
 
 impl MessageRulesCreate {
@@ -5912,6 +5362,8 @@ pub struct MessagesDelta {
     filter: Option<String>,
     orderby: Option<String>,
     search: Option<String>,
+    skip: Option<String>,
+    count: Option<String>,
     prefer: Option<String>,
 }
 
@@ -5937,8 +5389,8 @@ impl MessagesDelta {
     }
 
     /// The query parameter $top. The OData $top query option
-    pub fn top(mut self, value: impl Into<String>) -> Self {
-        self.top = Some(value.into());
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
         self
     }
 
@@ -5956,9 +5408,14 @@ impl MessagesDelta {
         self
     }
 
-    /// The query parameter $orderby. The OData $orderby query option
-    pub fn orderby(mut self, value: impl Into<String>) -> Self {
-        self.orderby = Some(value.into());
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
         self
     }
 
@@ -5968,10 +5425,29 @@ impl MessagesDelta {
         self
     }
 
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
     /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
         self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
     }
 
     fn into_operation(self) -> (Client, Operation) {
@@ -6008,6 +5484,14 @@ impl MessagesDelta {
             Some(v) => op.query("$search", v),
             None => op,
         };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -6017,12 +5501,12 @@ impl MessagesDelta {
 }
 
 impl std::future::IntoFuture for MessagesDelta {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6235,6 +5719,13 @@ impl OutlookSupportedTimeZones {
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -6278,12 +5769,14 @@ impl OutlookSupportedTimeZones {
 }
 
 impl std::future::IntoFuture for OutlookSupportedTimeZones {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6362,6 +5855,13 @@ impl OutlookSupportedTimeZonesWith {
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -6405,12 +5905,14 @@ impl OutlookSupportedTimeZonesWith {
 }
 
 impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6447,7 +5949,7 @@ impl std::future::IntoFuture for OverrideDelete {
 pub struct OverrideUpdate {
     client: Client,
     path: ResourcePath,
-    body: types::OverrideUpdateRequestBody,
+    body: types::InferenceClassificationOverride,
 }
 
 impl OverrideUpdate {

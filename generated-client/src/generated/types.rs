@@ -89,14 +89,11 @@ pub struct AttachmentItem {
 }
 
 ///`AttachmentsCreateUploadSessionRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AttachmentsCreateUploadSessionRequestBody {
     ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
-    #[serde(
-        rename = "AttachmentItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attachment_item: ::std::option::Option<AttachmentItem>,
+    #[serde(rename = "AttachmentItem")]
+    pub attachment_item: AttachmentItem,
 }
 
 ///Configuration settings to automatically notify the sender of an incoming email with a message from the
@@ -265,6 +262,12 @@ impl ::std::convert::TryFrom<::std::string::String> for BodyType {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+
+///`DateFormatGetResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct DateFormatGetResponse {
+    pub value: ::std::string::String,
 }
 
 ///Describes the date, time, and time zone of a point in time.
@@ -1137,68 +1140,97 @@ pub struct MailFolderCollectionResponse {
 }
 
 ///`MailFolderCopyRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MailFolderCopyRequestBody {
     ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
 }
 
-///`MailFolderUpdateRequestBody`
+///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderUpdateRequestBody {
+pub struct MailSearchFolder {
+    ///The number of immediate child mailFolders in the current mailFolder.
+    #[serde(
+        rename = "childFolderCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub child_folder_count: ::std::option::Option<i32>,
+    ///The collection of child folders in the mailFolder.
+    #[serde(
+        rename = "childFolders",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub child_folders: ::std::vec::Vec<MailFolder>,
     ///The mailFolder's display name.
     #[serde(
         rename = "displayName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-}
-
-///`MailFoldersCreateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFoldersCreateRequestBody {
-    ///The display name of the new folder.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
-    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_hidden: ::std::option::Option<bool>,
-}
-
-///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailSearchFolder {
     ///The OData query to filter the messages.
     #[serde(
         rename = "filterQuery",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub filter_query: ::std::option::Option<::std::string::String>,
+    ///The mailFolder's unique identifier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     ///Indicates how the mailbox folder hierarchy should be traversed in the search. true means that a deep search should be done to include child folders in the hierarchy of each folder explicitly specified in sourceFolderIds. false means a shallow search of only each of the folders explicitly specified in sourceFolderIds.
     #[serde(
         rename = "includeNestedFolders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_nested_folders: ::std::option::Option<bool>,
+    ///Indicates whether the mailFolder is hidden. This property can be set only when creating the folder. Find more information in Hidden mail folders.
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
     ///Indicates whether a search folder is editable using REST APIs.
     #[serde(
         rename = "isSupported",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_supported: ::std::option::Option<bool>,
+    ///The collection of rules that apply to the user's Inbox folder.
+    #[serde(
+        rename = "messageRules",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub message_rules: ::std::vec::Vec<MessageRule>,
+    ///The collection of messages in the mailFolder.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub messages: ::std::vec::Vec<Message>,
+    ///The collection of multi-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<MultiValueLegacyExtendedProperty>,
+    >,
     ///The OData type, when Graph names a derived type.
     #[serde(
         rename = "@odata.type",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for the mailFolder's parent mailFolder.
+    #[serde(
+        rename = "parentFolderId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_folder_id: ::std::option::Option<::std::string::String>,
+    ///The collection of single-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub single_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<SingleValueLegacyExtendedProperty>,
+    >,
     ///The mailbox folders that should be mined.
     #[serde(
         rename = "sourceFolderIds",
@@ -1206,6 +1238,18 @@ pub struct MailSearchFolder {
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub source_folder_ids: ::std::vec::Vec<::std::string::String>,
+    ///The number of items in the mailFolder.
+    #[serde(
+        rename = "totalItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_item_count: ::std::option::Option<i32>,
+    ///The number of items in the mailFolder marked as unread.
+    #[serde(
+        rename = "unreadItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unread_item_count: ::std::option::Option<i32>,
 }
 
 ///Settings for the primary mailbox of a user.
@@ -1263,49 +1307,6 @@ pub struct MailboxSettings {
     pub working_hours: ::std::option::Option<WorkingHours>,
 }
 
-///`MailboxSettingsUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailboxSettingsUpdateRequestBody {
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
-    #[serde(
-        rename = "automaticRepliesSetting",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
-    ///The date format for the user's mailbox.
-    #[serde(
-        rename = "dateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
-    #[serde(
-        rename = "delegateMeetingMessageDeliveryOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub delegate_meeting_message_delivery_options: ::std::option::Option<
-        DelegateMeetingMessageDeliveryOptions,
-    >,
-    ///The locale information for the user, including the preferred language and country/region.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<LocaleInfo>,
-    ///The time format for the user's mailbox.
-    #[serde(
-        rename = "timeFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_format: ::std::option::Option<::std::string::String>,
-    ///The default time zone for the user's mailbox.
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
-    pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The hours, days of a week, and time zone that the user works.
-    #[serde(
-        rename = "workingHours",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub working_hours: ::std::option::Option<WorkingHours>,
-}
-
 ///`MainError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MainError {
@@ -1320,14 +1321,6 @@ pub struct MainError {
     pub message: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
-}
-
-///`MasterCategoryUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MasterCategoryUpdateRequestBody {
-    ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<::std::string::String>,
 }
 
 ///`MeSendMailRequestBody`
@@ -1659,14 +1652,11 @@ pub struct MessageCollectionResponse {
 }
 
 ///`MessageCopyRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessageCopyRequestBody {
     ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
 }
 
 ///`MessageForwardRequestBody`
@@ -2031,163 +2021,6 @@ pub struct MessageRulePredicates {
     pub within_size_range: ::std::option::Option<::serde_json::Value>,
 }
 
-///`MessageRuleUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageRuleUpdateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
-    #[serde(
-        rename = "isReadOnly",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_only: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sequence: ::std::option::Option<i32>,
-}
-
-///`MessageRulesCreateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageRulesCreateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
-    pub actions: MessageRuleActions,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule. Required.
-    #[serde(rename = "displayName")]
-    pub display_name: ::std::string::String,
-    ///Represents exception conditions for the rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages. Optional.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules. Required.
-    pub sequence: i32,
-}
-
-///`MessageUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody {
-    ///The Bcc recipients for the message.
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
 ///An extended property that contains a collection of values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MultiValueLegacyExtendedProperty {
@@ -2211,15 +2044,124 @@ pub struct ODataError {
     pub error: MainError,
 }
 
-///`OverrideUpdateRequestBody`
+///Represents a category by which a user can group Outlook items such as messages and events. The user defines categories in a master list, and can apply one or more of these user-defined categories to an item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct OverrideUpdateRequestBody {
-    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
+pub struct OutlookCategory {
+    ///categoryColor (no resource page in spec/docs, so left open)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub color: ::std::option::Option<::serde_json::Value>,
+    ///A unique name that identifies a category in the user's mailbox. After a category is created, the name cannot be changed. Read-only.
     #[serde(
-        rename = "classifyAs",
+        rename = "displayName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub classify_as: ::std::option::Option<::std::string::String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///No (no resource page in spec/docs, so left open)
+    #[serde(rename = "None", skip_serializing_if = "::std::option::Option::is_none")]
+    pub none: ::std::option::Option<::serde_json::Value>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Red (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset0", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset0: ::std::option::Option<::serde_json::Value>,
+    ///Orange (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset1", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset1: ::std::option::Option<::serde_json::Value>,
+    ///Steel (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset10", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset10: ::std::option::Option<::serde_json::Value>,
+    ///DarkSteel (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset11", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset11: ::std::option::Option<::serde_json::Value>,
+    ///Gray (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset12", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset12: ::std::option::Option<::serde_json::Value>,
+    ///DarkGray (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset13", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset13: ::std::option::Option<::serde_json::Value>,
+    ///Black (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset14", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset14: ::std::option::Option<::serde_json::Value>,
+    ///DarkRed (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset15", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset15: ::std::option::Option<::serde_json::Value>,
+    ///DarkOrange (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset16", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset16: ::std::option::Option<::serde_json::Value>,
+    ///DarkBrown (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset17", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset17: ::std::option::Option<::serde_json::Value>,
+    ///DarkYellow (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset18", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset18: ::std::option::Option<::serde_json::Value>,
+    ///DarkGreen (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset19", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset19: ::std::option::Option<::serde_json::Value>,
+    ///Brown (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset2", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset2: ::std::option::Option<::serde_json::Value>,
+    ///DarkTeal (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset20", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset20: ::std::option::Option<::serde_json::Value>,
+    ///DarkOlive (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset21", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset21: ::std::option::Option<::serde_json::Value>,
+    ///DarkBlue (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset22", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset22: ::std::option::Option<::serde_json::Value>,
+    ///DarkPurple (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset23", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset23: ::std::option::Option<::serde_json::Value>,
+    ///DarkCranberry (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset24", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset24: ::std::option::Option<::serde_json::Value>,
+    ///Yellow (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset3", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset3: ::std::option::Option<::serde_json::Value>,
+    ///Green (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset4", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset4: ::std::option::Option<::serde_json::Value>,
+    ///Teal (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset5", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset5: ::std::option::Option<::serde_json::Value>,
+    ///Olive (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset6", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset6: ::std::option::Option<::serde_json::Value>,
+    ///Blue (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset7", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset7: ::std::option::Option<::serde_json::Value>,
+    ///Purple (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset8", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset8: ::std::option::Option<::serde_json::Value>,
+    ///Cranberry (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset9", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset9: ::std::option::Option<::serde_json::Value>,
+}
+
+///`OutlookCategoryCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct OutlookCategoryCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<OutlookCategory>,
 }
 
 ///Represents information about a user in the sending or receiving end of an event, message or group post.
@@ -2430,6 +2372,80 @@ pub struct TimeZoneBase {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///Represents a time zone. The supported format is Windows, and Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone)
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TimeZoneInformation {
+    ///An identifier for the time zone.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub alias: ::std::option::Option<::std::string::String>,
+    ///A display string that represents the time zone.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///`TimeZoneInformationCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TimeZoneInformationCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub value: ::std::vec::Vec<TimeZoneInformation>,
+}
+
+///The uploadSession resource provides information about how to upload large files to OneDrive, OneDrive for Business, or SharePoint document libraries, or to Outlook event and message items as attachments.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct UploadSession {
+    ///The date and time in UTC that the upload session will expire. The complete file must be uploaded before this expiration time is reached.
+    #[serde(
+        rename = "expirationDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expiration_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///A collection of byte ranges that the server is missing for the file. These ranges are zero indexed and of the format "start-end" (for example "0-26" to indicate the first 27 bytes of the file). When uploading files as Outlook attachments, instead of a collection of ranges, this property always indicates a single value "\{start\}", the location in the file where the next upload should begin.
+    #[serde(
+        rename = "nextExpectedRanges",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    pub next_expected_ranges: ::std::vec::Vec<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The URL endpoint that accepts PUT requests for byte ranges of the file.
+    #[serde(
+        rename = "uploadUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub upload_url: ::std::option::Option<::std::string::String>,
 }
 
 ///Represents the days of the week and hours in a specific time zone that the user works.
