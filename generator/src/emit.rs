@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::types::Body;
 use crate::Error;
 
 fn ident(name: &str) -> Ident {
@@ -578,25 +579,51 @@ impl Emitter {
             .map(|s| s.to_string())
             .collect();
 
-        if let Some(body_ty) = &op.request_body {
-            let ty = ident(body_ty);
-            if op.request_body_required {
-                fields.push(quote!(body: types::#ty));
-                args.push(quote!(body: types::#ty));
-                inits.push(quote!(body));
-                apply.push(quote!(let op = op.json_body(&self.body);));
-            } else {
-                fields.push(quote!(body: Option<types::#ty>));
-                inits.push(quote!(body: None));
-                setters.push(quote! {
-                    /// Sets the JSON request body.
-                    pub fn body(mut self, body: types::#ty) -> Self {
-                        self.body = Some(body);
-                        self
-                    }
-                });
-                apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
+        match &op.request_body {
+            Some(Body::Json(body_ty)) => {
+                let ty = ident(body_ty);
+                if op.request_body_required {
+                    fields.push(quote!(body: types::#ty));
+                    args.push(quote!(body: types::#ty));
+                    inits.push(quote!(body));
+                    apply.push(quote!(let op = op.json_body(&self.body);));
+                } else {
+                    fields.push(quote!(body: Option<types::#ty>));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        /// Sets the JSON request body.
+                        pub fn body(mut self, body: types::#ty) -> Self {
+                            self.body = Some(body);
+                            self
+                        }
+                    });
+                    apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
+                }
             }
+            Some(Body::Raw(media_types)) => {
+                let media_type =
+                    media_types.first().map(String::as_str).unwrap_or("application/octet-stream");
+                if op.request_body_required {
+                    fields.push(quote!(body: Vec<u8>));
+                    args.push(quote!(body: impl Into<Vec<u8>>));
+                    inits.push(quote!(body: body.into()));
+                    apply.push(quote!(let op = op.raw_body(#media_type, self.body);));
+                } else {
+                    let doc =
+                        format!(" Sets the request body: bytes sent as `{}`.", names::doc_text(media_type));
+                    fields.push(quote!(body: Option<Vec<u8>>));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        #[doc = #doc]
+                        pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+                            self.body = Some(body.into());
+                            self
+                        }
+                    });
+                    apply.push(quote!(let op = match self.body { Some(b) => op.raw_body(#media_type, b), None => op };));
+                }
+            }
+            None => {}
         }
         for (param, is_header) in
             op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true)))
@@ -643,9 +670,15 @@ impl Emitter {
         }
 
         let (output, finish) = match &op.response_body {
-            Some(ty) => {
+            Some(Body::Json(ty)) => {
                 let ty = ident(ty);
                 (quote!(types::#ty), quote!(.json()))
+            }
+            Some(Body::Raw(media_types)) => {
+                // Graph decides the media type; `Accept` names what the spec documents.
+                let accept = media_types.join(", ");
+                apply.push(quote!(let op = op.accept(#accept);));
+                (quote!(bytes::Bytes), quote!(.bytes()))
             }
             None => (quote!(()), quote!(.no_content())),
         };

@@ -11,6 +11,7 @@ use openapiv3::OpenAPI;
 use quote::quote;
 
 mod emit;
+mod inherit;
 mod model;
 pub mod names;
 pub mod standalone;

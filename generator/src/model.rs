@@ -23,11 +23,11 @@ pub struct Operation {
     pub scopes: Vec<String>,
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
-    /// The Rust type of the JSON request body, as a path inside the types module.
-    pub request_body: Option<String>,
+    /// The request body: JSON of a type in the types module, or bytes.
+    pub request_body: Option<crate::types::Body>,
     pub request_body_required: bool,
-    /// The Rust type of the success response body; `None` when the success response has no content.
-    pub response_body: Option<String>,
+    /// The success response body; `None` when the success response has no content.
+    pub response_body: Option<crate::types::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
     pub response_item: Option<String>,
     /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).

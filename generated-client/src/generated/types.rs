@@ -7,33 +7,6 @@
     missing_docs,
     dead_code
 )]
-///You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum Attachment {
-    FileAttachment(FileAttachment),
-    ItemAttachment(ItemAttachment),
-    ReferenceAttachment(ReferenceAttachment),
-}
-
-impl ::std::convert::From<FileAttachment> for Attachment {
-    fn from(value: FileAttachment) -> Self {
-        Self::FileAttachment(value)
-    }
-}
-
-impl ::std::convert::From<ItemAttachment> for Attachment {
-    fn from(value: ItemAttachment) -> Self {
-        Self::ItemAttachment(value)
-    }
-}
-
-impl ::std::convert::From<ReferenceAttachment> for Attachment {
-    fn from(value: ReferenceAttachment) -> Self {
-        Self::ReferenceAttachment(value)
-    }
-}
-
 ///`AttachmentCollectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AttachmentCollectionResponse {
@@ -53,6 +26,7 @@ pub struct AttachmentCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<Attachment>,
 }
 
@@ -91,7 +65,6 @@ pub struct AttachmentItem {
 ///`AttachmentsCreateUploadSessionRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AttachmentsCreateUploadSessionRequestBody {
-    ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
     #[serde(
         rename = "AttachmentItem",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -102,7 +75,6 @@ pub struct AttachmentsCreateUploadSessionRequestBody {
 ///Configuration settings to automatically notify the sender of an incoming email with a message from the
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AutomaticRepliesSetting {
-    ///The set of audience external to the signed-in user's organization who will receive the ExternalReplyMessage, if Status is AlwaysEnabled or Scheduled. The possible values are: none, contactsOnly, all.
     #[serde(
         rename = "externalAudience",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -126,19 +98,16 @@ pub struct AutomaticRepliesSetting {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The date and time that automatic replies are set to end, if Status is set to Scheduled.
     #[serde(
         rename = "scheduledEndDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_end_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The date and time that automatic replies are set to begin, if Status is set to Scheduled.
     #[serde(
         rename = "scheduledStartDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_start_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///Configurations status for automatic replies. The possible values are: disabled, alwaysEnabled, scheduled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<AutomaticRepliesStatus>,
 }
@@ -556,19 +525,16 @@ impl ::std::convert::TryFrom<::std::string::String> for FileAttachmentOdataType 
 ///Allows setting a flag in an item for the user to follow up on later.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct FollowupFlag {
-    ///The date and time that the follow-up was finished.
     #[serde(
         rename = "completedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub completed_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The date and time that the follow up is to be finished. Note: To set the due date, you must also specify the startDateTime; otherwise, you will get a 400 Bad Request response.
     #[serde(
         rename = "dueDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub due_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The status for follow-up for an item. Possible values are notFlagged, complete, and flagged.
     #[serde(
         rename = "flagStatus",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -580,7 +546,6 @@ pub struct FollowupFlag {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The date and time that the follow-up is to begin.
     #[serde(
         rename = "startDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -738,7 +703,6 @@ pub struct InferenceClassification {
 ///Represents a user's override for how incoming messages from a specific sender should always be classified as.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct InferenceClassificationOverride {
-    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
     #[serde(
         rename = "classifyAs",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -753,7 +717,6 @@ pub struct InferenceClassificationOverride {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The email address information of the sender for whom the override is created.
     #[serde(
         rename = "senderEmailAddress",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -780,6 +743,7 @@ pub struct InferenceClassificationOverrideCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<InferenceClassificationOverride>,
 }
 
@@ -978,7 +942,6 @@ pub struct ItemBody {
     ///The content of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    ///The type of the content. Possible values are text and html.
     #[serde(
         rename = "contentType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1031,6 +994,7 @@ pub struct LocaleInfoCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<LocaleInfo>,
 }
 
@@ -1049,6 +1013,7 @@ pub struct MailFolder {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub child_folders: ::std::vec::Vec<MailFolder>,
     ///The mailFolder's display name.
     #[serde(
@@ -1068,9 +1033,11 @@ pub struct MailFolder {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub message_rules: ::std::vec::Vec<MessageRule>,
     ///The collection of messages in the mailFolder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub messages: ::std::vec::Vec<Message>,
     ///The collection of multi-value extended properties defined for the mailFolder. Read-only. Nullable.
     #[serde(
@@ -1133,6 +1100,7 @@ pub struct MailFolderCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<MailFolder>,
 }
 
@@ -1205,6 +1173,7 @@ pub struct MailSearchFolder {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub source_folder_ids: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -1217,7 +1186,6 @@ pub struct MailboxSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub archive_folder: ::std::option::Option<::std::string::String>,
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user.
     #[serde(
         rename = "automaticRepliesSetting",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1229,7 +1197,6 @@ pub struct MailboxSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
     #[serde(
         rename = "delegateMeetingMessageDeliveryOptions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1237,7 +1204,6 @@ pub struct MailboxSettings {
     pub delegate_meeting_message_delivery_options: ::std::option::Option<
         DelegateMeetingMessageDeliveryOptions,
     >,
-    ///The locale information for the user, including the preferred language and country/region.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<LocaleInfo>,
     ///The OData type, when Graph names a derived type.
@@ -1255,7 +1221,6 @@ pub struct MailboxSettings {
     ///The default time zone for the user's mailbox.
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The days of the week and hours in a specific time zone that the user works.
     #[serde(
         rename = "workingHours",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1266,7 +1231,6 @@ pub struct MailboxSettings {
 ///`MailboxSettingsUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailboxSettingsUpdateRequestBody {
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
     #[serde(
         rename = "automaticRepliesSetting",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1278,7 +1242,6 @@ pub struct MailboxSettingsUpdateRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
     #[serde(
         rename = "delegateMeetingMessageDeliveryOptions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1286,7 +1249,6 @@ pub struct MailboxSettingsUpdateRequestBody {
     pub delegate_meeting_message_delivery_options: ::std::option::Option<
         DelegateMeetingMessageDeliveryOptions,
     >,
-    ///The locale information for the user, including the preferred language and country/region.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<LocaleInfo>,
     ///The time format for the user's mailbox.
@@ -1298,7 +1260,6 @@ pub struct MailboxSettingsUpdateRequestBody {
     ///The default time zone for the user's mailbox.
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The hours, days of a week, and time zone that the user works.
     #[serde(
         rename = "workingHours",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1311,6 +1272,7 @@ pub struct MailboxSettingsUpdateRequestBody {
 pub struct MainError {
     pub code: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub details: ::std::vec::Vec<ErrorDetails>,
     #[serde(
         rename = "innerError",
@@ -1333,7 +1295,6 @@ pub struct MasterCategoryUpdateRequestBody {
 ///`MeSendMailRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MeSendMailRequestBody {
-    ///The message to send. Required.
     pub message: Message,
     ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
     #[serde(
@@ -1348,6 +1309,7 @@ pub struct MeSendMailRequestBody {
 pub struct Message {
     ///The fileAttachment and itemAttachment attachments for the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub attachments: ::std::vec::Vec<Attachment>,
     ///The Bcc: recipients for the message.
     #[serde(
@@ -1355,8 +1317,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub bcc_recipients: ::std::vec::Vec<Recipient>,
-    ///The body of the message. It can be in HTML or text format. Find out about safe HTML in a message body.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<ItemBody>,
     ///The first 255 characters of the message body. It is in text format.
@@ -1367,6 +1329,7 @@ pub struct Message {
     pub body_preview: ::std::option::Option<::std::string::String>,
     ///The categories associated with the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub categories: ::std::vec::Vec<::std::string::String>,
     ///The Cc: recipients for the message.
     #[serde(
@@ -1374,6 +1337,7 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub cc_recipients: ::std::vec::Vec<Recipient>,
     ///The version of the message.
     #[serde(
@@ -1404,10 +1368,8 @@ pub struct Message {
     ///The collection of open extensions defined for the message. Nullable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extensions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<FollowupFlag>,
-    ///The owner of the mailbox from which the message is sent. In most cases, this value is the same as the sender property, except for sharing or delegation scenarios. The value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<Recipient>,
     ///Indicates whether the message has attachments. This property doesn't include inline attachments, so if a message contains only inline attachments, this property is false. To verify the existence of inline attachments, parse the body property to look for a src attribute, such as .
@@ -1419,10 +1381,8 @@ pub struct Message {
     ///Unique identifier for the message (note that this value may change if a message is moved or altered)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///The importance of the message. The possible values are: low, normal, and high.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub importance: ::std::option::Option<Importance>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
     #[serde(
         rename = "inferenceClassification",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1434,6 +1394,7 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub internet_message_headers: ::std::vec::Vec<InternetMessageHeader>,
     ///The message ID in the format specified by RFC2822.
     #[serde(
@@ -1501,8 +1462,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. In most cases, this value is the same as the from property. You can set this property to a different value when sending a message from a shared mailbox, for a shared calendar, or as a delegate. In any case, the value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<Recipient>,
     ///The date and time the message was sent. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
@@ -1528,8 +1489,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub to_recipients: ::std::vec::Vec<Recipient>,
-    ///The part of the body of the message that is unique to the current message. uniqueBody is not returned by default but can be retrieved for a given message by use of the ?$select=uniqueBody query. It can be in HTML or text format.
     #[serde(
         rename = "uniqueBody",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1655,6 +1616,7 @@ pub struct MessageCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<Message>,
 }
 
@@ -1681,6 +1643,7 @@ pub struct MessageForwardRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub to_recipients: ::std::vec::Vec<Recipient>,
 }
 
@@ -1698,7 +1661,6 @@ pub struct MessageReplyRequestBody {
     ///A comment to include. Can be an empty string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
-    ///Any writeable properties to update in the reply message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<Message>,
 }
@@ -1706,10 +1668,8 @@ pub struct MessageReplyRequestBody {
 ///A rule that applies to messages in the Inbox of a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageRule {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<MessageRulePredicates>,
     ///The display name of the rule.
@@ -1718,7 +1678,6 @@ pub struct MessageRule {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exceptions: ::std::option::Option<MessageRulePredicates>,
     ///Indicates whether the rule is in an error condition. Read-only.
@@ -1759,6 +1718,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub assign_categories: ::std::vec::Vec<::std::string::String>,
     ///The ID of a folder that a message is to be copied to.
     #[serde(
@@ -1775,6 +1735,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub forward_as_attachment_to: ::std::vec::Vec<Recipient>,
     ///The email addresses of the recipients to which a message should be forwarded.
     #[serde(
@@ -1782,6 +1743,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub forward_to: ::std::vec::Vec<Recipient>,
     ///Indicates whether a message should be marked as read.
     #[serde(
@@ -1789,7 +1751,6 @@ pub struct MessageRuleActions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mark_as_read: ::std::option::Option<bool>,
-    ///Sets the importance of the message, which can be: low, normal, high.
     #[serde(
         rename = "markImportance",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1819,6 +1780,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub redirect_to: ::std::vec::Vec<Recipient>,
     ///Indicates whether subsequent rules should be evaluated.
     #[serde(
@@ -1847,6 +1809,7 @@ pub struct MessageRuleCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<MessageRule>,
 }
 
@@ -1859,6 +1822,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub body_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the strings that should appear in the body or subject of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1866,9 +1830,11 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub body_or_subject_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the categories that an incoming message should be labeled with in order for the condition or exception to apply.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub categories: ::std::vec::Vec<::std::string::String>,
     ///Represents the specific sender email addresses of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1876,6 +1842,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub from_addresses: ::std::vec::Vec<Recipient>,
     ///Indicates whether an incoming message must have attachments in order for the condition or exception to apply.
     #[serde(
@@ -1889,8 +1856,8 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub header_contains: ::std::vec::Vec<::std::string::String>,
-    ///The importance that is stamped on an incoming message in order for the condition or exception to apply: low, normal, high.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub importance: ::std::option::Option<Importance>,
     ///Indicates whether an incoming message must be an approval request in order for the condition or exception to apply.
@@ -1956,7 +1923,6 @@ pub struct MessageRulePredicates {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_voicemail: ::std::option::Option<bool>,
-    ///Represents the flag-for-action value that appears on an incoming message in order for the condition or exception to apply. The possible values are: any, call, doNotForward, followUp, fyi, forward, noResponseNecessary, read, reply, replyToAll, review.
     #[serde(
         rename = "messageActionFlag",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1980,6 +1946,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub recipient_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the strings that appear in the from property of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1987,8 +1954,8 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub sender_contains: ::std::vec::Vec<::std::string::String>,
-    ///Represents the sensitivity level that must be stamped on an incoming message in order for the condition or exception to apply. The possible values are: normal, personal, private, confidential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sensitivity: ::std::option::Option<Sensitivity>,
     ///Indicates whether the owner of the mailbox must be in the ccRecipients property of an incoming message in order for the condition or exception to apply.
@@ -2006,6 +1973,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub sent_to_addresses: ::std::vec::Vec<Recipient>,
     ///Indicates whether the owner of the mailbox must be in the toRecipients property of an incoming message in order for the condition or exception to apply.
     #[serde(rename = "sentToMe", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2022,6 +1990,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub subject_contains: ::std::vec::Vec<::std::string::String>,
     ///sizeRange (no resource page in spec/docs, so left open)
     #[serde(
@@ -2034,10 +2003,8 @@ pub struct MessageRulePredicates {
 ///`MessageRuleUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageRuleUpdateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<MessageRulePredicates>,
     ///The display name of the rule.
@@ -2046,7 +2013,6 @@ pub struct MessageRuleUpdateRequestBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exceptions: ::std::option::Option<MessageRulePredicates>,
     ///Indicates whether the rule is enabled to be applied to messages.
@@ -2069,15 +2035,12 @@ pub struct MessageRuleUpdateRequestBody {
 ///`MessageRulesCreateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MessageRulesCreateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
     pub actions: MessageRuleActions,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<MessageRulePredicates>,
     ///The display name of the rule. Required.
     #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
-    ///Represents exception conditions for the rule. Optional.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exceptions: ::std::option::Option<MessageRulePredicates>,
     ///Indicates whether the rule is enabled to be applied to messages. Optional.
@@ -2093,17 +2056,16 @@ pub struct MessageRulesCreateRequestBody {
 ///`MessageUpdateRequestBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageUpdateRequestBody {
-    ///The Bcc recipients for the message.
     #[serde(
         rename = "bccRecipients",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<ItemBody>,
     ///The categories associated with the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub categories: ::std::vec::Vec<::std::string::String>,
     ///The Cc recipients for the message.
     #[serde(
@@ -2111,11 +2073,10 @@ pub struct MessageUpdateRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<Recipient>,
     ///The importance of the message. The possible values are: Low, Normal, High.
@@ -2154,6 +2115,7 @@ pub struct MessageUpdateRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub multi_value_extended_properties: ::std::vec::Vec<
         MultiValueLegacyExtendedProperty,
     >,
@@ -2163,8 +2125,8 @@ pub struct MessageUpdateRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<Recipient>,
     ///The collection of single-value extended properties defined for the message. Nullable.
@@ -2173,6 +2135,7 @@ pub struct MessageUpdateRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub single_value_extended_properties: ::std::vec::Vec<
         SingleValueLegacyExtendedProperty,
     >,
@@ -2185,6 +2148,7 @@ pub struct MessageUpdateRequestBody {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub to_recipients: ::std::vec::Vec<Recipient>,
 }
 
@@ -2202,6 +2166,7 @@ pub struct MultiValueLegacyExtendedProperty {
     pub odata_type: ::std::option::Option<::std::string::String>,
     ///A collection of property values.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -2225,7 +2190,6 @@ pub struct OverrideUpdateRequestBody {
 ///Represents information about a user in the sending or receiving end of an event, message or group post.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Recipient {
-    ///The recipient's email address.
     #[serde(
         rename = "emailAddress",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2441,6 +2405,7 @@ pub struct WorkingHours {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub days_of_week: ::std::vec::Vec<::serde_json::Value>,
     ///The time of the day that the user stops working.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2457,7 +2422,6 @@ pub struct WorkingHours {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::std::string::String>,
-    ///The time zone to which the working hours apply.
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<TimeZoneBase>,
 }
@@ -2494,6 +2458,119 @@ pub mod error {
     impl From<String> for ConversionError {
         fn from(value: String) -> Self {
             Self(value.into())
+        }
+    }
+}
+
+/// `null` on the wire decodes as the field's default (an empty `Vec`), as a missing field does.
+fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de> + ::std::default::Default,
+{
+    let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+        deserializer,
+    )?;
+    Ok(value.unwrap_or_default())
+}
+
+/// You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
+///
+/// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
+#[derive(Clone, Debug)]
+pub enum Attachment {
+    /// `@odata.type: #microsoft.graph.fileAttachment`
+    FileAttachment(FileAttachment),
+    /// `@odata.type: #microsoft.graph.itemAttachment`
+    ItemAttachment(ItemAttachment),
+    /// `@odata.type: #microsoft.graph.referenceAttachment`
+    ReferenceAttachment(ReferenceAttachment),
+    /// A kind this client does not know, as its JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<FileAttachment> for Attachment {
+    fn from(value: FileAttachment) -> Self {
+        Self::FileAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ItemAttachment> for Attachment {
+    fn from(value: ItemAttachment) -> Self {
+        Self::ItemAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ReferenceAttachment> for Attachment {
+    fn from(value: ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(value)
+    }
+}
+
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (kind, value) = match self {
+            Self::FileAttachment(value) => {
+                ("#microsoft.graph.fileAttachment", ::serde_json::to_value(value))
+            }
+            Self::ItemAttachment(value) => {
+                ("#microsoft.graph.itemAttachment", ::serde_json::to_value(value))
+            }
+            Self::ReferenceAttachment(value) => {
+                ("#microsoft.graph.referenceAttachment", ::serde_json::to_value(value))
+            }
+            Self::Other(value) => return ::serde::Serialize::serialize(value, serializer),
+        };
+        let value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+        let mut map = ::serde_json::Map::new();
+        map.insert(
+            "@odata.type".to_owned(),
+            ::serde_json::Value::String(kind.to_owned()),
+        );
+        if let ::serde_json::Value::Object(fields) = value {
+            for (key, field) in fields {
+                if key != "@odata.type" {
+                    map.insert(key, field);
+                }
+            }
+        }
+
+        ::serde::Serialize::serialize(&map, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let kind = value
+            .get("@odata.type")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default();
+        match kind {
+            "#microsoft.graph.fileAttachment" | "microsoft.graph.fileAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::FileAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.itemAttachment" | "microsoft.graph.itemAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ItemAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.referenceAttachment"
+            | "microsoft.graph.referenceAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ReferenceAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
         }
     }
 }
