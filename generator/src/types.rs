@@ -35,6 +35,8 @@ pub struct Bodies {
 #[derive(Debug)]
 pub struct Types {
     pub tokens: TokenStream,
+    /// The name of every type in the types module, which no request type may take.
+    pub names: std::collections::BTreeSet<String>,
     pub bodies: BTreeMap<String, Bodies>,
     pub uses_chrono: bool,
     pub uses_uuid: bool,
@@ -46,13 +48,9 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut spec = short_schema_names(spec)?;
     let mut bodies: BTreeMap<String, (Option<Named>, Option<Named>)> = BTreeMap::new();
-    let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
-    let mut seen_inline: BTreeMap<String, String> = BTreeMap::new();
+    let mut inlines: Vec<Inline> = Vec::new();
+    let mut seen_inline: BTreeMap<String, usize> = BTreeMap::new();
     let components = spec.components.clone().unwrap_or_default();
-    // The Rust names of the schemas so far: two operationIds can give a lifted body one name (`fn`, `Fn`), and
-    // so can a schema of the spec, which typify would reject or merge; a later body gets a number instead.
-    let mut taken: std::collections::BTreeSet<String> =
-        components.schemas.keys().map(|n| typify_name(n)).collect();
 
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
@@ -97,56 +95,56 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 }
                 None => None,
             };
-            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &str| -> Result<String, Error> {
+            let (action, owner) = action_and_owner(path);
+            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &'static str| -> Result<Named, Error> {
                 match schema {
                     ReferenceOr::Reference { reference } => reference
                         .strip_prefix(SCHEMA_PREFIX)
-                        .map(str::to_string)
+                        .map(|name| Named::Json(name.to_string()))
                         .ok_or_else(|| Error::Unsupported {
                             place: id.clone(),
                             what: format!("body schema `$ref: {reference}`"),
                         }),
                     inline => {
                         // `/me/...` and `/users/{user-id}/...` document the same body twice: one type serves.
-                        let key = serde_json::to_string(&inline).unwrap_or_default();
-                        if let Some(name) = seen_inline.get(&key) {
-                            return Ok(name.clone());
+                        // `copy` and `move` take bodies of one shape, but each gets its own, named after it.
+                        let key = format!(
+                            "{action}{suffix}:{}",
+                            serde_json::to_string(&inline).unwrap_or_default()
+                        );
+                        if let Some(&index) = seen_inline.get(&key) {
+                            return Ok(Named::Inline(index));
                         }
-                        // Made of ASCII words only, so that the type's name is plain whatever the operationId.
-                        // Named after the operationId's last two parts (`message.copy` →
-                        // `MessageCopyRequestBody`): the full id would repeat the whole path in every name.
-                        let parts: Vec<&str> = id.split('.').filter(|p| !p.is_empty()).collect();
-                        let tail = parts[parts.len().saturating_sub(2)..].join(".");
-                        let base =
-                            format!("{}{suffix}", names::camel(if tail.is_empty() { &id } else { &tail }));
-                        let mut name = base.clone();
-                        let mut n = 1;
-                        while !taken.insert(typify_name(&name)) {
-                            n += 1;
-                            name = format!("{base}{n}");
-                        }
-                        lifted.push((name.clone(), inline));
-                        seen_inline.insert(key, name.clone());
-                        Ok(name)
+                        inlines.push(Inline {
+                            schema: inline,
+                            action: action.clone(),
+                            owner: owner.clone(),
+                            suffix,
+                            operation: id.clone(),
+                        });
+                        seen_inline.insert(key, inlines.len() - 1);
+                        Ok(Named::Inline(inlines.len() - 1))
                     }
                 }
             };
-            let mut named = |payload: Option<Payload>, suffix: &str| -> Result<Option<Named>, Error> {
-                Ok(match payload {
-                    None => None,
-                    Some(Payload::Json(schema)) => Some(Named::Json(name_of(schema, suffix)?)),
-                    Some(Payload::Raw(types)) => Some(Named::Raw(types)),
-                })
-            };
-            let request = named(request, "RequestBody")?;
+            let mut named =
+                |payload: Option<Payload>, suffix: &'static str| -> Result<Option<Named>, Error> {
+                    Ok(match payload {
+                        None => None,
+                        Some(Payload::Json(schema)) => Some(name_of(schema, suffix)?),
+                        Some(Payload::Raw(types)) => Some(Named::Raw(types)),
+                    })
+                };
+            let request = named(request, "Body")?;
             let response = named(response, "Response")?;
             bodies.insert(id, (request, response));
         }
     }
 
+    let lifted = name_inline_bodies(inlines, &components)?;
     let comps = spec.components.get_or_insert_with(Default::default);
-    for (name, schema) in lifted {
-        comps.schemas.insert(name, schema);
+    for (name, schema) in &lifted {
+        comps.schemas.insert(name.clone(), schema.clone());
     }
     let kinds = inherit::prepare(comps)?;
     for schema in comps.schemas.values_mut() {
@@ -184,6 +182,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     for (id, (request, response)) in bodies {
         let item = match &response {
             Some(Named::Json(r)) => collection_item(spec.components.as_ref(), r),
+            Some(Named::Inline(index)) => collection_item(spec.components.as_ref(), &lifted[*index].0),
             _ => None,
         };
         let rust_name = |schema: Option<String>| -> Result<Option<String>, Error> {
@@ -199,6 +198,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
             Ok(match named {
                 None => None,
                 Some(Named::Json(schema)) => rust_name(Some(schema))?.map(Body::Json),
+                Some(Named::Inline(index)) => rust_name(Some(lifted[index].0.clone()))?.map(Body::Json),
                 Some(Named::Raw(types)) => Some(Body::Raw(types)),
             })
         };
@@ -211,6 +211,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     }
     Ok(Types {
         tokens,
+        names: known.iter().cloned().collect(),
         bodies: resolved,
         uses_chrono: space.uses_chrono(),
         uses_uuid: space.uses_uuid(),
@@ -276,10 +277,69 @@ enum Payload {
     Raw(Vec<String>),
 }
 
-/// A body once its schema is named in `components/schemas`.
+/// A body once its schema is named in `components/schemas`, or waits for a name among the inline ones.
 enum Named {
     Json(String),
+    Inline(usize),
     Raw(Vec<String>),
+}
+
+/// An inline body schema, lifted into `components/schemas` under a name from its operation's path.
+struct Inline {
+    schema: ReferenceOr<Schema>,
+    /// What the path's last segment does (`Move`, `SendMail`; `Message` for `{message-id}`).
+    action: String,
+    /// The resource before it (`Message` for `/me/messages/{message-id}/move`), empty at the root.
+    owner: String,
+    suffix: &'static str,
+    operation: String,
+}
+
+/// The names an operation's inline bodies are given: `/me/messages/{message-id}/move` → (`Move`, `Message`).
+fn action_and_owner(path: &str) -> (String, String) {
+    let name = |segment: &str| -> String {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => crate::model::param_type_name(param),
+            None => names::camel(segment.split(['(', '{', ':', '=', '\'']).next().unwrap_or(segment)),
+        }
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let action = segments.last().map(|s| name(s)).unwrap_or_else(|| "Root".into());
+    let owner = segments.len().checked_sub(2).map(|i| name(segments[i])).unwrap_or_default();
+    (action, owner)
+}
+
+/// Names inline bodies after their action (`MoveBody`, `DeltaResponse`). A name that bodies of different
+/// shapes want goes to none of them: each is qualified by its owner (`MessageReplyBody`, `PostReplyBody`).
+/// A name still shared, or taken by a schema of the spec, fails with the operation: no numbered names.
+fn name_inline_bodies(
+    inlines: Vec<Inline>,
+    components: &openapiv3::Components,
+) -> Result<Vec<(String, ReferenceOr<Schema>)>, Error> {
+    let mut taken: BTreeMap<String, String> =
+        components.schemas.keys().map(|n| (typify_name(n), format!("schema `{n}`"))).collect();
+    let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+    for inline in &inlines {
+        *wanted.entry(format!("{}{}", inline.action, inline.suffix)).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for inline in inlines {
+        let mut name = format!("{}{}", inline.action, inline.suffix);
+        if wanted[&name] > 1 || taken.contains_key(&typify_name(&name)) {
+            name = format!("{}{name}", inline.owner);
+        }
+        if let Some(other) = taken.get(&typify_name(&name)) {
+            return Err(Error::Invalid {
+                place: inline.operation,
+                why: format!(
+                    "its inline body would be named `{name}` as {other} is; no naming rule tells them apart"
+                ),
+            });
+        }
+        taken.insert(typify_name(&name), format!("the body of `{}`", inline.operation));
+        out.push((name, inline.schema));
+    }
+    Ok(out)
 }
 
 fn is_json(media_type: &str) -> bool {

@@ -62,16 +62,6 @@ pub struct AttachmentItem {
     pub size: ::std::option::Option<i64>,
 }
 
-///`AttachmentsCreateUploadSessionRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct AttachmentsCreateUploadSessionRequestBody {
-    #[serde(
-        rename = "AttachmentItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attachment_item: ::std::option::Option<AttachmentItem>,
-}
-
 ///Configuration settings to automatically notify the sender of an incoming email with a message from the
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AutomaticRepliesSetting {
@@ -234,6 +224,30 @@ impl ::std::convert::TryFrom<::std::string::String> for BodyType {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+
+///`ChildFoldersBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ChildFoldersBody {
+    ///The display name of the new folder.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
+}
+
+///`CreateUploadSessionBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CreateUploadSessionBody {
+    #[serde(
+        rename = "AttachmentItem",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub attachment_item: ::std::option::Option<AttachmentItem>,
 }
 
 ///Describes the date, time, and time zone of a point in time.
@@ -615,6 +629,22 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowupFlagStatus {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+
+///`ForwardBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ForwardBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
 }
 
 ///`Importance`
@@ -1081,6 +1111,17 @@ pub struct MailFolder {
     pub unread_item_count: ::std::option::Option<i32>,
 }
 
+///`MailFolderBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MailFolderBody {
+    ///The mailFolder's display name.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+}
+
 ///`MailFolderCollectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailFolderCollectionResponse {
@@ -1104,9 +1145,9 @@ pub struct MailFolderCollectionResponse {
     pub value: ::std::vec::Vec<MailFolder>,
 }
 
-///`MailFolderCopyRequestBody`
+///`MailFolderCopyBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderCopyRequestBody {
+pub struct MailFolderCopyBody {
     ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
     #[serde(
         rename = "destinationId",
@@ -1115,20 +1156,20 @@ pub struct MailFolderCopyRequestBody {
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MailFolderUpdateRequestBody`
+///`MailFolderMoveBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderUpdateRequestBody {
-    ///The mailFolder's display name.
+pub struct MailFolderMoveBody {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
     #[serde(
-        rename = "displayName",
+        rename = "destinationId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MailFoldersCreateRequestBody`
+///`MailFoldersBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFoldersCreateRequestBody {
+pub struct MailFoldersBody {
     ///The display name of the new folder.
     #[serde(
         rename = "displayName",
@@ -1228,9 +1269,9 @@ pub struct MailboxSettings {
     pub working_hours: ::std::option::Option<WorkingHours>,
 }
 
-///`MailboxSettingsUpdateRequestBody`
+///`MailboxSettingsBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailboxSettingsUpdateRequestBody {
+pub struct MailboxSettingsBody {
     #[serde(
         rename = "automaticRepliesSetting",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1284,24 +1325,12 @@ pub struct MainError {
     pub target: ::std::option::Option<::std::string::String>,
 }
 
-///`MasterCategoryUpdateRequestBody`
+///`MasterCategoryBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MasterCategoryUpdateRequestBody {
+pub struct MasterCategoryBody {
     ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
-}
-
-///`MeSendMailRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MeSendMailRequestBody {
-    pub message: Message,
-    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
-    #[serde(
-        rename = "saveToSentItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub save_to_sent_items: ::std::option::Option<bool>,
 }
 
 ///A message in a mailFolder.
@@ -1597,6 +1626,105 @@ impl ::std::convert::TryFrom<::std::string::String> for MessageActionFlag {
     }
 }
 
+///`MessageBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageBody {
+    #[serde(
+        rename = "bccRecipients",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub bcc_recipients: ::std::option::Option<Recipient>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub body: ::std::option::Option<ItemBody>,
+    ///The categories associated with the message.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
+    pub categories: ::std::vec::Vec<::std::string::String>,
+    ///The Cc recipients for the message.
+    #[serde(
+        rename = "ccRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub cc_recipients: ::std::vec::Vec<Recipient>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flag: ::std::option::Option<FollowupFlag>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub from: ::std::option::Option<Recipient>,
+    ///The importance of the message. The possible values are: Low, Normal, High.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub importance: ::std::option::Option<::std::string::String>,
+    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
+    #[serde(
+        rename = "inferenceClassification",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inference_classification: ::std::option::Option<::std::string::String>,
+    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
+    #[serde(
+        rename = "internetMessageId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub internet_message_id: ::std::option::Option<::std::string::String>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isDeliveryReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
+    ///Indicates whether the message has been read.
+    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_read: ::std::option::Option<bool>,
+    ///Indicates whether a read receipt is requested for the message.
+    #[serde(
+        rename = "isReadReceiptRequested",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_receipt_requested: ::std::option::Option<bool>,
+    ///The collection of multi-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub multi_value_extended_properties: ::std::vec::Vec<
+        MultiValueLegacyExtendedProperty,
+    >,
+    ///The email addresses to use when replying. Updatable only if isDraft = true.
+    #[serde(
+        rename = "replyTo",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub reply_to: ::std::vec::Vec<Recipient>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<Recipient>,
+    ///The collection of single-value extended properties defined for the message. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub single_value_extended_properties: ::std::vec::Vec<
+        SingleValueLegacyExtendedProperty,
+    >,
+    ///The subject of the message. Updatable only if isDraft = true.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    ///The To recipients for the message.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
 ///`MessageCollectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageCollectionResponse {
@@ -1620,9 +1748,9 @@ pub struct MessageCollectionResponse {
     pub value: ::std::vec::Vec<Message>,
 }
 
-///`MessageCopyRequestBody`
+///`MessageCopyBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageCopyRequestBody {
+pub struct MessageCopyBody {
     ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
     #[serde(
         rename = "destinationId",
@@ -1631,38 +1759,15 @@ pub struct MessageCopyRequestBody {
     pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
-///`MessageForwardRequestBody`
+///`MessageMoveBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageForwardRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///The list of recipients.
+pub struct MessageMoveBody {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
     #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
+        rename = "destinationId",
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageReplyAllRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyAllRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageReplyRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<Message>,
+    pub destination_id: ::std::option::Option<::std::string::String>,
 }
 
 ///A rule that applies to messages in the Inbox of a user.
@@ -1788,6 +1893,38 @@ pub struct MessageRuleActions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stop_processing_rules: ::std::option::Option<bool>,
+}
+
+///`MessageRuleBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct MessageRuleBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub actions: ::std::option::Option<MessageRuleActions>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub conditions: ::std::option::Option<MessageRulePredicates>,
+    ///The display name of the rule.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub exceptions: ::std::option::Option<MessageRulePredicates>,
+    ///Indicates whether the rule is enabled to be applied to messages.
+    #[serde(
+        rename = "isEnabled",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_enabled: ::std::option::Option<bool>,
+    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
+    #[serde(
+        rename = "isReadOnly",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub is_read_only: ::std::option::Option<bool>,
+    ///Indicates the order in which the rule is executed, among other rules.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub sequence: ::std::option::Option<i32>,
 }
 
 ///`MessageRuleCollectionResponse`
@@ -2000,41 +2137,9 @@ pub struct MessageRulePredicates {
     pub within_size_range: ::std::option::Option<::serde_json::Value>,
 }
 
-///`MessageRuleUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageRuleUpdateRequestBody {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub actions: ::std::option::Option<MessageRuleActions>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
-    #[serde(
-        rename = "isReadOnly",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_only: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sequence: ::std::option::Option<i32>,
-}
-
-///`MessageRulesCreateRequestBody`
+///`MessageRulesBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageRulesCreateRequestBody {
+pub struct MessageRulesBody {
     pub actions: MessageRuleActions,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<MessageRulePredicates>,
@@ -2051,105 +2156,6 @@ pub struct MessageRulesCreateRequestBody {
     pub is_enabled: ::std::option::Option<bool>,
     ///Indicates the order in which the rule is executed, among other rules. Required.
     pub sequence: i32,
-}
-
-///`MessageUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody {
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    #[serde(deserialize_with = "null_as_default")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    #[serde(deserialize_with = "null_as_default")]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
 }
 
 ///An extended property that contains a collection of values.
@@ -2176,9 +2182,9 @@ pub struct ODataError {
     pub error: MainError,
 }
 
-///`OverrideUpdateRequestBody`
+///`OverrideBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct OverrideUpdateRequestBody {
+pub struct OverrideBody {
     ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
     #[serde(
         rename = "classifyAs",
@@ -2295,6 +2301,36 @@ impl ::std::convert::TryFrom<::std::string::String> for ReferenceAttachmentOdata
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+
+///`ReplyAllBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ReplyAllBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
+///`ReplyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ReplyBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///`SendMailBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SendMailBody {
+    pub message: Message,
+    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
+    #[serde(
+        rename = "saveToSentItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub save_to_sent_items: ::std::option::Option<bool>,
 }
 
 ///`Sensitivity`
