@@ -60,7 +60,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // 2. A file attachment: POST /me/messages/{message-id}/attachments.
     let file = types::FileAttachment {
-        odata_type: types::FileAttachmentOdataType::MicrosoftGraphFileAttachment,
+        odata_type: None, // the `Attachment` it becomes writes `#microsoft.graph.fileAttachment`
         name: Some("report.txt".into()),
         content_type: Some("text/plain".into()),
         content_bytes: Some("SGVsbG8sIHdvcmxkIQ==".into()), // base64 of "Hello, world!"

@@ -30,7 +30,7 @@ fn draft() -> types::Message {
 
 fn report() -> types::Attachment {
     types::Attachment::FileAttachment(types::FileAttachment {
-        odata_type: types::FileAttachmentOdataType::MicrosoftGraphFileAttachment,
+        odata_type: None, // the `Attachment` it becomes writes `#microsoft.graph.fileAttachment`
         name: Some("report.txt".into()),
         content_type: Some("text/plain".into()),
         content_bytes: Some("SGVsbG8sIHdvcmxkIQ==".into()),

@@ -23,11 +23,11 @@ pub struct Operation {
     pub scopes: Vec<String>,
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
-    /// The Rust type of the JSON request body, as a path inside the types module.
-    pub request_body: Option<String>,
+    /// The request body: JSON of a type in the types module, or bytes.
+    pub request_body: Option<crate::types::Body>,
     pub request_body_required: bool,
-    /// The Rust type of the success response body; `None` when the success response has no content.
-    pub response_body: Option<String>,
+    /// The success response body; `None` when the success response has no content.
+    pub response_body: Option<crate::types::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
     pub response_item: Option<String>,
     /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).
@@ -259,9 +259,48 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
     Ok(root)
 }
 
-/// What a node's edge looks like to a caller: the accessors and action methods it gets.
-pub fn is_action_leaf(node: &Node) -> bool {
-    node.children.is_empty() && !node.operations.is_empty()
+/// What a path segment is to a caller; every name is decided from it (README, "Names").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A set of items (`messages`): it has a key under it, or its GET answers a collection. `list`/`create`.
+    Collection,
+    /// One item by its key (`{message-id}`): reached as `message(id)`. `get`/`update`/`delete`.
+    Item,
+    /// One object without a key (`mailboxSettings`, `outlook`, `$value`). `get`/`update`/`set`.
+    Singleton,
+    /// A POST-only leaf (`send`, `move`): a method of its parent.
+    Action,
+    /// A GET-only leaf (`delta`) or a call with arguments (`getSchedule(period='{period}')`): a method of its
+    /// parent, or an accessor when paths go on below it.
+    Function,
+}
+
+/// The role of the segment `edge` leading to `node`.
+pub fn role(edge: &Edge, node: &Node) -> Role {
+    let collection = node.children.keys().any(|e| matches!(e, Edge::Param(_)))
+        || node.operations.get("get").is_some_and(|op| op.response_item.is_some());
+    match edge {
+        Edge::Param(_) => Role::Item,
+        Edge::Template { .. } => Role::Function,
+        Edge::Literal(_) if collection => Role::Collection,
+        // `$value`, `$count`, `$ref` are properties of their parent, whatever their methods.
+        Edge::Literal(l) if l.starts_with('$') => Role::Singleton,
+        Edge::Literal(_) if node.children.is_empty() && !node.operations.is_empty() => {
+            if node.operations.keys().all(|m| m == "post") {
+                Role::Action
+            } else if node.operations.keys().all(|m| m == "get") {
+                Role::Function
+            } else {
+                Role::Singleton
+            }
+        }
+        Edge::Literal(_) => Role::Singleton,
+    }
+}
+
+/// Whether the segment is reached by a method of its parent rather than through a type of its own.
+pub fn is_method(edge: &Edge, node: &Node) -> bool {
+    node.children.is_empty() && matches!(role(edge, node), Role::Action | Role::Function)
 }
 
 /// The method name of an operation on its own node: verbs from the HTTP method, as Graph's SDKs use them.
@@ -302,7 +341,8 @@ pub fn param_type_name(param: &str) -> String {
         .or_else(|| param.strip_suffix("Id"))
         .unwrap_or(param);
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    names::pascal(if base.is_empty() { param } else { base })
+    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
+    names::camel(if base.is_empty() { param } else { base })
 }
 
 /// The path parameters the spec declares as an entity's key (`x-ms-docs-key-type`).

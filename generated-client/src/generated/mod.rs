@@ -13,16 +13,16 @@ impl Client {
     /// One item by its key: /groups/\{group-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn group(&self, group_id: impl Into<String>) -> Group {
-        Group {
+    pub fn group(&self, group_id: impl Into<String>) -> GroupRequest {
+        GroupRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("groups").param("group-id", group_id),
         }
     }
 
     /// The /me segment and what lies under it.
-    pub fn me(&self) -> User {
-        User {
+    pub fn me(&self) -> UserRequest {
+        UserRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("me"),
         }
@@ -31,8 +31,8 @@ impl Client {
     /// One item by its key: /users/\{user-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn user(&self, user_id: impl Into<String>) -> User {
-        User {
+    pub fn user(&self, user_id: impl Into<String>) -> UserRequest {
+        UserRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("users").param("user-id", user_id),
         }
@@ -43,12 +43,12 @@ impl Client {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Attachment {
+pub struct AttachmentRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Attachment {
+impl AttachmentRequest {
     /// Delete attachment
     ///
     /// Delete an attachment from a user calendar event, mail message, or group post.
@@ -75,8 +75,8 @@ impl Attachment {
     /// Permissions (least privileged): Group.ReadWrite.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> AttachmentDelete {
-        AttachmentDelete {
+    pub fn delete(&self) -> AttachmentDeleteRequest {
+        AttachmentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -112,8 +112,8 @@ impl Attachment {
     /// Permissions (least privileged): Group.Read.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
-    pub fn get(&self) -> AttachmentGet {
-        AttachmentGet {
+    pub fn get(&self) -> AttachmentGetRequest {
+        AttachmentGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             expand: None,
@@ -143,14 +143,33 @@ impl Attachment {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
-    pub fn post(&self, body: types::Attachment) -> AttachmentPost {
-        AttachmentPost {
+    pub fn post(&self, body: types::Attachment) -> AttachmentPostRequest {
+        AttachmentPostRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
         }
     }
 
+    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
+    pub fn value(&self) -> AttachmentValueRequest {
+        AttachmentValueRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct AttachmentValueRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl AttachmentValueRequest {
     /// Get attachment
     ///
     /// Read the properties, relationships, or raw contents of an attachment that is attached to a user event, message, or group post.
@@ -181,66 +200,11 @@ impl Attachment {
     /// Permissions (least privileged): Group.Read.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
-    pub fn value(&self) -> AttachmentValue {
-        AttachmentValue {
+    pub fn get(&self) -> AttachmentValueGetRequest {
+        AttachmentValueGetRequest {
             client: self.client.clone(),
-            path: self.path.clone().literal("$value"),
+            path: self.path.clone(),
             expand: None,
-        }
-    }
-}
-
-/// Requests on /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Attachments {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Attachments {
-    /// attachment: createUploadSession
-    ///
-    /// Create an upload session that allows an app to iteratively upload ranges of a file, so as to attach the file to the specified Outlook item. The item can be a message or event.
-    ///
-    /// Use this approach to attach a file if the file size is between 3 MB and 150 MB. To attach a file that's smaller than 3 MB, do a POST operation on the attachments navigation property of the Outlook item; see how to do this for a message or for an event.
-    ///
-    /// As part of the response, this action returns an upload URL that you can use in subsequent sequential PUT queries. Request headers for each PUT operation let you specify the exact range of bytes to be uploaded. This allows transfer to be resumed, in case the network connection is dropped during upload.
-    ///
-    /// The following are the steps to attach a file to an Outlook item using an upload session:
-    ///
-    /// 1. Create an upload session. 2. Within that upload session, iteratively upload ranges of bytes (up to 4 MB each time) until all the bytes of the file have been uploaded, and the file is attached to the specified item. 3. Save the ID for the attachment for future access. 4. Optional: Delete the upload session.
-    ///
-    /// See attach large files to Outlook messages or events for an example.
-    ///
-    /// \> Exchange Online lets administrators customize the message size limit for Microsoft 365 mailboxes, including any message attachments. By default, this message size limit is 35 MB. Find out how to customize the maximum message size to support attachments larger than the default limit for your tenant.
-    ///
-    /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
-    ///
-    /// - POST /me/events/\{event-id\}/attachments/createUploadSession
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Calendars.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
-    pub fn create_upload_session(
-        &self,
-        body: types::AttachmentsCreateUploadSessionRequestBody,
-    ) -> AttachmentsCreateUploadSession {
-        AttachmentsCreateUploadSession {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createUploadSession"),
-            body,
-        }
-    }
-
-    /// One item by its key.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
-            client: self.client.clone(),
-            path: self.path.clone().param("attachment-id", attachment_id),
         }
     }
 }
@@ -249,17 +213,17 @@ impl Attachments {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Calendar {
+pub struct CalendarRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Calendar {
+impl CalendarRequest {
     /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn event(&self, event_id: impl Into<String>) -> Event {
-        Event {
+    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
+        EventRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("events").param("event-id", event_id),
         }
@@ -270,17 +234,17 @@ impl Calendar {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Calendargroup {
+pub struct CalendargroupRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Calendargroup {
+impl CalendargroupRequest {
     /// One item by its key: /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendar(&self, calendar_id: impl Into<String>) -> Calendar {
-        Calendar {
+    pub fn calendar(&self, calendar_id: impl Into<String>) -> CalendarRequest {
+        CalendarRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -295,17 +259,17 @@ impl Calendargroup {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct ChildFolder {
+pub struct ChildFolderRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl ChildFolder {
+impl ChildFolderRequest {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
@@ -316,12 +280,12 @@ impl ChildFolder {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct ChildFolders {
+pub struct ChildFoldersRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl ChildFolders {
+impl ChildFoldersRequest {
     /// List childFolders
     ///
     /// Get the folder collection under the specified folder. You can use the .../me/mailFolders shortcut to get the top-level folder collection and navigate to another folder.
@@ -336,8 +300,8 @@ impl ChildFolders {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-1.0>
-    pub fn list(&self) -> ChildFoldersList {
-        ChildFoldersList {
+    pub fn list(&self) -> ChildFoldersListRequest {
+        ChildFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             include_hidden_folders: None,
@@ -366,8 +330,8 @@ impl ChildFolders {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
-    pub fn create(&self, body: types::MailFolder) -> ChildFoldersCreate {
-        ChildFoldersCreate {
+    pub fn create(&self, body: types::MailFolder) -> ChildFoldersCreateRequest {
+        ChildFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -375,8 +339,11 @@ impl ChildFolders {
     }
 
     /// One item by its key.
-    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
-        ChildFolder {
+    pub fn child_folder(
+        &self,
+        child_folder_id: impl Into<String>,
+    ) -> ChildFolderRequest {
+        ChildFolderRequest {
             client: self.client.clone(),
             path: self.path.clone().param("childFolder-id", child_folder_id),
         }
@@ -387,19 +354,74 @@ impl ChildFolders {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Conversation {
+pub struct ConversationRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Conversation {
+impl ConversationRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
-        Thread {
+    pub fn thread(&self, thread_id: impl Into<String>) -> ThreadRequest {
+        ThreadRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("threads").param("thread-id", thread_id),
+        }
+    }
+}
+
+/// Requests on /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct EventAttachmentsRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl EventAttachmentsRequest {
+    /// attachment: createUploadSession
+    ///
+    /// Create an upload session that allows an app to iteratively upload ranges of a file, so as to attach the file to the specified Outlook item. The item can be a message or event.
+    ///
+    /// Use this approach to attach a file if the file size is between 3 MB and 150 MB. To attach a file that's smaller than 3 MB, do a POST operation on the attachments navigation property of the Outlook item; see how to do this for a message or for an event.
+    ///
+    /// As part of the response, this action returns an upload URL that you can use in subsequent sequential PUT queries. Request headers for each PUT operation let you specify the exact range of bytes to be uploaded. This allows transfer to be resumed, in case the network connection is dropped during upload.
+    ///
+    /// The following are the steps to attach a file to an Outlook item using an upload session:
+    ///
+    /// 1. Create an upload session. 2. Within that upload session, iteratively upload ranges of bytes (up to 4 MB each time) until all the bytes of the file have been uploaded, and the file is attached to the specified item. 3. Save the ID for the attachment for future access. 4. Optional: Delete the upload session.
+    ///
+    /// See attach large files to Outlook messages or events for an example.
+    ///
+    /// \> Exchange Online lets administrators customize the message size limit for Microsoft 365 mailboxes, including any message attachments. By default, this message size limit is 35 MB. Find out how to customize the maximum message size to support attachments larger than the default limit for your tenant.
+    ///
+    /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
+    ///
+    /// - POST /me/events/\{event-id\}/attachments/createUploadSession
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Calendars.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
+    pub fn create_upload_session(
+        &self,
+        body: types::CreateUploadSessionBody,
+    ) -> EventAttachmentsCreateUploadSessionRequest {
+        EventAttachmentsCreateUploadSessionRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createUploadSession"),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
+            client: self.client.clone(),
+            path: self.path.clone().param("attachment-id", attachment_id),
         }
     }
 }
@@ -408,17 +430,17 @@ impl Conversation {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Event {
+pub struct EventRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Event {
+impl EventRequest {
     /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -429,8 +451,8 @@ impl Event {
     }
 
     /// The /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
-    pub fn attachments(&self) -> Attachments {
-        Attachments {
+    pub fn attachments(&self) -> EventAttachmentsRequest {
+        EventAttachmentsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("attachments"),
         }
@@ -441,17 +463,20 @@ impl Event {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Group {
+pub struct GroupRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Group {
+impl GroupRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn conversation(&self, conversation_id: impl Into<String>) -> Conversation {
-        Conversation {
+    pub fn conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> ConversationRequest {
+        ConversationRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -464,8 +489,8 @@ impl Group {
     /// One item by its key: /groups/\{group-id\}/threads/\{thread-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
-        Thread {
+    pub fn thread(&self, thread_id: impl Into<String>) -> ThreadRequest {
+        ThreadRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("threads").param("thread-id", thread_id),
         }
@@ -476,17 +501,20 @@ impl Group {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Inbox {
+pub struct InboxRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Inbox {
+impl InboxRequest {
     /// One item by its key: /me/mailFolders/inbox/messageRules/\{messageRule-id\}, /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
-        MessageRule {
+    pub fn message_rule(
+        &self,
+        message_rule_id: impl Into<String>,
+    ) -> MessageRuleRequest {
+        MessageRuleRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -497,8 +525,8 @@ impl Inbox {
     }
 
     /// The /me/mailFolders/inbox/messageRules, /users/\{user-id\}/mailFolders/inbox/messageRules segment and what lies under it.
-    pub fn message_rules(&self) -> MessageRules {
-        MessageRules {
+    pub fn message_rules(&self) -> MessageRulesRequest {
+        MessageRulesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messageRules"),
         }
@@ -509,17 +537,17 @@ impl Inbox {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct InferenceClassification {
+pub struct InferenceClassificationRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl InferenceClassification {
+impl InferenceClassificationRequest {
     /// One item by its key: /me/inferenceClassification/overrides/\{override-id\}, /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn override_(&self, override_id: impl Into<String>) -> Override {
-        Override {
+    pub fn override_(&self, override_id: impl Into<String>) -> OverrideRequest {
+        OverrideRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -530,10 +558,84 @@ impl InferenceClassification {
     }
 
     /// The /me/inferenceClassification/overrides, /users/\{user-id\}/inferenceClassification/overrides segment and what lies under it.
-    pub fn overrides(&self) -> Overrides {
-        Overrides {
+    pub fn overrides(&self) -> OverridesRequest {
+        OverridesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("overrides"),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFolderMessagesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolderMessagesRequest {
+    /// List messages
+    ///
+    /// Get all the messages in the specified user's mailbox, or those messages in a specified folder in the mailbox.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFolderMessagesListRequest {
+        MailFolderMessagesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create message in a mailfolder
+    ///
+    /// Use this API to create a new Message in a mailfolder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> MailFolderMessagesCreateRequest {
+        MailFolderMessagesCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta segment and what lies under it.
+    pub fn delta(&self) -> MessagesDeltaRequest {
+        MessagesDeltaRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("delta"),
+        }
+    }
+
+    /// One item by its key.
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
+            client: self.client.clone(),
+            path: self.path.clone().param("message-id", message_id),
         }
     }
 }
@@ -542,12 +644,12 @@ impl InferenceClassification {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailFolder {
+pub struct MailFolderRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolder {
+impl MailFolderRequest {
     /// Delete mailFolder
     ///
     /// Delete the specified mailFolder. The folder can be a mailSearchFolder.
@@ -564,8 +666,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MailFolderDelete {
-        MailFolderDelete {
+    pub fn delete(&self) -> MailFolderDeleteRequest {
+        MailFolderDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -587,8 +689,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MailFolderGet {
-        MailFolderGet {
+    pub fn get(&self) -> MailFolderGetRequest {
+        MailFolderGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -608,8 +710,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MailFolder) -> MailFolderUpdate {
-        MailFolderUpdate {
+    pub fn update(&self, body: types::MailFolder) -> MailFolderUpdateRequest {
+        MailFolderUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -619,8 +721,11 @@ impl MailFolder {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
-        ChildFolder {
+    pub fn child_folder(
+        &self,
+        child_folder_id: impl Into<String>,
+    ) -> ChildFolderRequest {
+        ChildFolderRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -631,8 +736,8 @@ impl MailFolder {
     }
 
     /// The /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders segment and what lies under it.
-    pub fn child_folders(&self) -> ChildFolders {
-        ChildFolders {
+    pub fn child_folders(&self) -> ChildFoldersRequest {
+        ChildFoldersRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("childFolders"),
         }
@@ -650,8 +755,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MailFolderCopyRequestBody) -> MailFolderCopy {
-        MailFolderCopy {
+    pub fn copy(&self, body: types::MailFolderCopyBody) -> MailFolderCopyRequest {
+        MailFolderCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
             body,
@@ -661,16 +766,16 @@ impl MailFolder {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
     }
 
     /// The /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages segment and what lies under it.
-    pub fn messages(&self) -> Messages {
-        Messages {
+    pub fn messages(&self) -> MailFolderMessagesRequest {
+        MailFolderMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages"),
         }
@@ -688,11 +793,54 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MailFolderCopyRequestBody) -> MailFolderMove {
-        MailFolderMove {
+    pub fn move_(&self, body: types::MailFolderMoveBody) -> MailFolderMoveRequest {
+        MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
             body,
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFoldersDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFoldersDeltaRequest {
+    /// mailFolder: delta
+    ///
+    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
+    ///
+    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders/delta
+    /// - GET /me/mailFolders/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFoldersDeltaListRequest {
+        MailFoldersDeltaListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            deltatoken: None,
+            skiptoken: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+            prefer: None,
         }
     }
 }
@@ -701,12 +849,12 @@ impl MailFolder {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailFolders {
+pub struct MailFoldersRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolders {
+impl MailFoldersRequest {
     /// List mailFolders
     ///
     /// Get the mail folder collection directly under the root folder of the signed-in user. The returned collection includes any mail search folders directly under the root.
@@ -721,8 +869,8 @@ impl MailFolders {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-1.0>
-    pub fn list(&self) -> MailFoldersList {
-        MailFoldersList {
+    pub fn list(&self) -> MailFoldersListRequest {
+        MailFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             include_hidden_folders: None,
@@ -751,57 +899,33 @@ impl MailFolders {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
-    pub fn create(&self, body: types::MailFolder) -> MailFoldersCreate {
-        MailFoldersCreate {
+    pub fn create(&self, body: types::MailFolder) -> MailFoldersCreateRequest {
+        MailFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
         }
     }
 
-    /// mailFolder: delta
-    ///
-    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
-    ///
-    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
-    ///
-    /// - GET /users/\{user-id\}/mailFolders/delta
-    /// - GET /me/mailFolders/delta
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
-    pub fn delta(&self) -> MailFoldersDelta {
-        MailFoldersDelta {
+    /// The /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta segment and what lies under it.
+    pub fn delta(&self) -> MailFoldersDeltaRequest {
+        MailFoldersDeltaRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delta"),
-            deltatoken: None,
-            skiptoken: None,
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
-            prefer: None,
         }
     }
 
     /// The /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox segment and what lies under it.
-    pub fn inbox(&self) -> Inbox {
-        Inbox {
+    pub fn inbox(&self) -> InboxRequest {
+        InboxRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("inbox"),
         }
     }
 
     /// One item by its key.
-    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
-        MailFolder {
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolderRequest {
+        MailFolderRequest {
             client: self.client.clone(),
             path: self.path.clone().param("mailFolder-id", mail_folder_id),
         }
@@ -812,12 +936,12 @@ impl MailFolders {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailboxSettings {
+pub struct MailboxSettingsRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailboxSettings {
+impl MailboxSettingsRequest {
     /// Get user mailbox settings
     ///
     /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
@@ -840,8 +964,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn get(&self) -> MailboxSettingsGet {
-        MailboxSettingsGet {
+    pub fn get(&self) -> MailboxSettingsGetRequest {
+        MailboxSettingsGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -869,8 +993,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MailboxSettings) -> MailboxSettingsUpdate {
-        MailboxSettingsUpdate {
+    pub fn update(&self, body: types::MailboxSettings) -> MailboxSettingsUpdateRequest {
+        MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -899,8 +1023,10 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn automatic_replies_setting(&self) -> MailboxSettingsAutomaticRepliesSetting {
-        MailboxSettingsAutomaticRepliesSetting {
+    pub fn automatic_replies_setting(
+        &self,
+    ) -> MailboxSettingsAutomaticRepliesSettingRequest {
+        MailboxSettingsAutomaticRepliesSettingRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("automaticRepliesSetting"),
             select: None,
@@ -930,8 +1056,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn date_format(&self) -> MailboxSettingsDateFormat {
-        MailboxSettingsDateFormat {
+    pub fn date_format(&self) -> MailboxSettingsDateFormatRequest {
+        MailboxSettingsDateFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("dateFormat"),
             select: None,
@@ -963,8 +1089,8 @@ impl MailboxSettings {
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
     pub fn delegate_meeting_message_delivery_options(
         &self,
-    ) -> MailboxSettingsDelegateMeetingMessageDeliveryOptions {
-        MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+    ) -> MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
+        MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
             select: None,
@@ -994,8 +1120,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn language(&self) -> MailboxSettingsLanguage {
-        MailboxSettingsLanguage {
+    pub fn language(&self) -> MailboxSettingsLanguageRequest {
+        MailboxSettingsLanguageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("language"),
             select: None,
@@ -1025,8 +1151,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn time_format(&self) -> MailboxSettingsTimeFormat {
-        MailboxSettingsTimeFormat {
+    pub fn time_format(&self) -> MailboxSettingsTimeFormatRequest {
+        MailboxSettingsTimeFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeFormat"),
             select: None,
@@ -1056,8 +1182,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn time_zone(&self) -> MailboxSettingsTimeZone {
-        MailboxSettingsTimeZone {
+    pub fn time_zone(&self) -> MailboxSettingsTimeZoneRequest {
+        MailboxSettingsTimeZoneRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeZone"),
             select: None,
@@ -1087,8 +1213,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn working_hours(&self) -> MailboxSettingsWorkingHours {
-        MailboxSettingsWorkingHours {
+    pub fn working_hours(&self) -> MailboxSettingsWorkingHoursRequest {
+        MailboxSettingsWorkingHoursRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("workingHours"),
             select: None,
@@ -1101,12 +1227,12 @@ impl MailboxSettings {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MasterCategories {
+pub struct MasterCategoriesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategories {
+impl MasterCategoriesRequest {
     /// List Outlook categories
     ///
     /// Get all the categories that have been defined for the user.
@@ -1119,8 +1245,8 @@ impl MasterCategories {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories?view=graph-rest-1.0>
-    pub fn list(&self) -> MasterCategoriesList {
-        MasterCategoriesList {
+    pub fn list(&self) -> MasterCategoriesListRequest {
+        MasterCategoriesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1146,8 +1272,8 @@ impl MasterCategories {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0>
-    pub fn create(&self, body: types::OutlookCategory) -> MasterCategoriesCreate {
-        MasterCategoriesCreate {
+    pub fn create(&self, body: types::OutlookCategory) -> MasterCategoriesCreateRequest {
+        MasterCategoriesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1158,8 +1284,8 @@ impl MasterCategories {
     pub fn master_category(
         &self,
         master_category_id: impl Into<String>,
-    ) -> MasterCategory {
-        MasterCategory {
+    ) -> MasterCategoryRequest {
+        MasterCategoryRequest {
             client: self.client.clone(),
             path: self.path.clone().param("masterCategory-id", master_category_id),
         }
@@ -1170,12 +1296,12 @@ impl MasterCategories {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MasterCategory {
+pub struct MasterCategoryRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategory {
+impl MasterCategoryRequest {
     /// Delete Outlook category
     ///
     /// Delete the specified outlookCategory object.
@@ -1188,8 +1314,8 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MasterCategoryDelete {
-        MasterCategoryDelete {
+    pub fn delete(&self) -> MasterCategoryDeleteRequest {
+        MasterCategoryDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -1207,8 +1333,8 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MasterCategoryGet {
-        MasterCategoryGet {
+    pub fn get(&self) -> MasterCategoryGetRequest {
+        MasterCategoryGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1228,484 +1354,11 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::OutlookCategory) -> MasterCategoryUpdate {
-        MasterCategoryUpdate {
+    pub fn update(&self, body: types::OutlookCategory) -> MasterCategoryUpdateRequest {
+        MasterCategoryUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
-        }
-    }
-}
-
-/// Requests on /me/messages, /users/\{user-id\}/messages.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct MeMessages {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MeMessages {
-    /// List messages
-    ///
-    /// Get the messages in the signed-in user's mailbox (including the Deleted Items and Clutter folders).
-    ///
-    /// Depending on the page size and mailbox data, getting messages from a mailbox can incur multiple requests. The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000.
-    ///
-    /// To improve the operation response time, use $select to specify the exact properties you need; see example 1 below. Fine-tune the values for $select and $top, especially when you must use a larger page size, as returning a page with hundreds of messages each with a full response payload may trigger the gateway timeout (HTTP 504).
-    ///
-    /// To get the next page of messages, simply apply the entire URL returned in @odata.nextLink to the next get-messages request. This URL includes any query parameters you may have specified in the initial request.
-    ///
-    /// Do not try to extract the $skip value from the @odata.nextLink URL to manipulate responses. This API uses the $skip value to keep count of all the items it has gone through in the user's mailbox to return a page of message-type items. It's therefore possible that even in the initial response, the $skip value is larger than the page size. For more information, see Paging Microsoft Graph data in your app.
-    ///
-    /// Currently, this operation returns message bodies in only HTML format.
-    ///
-    /// There are two scenarios where an app can get messages in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// \> Note Be aware of the known issue that this operation includes Microsoft Teams chat messages in its response.
-    ///
-    /// - GET /users/\{user-id\}/messages
-    /// - GET /me/messages
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0>
-    pub fn list(&self) -> MeMessagesList {
-        MeMessagesList {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            filter: None,
-            orderby: None,
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            count: None,
-            prefer: None,
-        }
-    }
-
-    /// Create message
-    ///
-    /// Create a draft of a new message in either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Include an attachment to the message. - Update the draft later to add content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// By default, this operation saves the draft in the Drafts folder.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, send a new message in a single operation, or create a draft to forward, reply and reply-all to an existing message.
-    ///
-    /// - POST /users/\{user-id\}/messages
-    /// - POST /me/messages
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Message) -> MeMessagesCreate {
-        MeMessagesCreate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
-
-    /// One item by its key.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
-            client: self.client.clone(),
-            path: self.path.clone().param("message-id", message_id),
-        }
-    }
-}
-
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Message {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Message {
-    /// Delete message
-    ///
-    /// Delete a message in the specified user's mailbox, or delete a relationship of the message.
-    ///
-    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
-    ///
-    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - DELETE /me/messages/\{message-id\}
-    /// - DELETE /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 204.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MessageDelete {
-        MessageDelete {
-            client: self.client.clone(),
-            path: self.path.clone(),
-        }
-    }
-
-    /// Get message
-    ///
-    /// Retrieve the properties and relationships of a message object.
-    ///
-    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
-    ///
-    /// There are two scenarios where an app can get a message in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
-    ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - GET /me/messages/\{message-id\}
-    /// - GET /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MessageGet {
-        MessageGet {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            select: None,
-            expand: None,
-            prefer: None,
-        }
-    }
-
-    /// Update message
-    ///
-    /// Update the properties of a message object.
-    ///
-    /// - PATCH /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - PATCH /me/messages/\{message-id\}
-    /// - PATCH /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::Message) -> MessageUpdate {
-        MessageUpdate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
-
-    /// Get message
-    ///
-    /// Retrieve the properties and relationships of a message object.
-    ///
-    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
-    ///
-    /// There are two scenarios where an app can get a message in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
-    ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
-    /// - GET /me/messages/\{message-id\}/$value
-    /// - GET /users/\{user-id\}/messages/\{message-id\}/$value
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
-    pub fn value(&self) -> MessageValue {
-        MessageValue {
-            client: self.client.clone(),
-            path: self.path.clone().literal("$value"),
-            prefer: None,
-        }
-    }
-
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("attachments")
-                .param("attachment-id", attachment_id),
-        }
-    }
-
-    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
-    pub fn attachments(&self) -> MessageAttachments {
-        MessageAttachments {
-            client: self.client.clone(),
-            path: self.path.clone().literal("attachments"),
-        }
-    }
-
-    /// message: copy
-    ///
-    /// Copy a message to a folder.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
-    /// - POST /me/messages/\{message-id\}/copy
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/copy
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MessageCopyRequestBody) -> MessageCopy {
-        MessageCopy {
-            client: self.client.clone(),
-            path: self.path.clone().literal("copy"),
-            body,
-        }
-    }
-
-    /// message: createForward
-    ///
-    /// Create a draft to forward an existing message, in either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error. - Update the draft later to add content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, forward a message in a single operation.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
-    /// - POST /me/messages/\{message-id\}/createForward
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createForward
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0>
-    pub fn create_forward(&self) -> MessageCreateForward {
-        MessageCreateForward {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createForward"),
-        }
-    }
-
-    /// message: createReply
-    ///
-    /// Create a draft to reply to the sender of a message in either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If replyTo is specified in the original message, per Internet Message Format (RFC 2822), you should send the reply to the recipients in replyTo, and not the recipients in from. - You can update the draft later to add reply content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, reply to a message in a single operation.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
-    /// - POST /me/messages/\{message-id\}/createReply
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReply
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0>
-    pub fn create_reply(&self) -> MessageCreateReply {
-        MessageCreateReply {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createReply"),
-        }
-    }
-
-    /// message: createReplyAll
-    ///
-    /// Create a draft to reply to the sender and all recipients of a message in either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), you should send the reply to the recipients in the replyTo and toRecipients properties, and not the recipients in the from and toRecipients properties. - You can update the draft later to add reply content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, reply-all to a message in a single action.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
-    /// - POST /me/messages/\{message-id\}/createReplyAll
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReplyAll
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0>
-    pub fn create_reply_all(&self) -> MessageCreateReplyAll {
-        MessageCreateReplyAll {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createReplyAll"),
-        }
-    }
-
-    /// message: forward
-    ///
-    /// Forward a message using either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to forward a message, and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
-    /// - POST /me/messages/\{message-id\}/forward
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/forward
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0>
-    pub fn forward(&self, body: types::MessageForwardRequestBody) -> MessageForward {
-        MessageForward {
-            client: self.client.clone(),
-            path: self.path.clone().literal("forward"),
-            body,
-        }
-    }
-
-    /// message: move
-    ///
-    /// Move a message to another folder within the specified user's mailbox. This creates a new copy of the message in the destination folder and removes the original message.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
-    /// - POST /me/messages/\{message-id\}/move
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/move
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MessageCopyRequestBody) -> MessageMove {
-        MessageMove {
-            client: self.client.clone(),
-            path: self.path.clone().literal("move"),
-            body,
-        }
-    }
-
-    /// message: reply
-    ///
-    /// Reply to the sender of a message using either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to reply to an existing message and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
-    /// - POST /me/messages/\{message-id\}/reply
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/reply
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0>
-    pub fn reply(&self, body: types::MessageReplyRequestBody) -> MessageReply {
-        MessageReply {
-            client: self.client.clone(),
-            path: self.path.clone().literal("reply"),
-            body,
-        }
-    }
-
-    /// message: replyAll
-    ///
-    /// Reply to all recipients of a message using either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to reply-all to a message and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /me/messages/\{message-id\}/replyAll
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0>
-    pub fn reply_all(&self, body: types::MessageReplyAllRequestBody) -> MessageReplyAll {
-        MessageReplyAll {
-            client: self.client.clone(),
-            path: self.path.clone().literal("replyAll"),
-            body,
-        }
-    }
-
-    /// message: send
-    ///
-    /// Send a message in the draft folder. The draft message can be a new message draft, reply draft, reply-all draft, or a forward draft. The message is then saved in the Sent Items folder.
-    ///
-    /// - POST /me/messages/\{message-id\}/send
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/send
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0>
-    pub fn send(&self) -> MessageSend {
-        MessageSend {
-            client: self.client.clone(),
-            path: self.path.clone().literal("send"),
         }
     }
 }
@@ -1714,12 +1367,12 @@ impl Message {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MessageAttachments {
+pub struct MessageAttachmentsRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageAttachments {
+impl MessageAttachmentsRequest {
     /// List attachments
     ///
     /// Retrieve a list of attachment objects attached to a message.
@@ -1734,8 +1387,8 @@ impl MessageAttachments {
     /// Permissions (least privileged): Mail.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-list-attachments?view=graph-rest-1.0>
-    pub fn list(&self) -> MessageAttachmentsList {
-        MessageAttachmentsList {
+    pub fn list(&self) -> MessageAttachmentsListRequest {
+        MessageAttachmentsListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1773,8 +1426,8 @@ impl MessageAttachments {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Attachment) -> MessageAttachmentsCreate {
-        MessageAttachmentsCreate {
+    pub fn create(&self, body: types::Attachment) -> MessageAttachmentsCreateRequest {
+        MessageAttachmentsCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1808,9 +1461,9 @@ impl MessageAttachments {
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(
         &self,
-        body: types::AttachmentsCreateUploadSessionRequestBody,
-    ) -> MessageAttachmentsCreateUploadSession {
-        MessageAttachmentsCreateUploadSession {
+        body: types::CreateUploadSessionBody,
+    ) -> MessageAttachmentsCreateUploadSessionRequest {
+        MessageAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
             body,
@@ -1818,10 +1471,368 @@ impl MessageAttachments {
     }
 
     /// One item by its key.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self.path.clone().param("attachment-id", attachment_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessageRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRequest {
+    /// Delete message
+    ///
+    /// Delete a message in the specified user's mailbox, or delete a relationship of the message.
+    ///
+    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
+    ///
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /me/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MessageDeleteRequest {
+        MessageDeleteRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get message
+    ///
+    /// Retrieve the properties and relationships of a message object.
+    ///
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /me/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageGetRequest {
+        MessageGetRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            prefer: None,
+        }
+    }
+
+    /// Update message
+    ///
+    /// Update the properties of a message object.
+    ///
+    /// - PATCH /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /me/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
+    pub fn update(&self, body: types::Message) -> MessageUpdateRequest {
+        MessageUpdateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value segment and what lies under it.
+    pub fn value(&self) -> MessageValueRequest {
+        MessageValueRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
+    pub fn attachments(&self) -> MessageAttachmentsRequest {
+        MessageAttachmentsRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("attachments"),
+        }
+    }
+
+    /// message: copy
+    ///
+    /// Copy a message to a folder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /me/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/copy
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
+    pub fn copy(&self, body: types::MessageCopyBody) -> MessageCopyRequest {
+        MessageCopyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("copy"),
+            body,
+        }
+    }
+
+    /// message: createForward
+    ///
+    /// Create a draft to forward an existing message, in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, forward a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /me/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createForward
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0>
+    pub fn create_forward(&self) -> MessageCreateForwardRequest {
+        MessageCreateForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createForward"),
+        }
+    }
+
+    /// message: createReply
+    ///
+    /// Create a draft to reply to the sender of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If replyTo is specified in the original message, per Internet Message Format (RFC 2822), you should send the reply to the recipients in replyTo, and not the recipients in from. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply to a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /me/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReply
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0>
+    pub fn create_reply(&self) -> MessageCreateReplyRequest {
+        MessageCreateReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReply"),
+        }
+    }
+
+    /// message: createReplyAll
+    ///
+    /// Create a draft to reply to the sender and all recipients of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), you should send the reply to the recipients in the replyTo and toRecipients properties, and not the recipients in the from and toRecipients properties. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply-all to a message in a single action.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /me/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReplyAll
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0>
+    pub fn create_reply_all(&self) -> MessageCreateReplyAllRequest {
+        MessageCreateReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReplyAll"),
+        }
+    }
+
+    /// message: forward
+    ///
+    /// Forward a message using either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to forward a message, and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /me/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/forward
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0>
+    pub fn forward(&self, body: types::ForwardBody) -> MessageForwardRequest {
+        MessageForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("forward"),
+            body,
+        }
+    }
+
+    /// message: move
+    ///
+    /// Move a message to another folder within the specified user's mailbox. This creates a new copy of the message in the destination folder and removes the original message.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /me/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/move
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
+    pub fn move_(&self, body: types::MessageMoveBody) -> MessageMoveRequest {
+        MessageMoveRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("move"),
+            body,
+        }
+    }
+
+    /// message: reply
+    ///
+    /// Reply to the sender of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply to an existing message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /me/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/reply
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0>
+    pub fn reply(&self, body: types::ReplyBody) -> MessageReplyRequest {
+        MessageReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("reply"),
+            body,
+        }
+    }
+
+    /// message: replyAll
+    ///
+    /// Reply to all recipients of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply-all to a message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /me/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0>
+    pub fn reply_all(&self, body: types::ReplyAllBody) -> MessageReplyAllRequest {
+        MessageReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("replyAll"),
+            body,
+        }
+    }
+
+    /// message: send
+    ///
+    /// Send a message in the draft folder. The draft message can be a new message draft, reply draft, reply-all draft, or a forward draft. The message is then saved in the Sent Items folder.
+    ///
+    /// - POST /me/messages/\{message-id\}/send
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/send
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0>
+    pub fn send(&self) -> MessageSendRequest {
+        MessageSendRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("send"),
         }
     }
 }
@@ -1830,12 +1841,12 @@ impl MessageAttachments {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MessageRule {
+pub struct MessageRuleRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRule {
+impl MessageRuleRequest {
     /// Delete messageRule
     ///
     /// Delete the specified messageRule object.
@@ -1848,8 +1859,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MessageRuleDelete {
-        MessageRuleDelete {
+    pub fn delete(&self) -> MessageRuleDeleteRequest {
+        MessageRuleDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -1867,8 +1878,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MessageRuleGet {
-        MessageRuleGet {
+    pub fn get(&self) -> MessageRuleGetRequest {
+        MessageRuleGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1888,8 +1899,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MessageRule) -> MessageRuleUpdate {
-        MessageRuleUpdate {
+    pub fn update(&self, body: types::MessageRule) -> MessageRuleUpdateRequest {
+        MessageRuleUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1901,12 +1912,12 @@ impl MessageRule {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MessageRules {
+pub struct MessageRulesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRules {
+impl MessageRulesRequest {
     /// List rules
     ///
     /// Get all the messageRule objects defined for the user's Inbox.
@@ -1919,8 +1930,8 @@ impl MessageRules {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messagerules?view=graph-rest-1.0>
-    pub fn list(&self) -> MessageRulesList {
-        MessageRulesList {
+    pub fn list(&self) -> MessageRulesListRequest {
+        MessageRulesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1948,8 +1959,8 @@ impl MessageRules {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
-    pub fn create(&self, body: types::MessageRule) -> MessageRulesCreate {
-        MessageRulesCreate {
+    pub fn create(&self, body: types::MessageRule) -> MessageRulesCreateRequest {
+        MessageRulesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1957,71 +1968,68 @@ impl MessageRules {
     }
 
     /// One item by its key.
-    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
-        MessageRule {
+    pub fn message_rule(
+        &self,
+        message_rule_id: impl Into<String>,
+    ) -> MessageRuleRequest {
+        MessageRuleRequest {
             client: self.client.clone(),
             path: self.path.clone().param("messageRule-id", message_rule_id),
         }
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Messages {
+pub struct MessageValueRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Messages {
-    /// List messages
+impl MessageValueRequest {
+    /// Get message
     ///
-    /// Get all the messages in the specified user's mailbox, or those messages in a specified folder in the mailbox.
+    /// Retrieve the properties and relationships of a message object.
     ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /me/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/$value
     ///
     /// Success: 200.
     ///
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0>
-    pub fn list(&self) -> MessagesList {
-        MessagesList {
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageValueGetRequest {
+        MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
+            prefer: None,
         }
     }
+}
 
-    /// Create message in a mailfolder
-    ///
-    /// Use this API to create a new Message in a mailfolder.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Message) -> MessagesCreate {
-        MessagesCreate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessagesDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
 
+impl MessagesDeltaRequest {
     /// message: delta
     ///
     /// Get a set of messages that have been added, deleted, or updated in a specified folder.
@@ -2036,10 +2044,10 @@ impl Messages {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0>
-    pub fn delta(&self) -> MessagesDelta {
-        MessagesDelta {
+    pub fn list(&self) -> MessagesDeltaListRequest {
+        MessagesDeltaListRequest {
             client: self.client.clone(),
-            path: self.path.clone().literal("delta"),
+            path: self.path.clone(),
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -2053,34 +2061,26 @@ impl Messages {
             prefer: None,
         }
     }
-
-    /// One item by its key.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
-            client: self.client.clone(),
-            path: self.path.clone().param("message-id", message_id),
-        }
-    }
 }
 
 /// Requests on /me/outlook, /users/\{user-id\}/outlook.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Outlook {
+pub struct OutlookRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Outlook {
+impl OutlookRequest {
     /// One item by its key: /me/outlook/masterCategories/\{masterCategory-id\}, /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn master_category(
         &self,
         master_category_id: impl Into<String>,
-    ) -> MasterCategory {
-        MasterCategory {
+    ) -> MasterCategoryRequest {
+        MasterCategoryRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2091,70 +2091,26 @@ impl Outlook {
     }
 
     /// The /me/outlook/masterCategories, /users/\{user-id\}/outlook/masterCategories segment and what lies under it.
-    pub fn master_categories(&self) -> MasterCategories {
-        MasterCategories {
+    pub fn master_categories(&self) -> MasterCategoriesRequest {
+        MasterCategoriesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("masterCategories"),
         }
     }
 
-    /// outlookUser: supportedLanguages
-    ///
-    /// Get the list of locales and languages that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// When setting up an Outlook client, the user selects the preferred language from this supported list. You can subsequently get the preferred language by getting the user's mailbox settings.
-    ///
-    /// - GET /users/\{user-id\}/outlook/supportedLanguages
-    /// - GET /me/outlook/supportedLanguages
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): User.Read.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0>
-    pub fn supported_languages(&self) -> OutlookSupportedLanguages {
-        OutlookSupportedLanguages {
+    /// The /me/outlook/supportedLanguages, /users/\{user-id\}/outlook/supportedLanguages segment and what lies under it.
+    pub fn supported_languages(&self) -> SupportedLanguagesRequest {
+        SupportedLanguagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("supportedLanguages"),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
-    /// outlookUser: supportedTimeZones
-    ///
-    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
-    ///
-    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
-    ///
-    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
-    /// - GET /me/outlook/supportedTimeZones
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): User.Read.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
-    pub fn supported_time_zones(&self) -> OutlookSupportedTimeZones {
-        OutlookSupportedTimeZones {
+    /// The /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones segment and what lies under it.
+    pub fn supported_time_zones(&self) -> SupportedTimeZonesRequest {
+        SupportedTimeZonesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("supportedTimeZones"),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -2177,8 +2133,8 @@ impl Outlook {
     pub fn supported_time_zones_with(
         &self,
         timezone_format: impl Into<String>,
-    ) -> OutlookSupportedTimeZonesWith {
-        OutlookSupportedTimeZonesWith {
+    ) -> OutlookSupportedTimeZonesWithRequest {
+        OutlookSupportedTimeZonesWithRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2206,12 +2162,12 @@ impl Outlook {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Override {
+pub struct OverrideRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Override {
+impl OverrideRequest {
     /// Delete inferenceClassificationOverride
     ///
     /// Delete an override specified by its ID.
@@ -2224,8 +2180,8 @@ impl Override {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> OverrideDelete {
-        OverrideDelete {
+    pub fn delete(&self) -> OverrideDeleteRequest {
+        OverrideDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -2252,8 +2208,8 @@ impl Override {
     pub fn update(
         &self,
         body: types::InferenceClassificationOverride,
-    ) -> OverrideUpdate {
-        OverrideUpdate {
+    ) -> OverrideUpdateRequest {
+        OverrideUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -2265,12 +2221,12 @@ impl Override {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Overrides {
+pub struct OverridesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Overrides {
+impl OverridesRequest {
     /// List overrides
     ///
     /// Get the overrides that a user has set up to always classify messages from certain senders in specific ways.
@@ -2285,8 +2241,8 @@ impl Overrides {
     /// Permissions (least privileged): Mail.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassification-list-overrides?view=graph-rest-1.0>
-    pub fn list(&self) -> OverridesList {
-        OverridesList {
+    pub fn list(&self) -> OverridesListRequest {
+        OverridesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -2319,8 +2275,8 @@ impl Overrides {
     pub fn create(
         &self,
         body: types::InferenceClassificationOverride,
-    ) -> OverridesCreate {
-        OverridesCreate {
+    ) -> OverridesCreateRequest {
+        OverridesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -2328,8 +2284,8 @@ impl Overrides {
     }
 
     /// One item by its key.
-    pub fn override_(&self, override_id: impl Into<String>) -> Override {
-        Override {
+    pub fn override_(&self, override_id: impl Into<String>) -> OverrideRequest {
+        OverrideRequest {
             client: self.client.clone(),
             path: self.path.clone().param("override-id", override_id),
         }
@@ -2340,17 +2296,17 @@ impl Overrides {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Post {
+pub struct PostRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Post {
+impl PostRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2361,23 +2317,198 @@ impl Post {
     }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
+/// Requests on /me/outlook/supportedLanguages, /users/\{user-id\}/outlook/supportedLanguages.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Thread {
+pub struct SupportedLanguagesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Thread {
+impl SupportedLanguagesRequest {
+    /// outlookUser: supportedLanguages
+    ///
+    /// Get the list of locales and languages that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred language from this supported list. You can subsequently get the preferred language by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedLanguages
+    /// - GET /me/outlook/supportedLanguages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0>
+    pub fn list(&self) -> SupportedLanguagesListRequest {
+        SupportedLanguagesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct SupportedTimeZonesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl SupportedTimeZonesRequest {
+    /// outlookUser: supportedTimeZones
+    ///
+    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
+    /// - GET /me/outlook/supportedTimeZones
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
+    pub fn list(&self) -> SupportedTimeZonesListRequest {
+        SupportedTimeZonesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ThreadRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ThreadRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn post(&self, post_id: impl Into<String>) -> Post {
-        Post {
+    pub fn post(&self, post_id: impl Into<String>) -> PostRequest {
+        PostRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("posts").param("post-id", post_id),
+        }
+    }
+}
+
+/// Requests on /me/messages, /users/\{user-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct UserMessagesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl UserMessagesRequest {
+    /// List messages
+    ///
+    /// Get the messages in the signed-in user's mailbox (including the Deleted Items and Clutter folders).
+    ///
+    /// Depending on the page size and mailbox data, getting messages from a mailbox can incur multiple requests. The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000.
+    ///
+    /// To improve the operation response time, use $select to specify the exact properties you need; see example 1 below. Fine-tune the values for $select and $top, especially when you must use a larger page size, as returning a page with hundreds of messages each with a full response payload may trigger the gateway timeout (HTTP 504).
+    ///
+    /// To get the next page of messages, simply apply the entire URL returned in @odata.nextLink to the next get-messages request. This URL includes any query parameters you may have specified in the initial request.
+    ///
+    /// Do not try to extract the $skip value from the @odata.nextLink URL to manipulate responses. This API uses the $skip value to keep count of all the items it has gone through in the user's mailbox to return a page of message-type items. It's therefore possible that even in the initial response, the $skip value is larger than the page size. For more information, see Paging Microsoft Graph data in your app.
+    ///
+    /// Currently, this operation returns message bodies in only HTML format.
+    ///
+    /// There are two scenarios where an app can get messages in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// \> Note Be aware of the known issue that this operation includes Microsoft Teams chat messages in its response.
+    ///
+    /// - GET /users/\{user-id\}/messages
+    /// - GET /me/messages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> UserMessagesListRequest {
+        UserMessagesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            filter: None,
+            orderby: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            count: None,
+            prefer: None,
+        }
+    }
+
+    /// Create message
+    ///
+    /// Create a draft of a new message in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Include an attachment to the message. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// By default, this operation saves the draft in the Drafts folder.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, send a new message in a single operation, or create a draft to forward, reply and reply-all to an existing message.
+    ///
+    /// - POST /users/\{user-id\}/messages
+    /// - POST /me/messages
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> UserMessagesCreateRequest {
+        UserMessagesCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
+            client: self.client.clone(),
+            path: self.path.clone().param("message-id", message_id),
         }
     }
 }
@@ -2386,15 +2517,15 @@ impl Thread {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct User {
+pub struct UserRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl User {
+impl UserRequest {
     /// The /me/calendar, /users/\{user-id\}/calendar segment and what lies under it.
-    pub fn calendar(&self) -> Calendar {
-        Calendar {
+    pub fn calendar(&self) -> CalendarRequest {
+        CalendarRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("calendar"),
         }
@@ -2403,8 +2534,11 @@ impl User {
     /// One item by its key: /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendargroup(&self, calendargroup_id: impl Into<String>) -> Calendargroup {
-        Calendargroup {
+    pub fn calendargroup(
+        &self,
+        calendargroup_id: impl Into<String>,
+    ) -> CalendargroupRequest {
+        CalendargroupRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2417,8 +2551,8 @@ impl User {
     /// One item by its key: /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendar_2(&self, calendar_id: impl Into<String>) -> Calendar {
-        Calendar {
+    pub fn calendar_by_id(&self, calendar_id: impl Into<String>) -> CalendarRequest {
+        CalendarRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2431,16 +2565,16 @@ impl User {
     /// One item by its key: /me/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn event(&self, event_id: impl Into<String>) -> Event {
-        Event {
+    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
+        EventRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("events").param("event-id", event_id),
         }
     }
 
     /// The /me/inferenceClassification, /users/\{user-id\}/inferenceClassification segment and what lies under it.
-    pub fn inference_classification(&self) -> InferenceClassification {
-        InferenceClassification {
+    pub fn inference_classification(&self) -> InferenceClassificationRequest {
+        InferenceClassificationRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("inferenceClassification"),
         }
@@ -2449,8 +2583,8 @@ impl User {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
-        MailFolder {
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolderRequest {
+        MailFolderRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2461,16 +2595,16 @@ impl User {
     }
 
     /// The /me/mailFolders, /users/\{user-id\}/mailFolders segment and what lies under it.
-    pub fn mail_folders(&self) -> MailFolders {
-        MailFolders {
+    pub fn mail_folders(&self) -> MailFoldersRequest {
+        MailFoldersRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("mailFolders"),
         }
     }
 
     /// The /me/mailboxSettings, /users/\{user-id\}/mailboxSettings segment and what lies under it.
-    pub fn mailbox_settings(&self) -> MailboxSettings {
-        MailboxSettings {
+    pub fn mailbox_settings(&self) -> MailboxSettingsRequest {
+        MailboxSettingsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("mailboxSettings"),
         }
@@ -2479,24 +2613,24 @@ impl User {
     /// One item by its key: /me/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
     }
 
     /// The /me/messages, /users/\{user-id\}/messages segment and what lies under it.
-    pub fn messages(&self) -> MeMessages {
-        MeMessages {
+    pub fn messages(&self) -> UserMessagesRequest {
+        UserMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages"),
         }
     }
 
     /// The /me/outlook, /users/\{user-id\}/outlook segment and what lies under it.
-    pub fn outlook(&self) -> Outlook {
-        Outlook {
+    pub fn outlook(&self) -> OutlookRequest {
+        OutlookRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("outlook"),
         }
@@ -2522,8 +2656,8 @@ impl User {
     /// Permissions (least privileged): Mail.Send.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0>
-    pub fn send_mail(&self, body: types::MeSendMailRequestBody) -> UserSendMail {
-        UserSendMail {
+    pub fn send_mail(&self, body: types::SendMailBody) -> UserSendMailRequest {
+        UserSendMailRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
             body,
@@ -2534,19 +2668,19 @@ impl User {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentDelete {
+pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl AttachmentDelete {
+impl AttachmentDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for AttachmentDelete {
+impl std::future::IntoFuture for AttachmentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2560,14 +2694,14 @@ impl std::future::IntoFuture for AttachmentDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentGet {
+pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
     select: Option<String>,
 }
 
-impl AttachmentGet {
+impl AttachmentGetRequest {
     /// The query parameter $expand. The OData $expand query option Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
@@ -2598,7 +2732,7 @@ impl AttachmentGet {
     }
 }
 
-impl std::future::IntoFuture for AttachmentGet {
+impl std::future::IntoFuture for AttachmentGetRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2612,13 +2746,13 @@ impl std::future::IntoFuture for AttachmentGet {
 /// The `post` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentPost {
+pub struct AttachmentPostRequest {
     client: Client,
     path: ResourcePath,
     body: types::Attachment,
 }
 
-impl AttachmentPost {
+impl AttachmentPostRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
         let op = op.json_body(&self.body);
@@ -2626,7 +2760,7 @@ impl AttachmentPost {
     }
 }
 
-impl std::future::IntoFuture for AttachmentPost {
+impl std::future::IntoFuture for AttachmentPostRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2637,16 +2771,16 @@ impl std::future::IntoFuture for AttachmentPost {
     }
 }
 
-/// The `value` request; set optional parameters, then `.await` it to send.
+/// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentValue {
+pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
 }
 
-impl AttachmentValue {
+impl AttachmentValueGetRequest {
     /// The query parameter $expand. The OData $expand query option Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
@@ -2656,54 +2790,23 @@ impl AttachmentValue {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment.value", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
         };
+        let op = op.accept("application/octet-stream");
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for AttachmentValue {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for AttachmentValueGetRequest {
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentsCreateUploadSession {
-    client: Client,
-    path: ResourcePath,
-    body: types::AttachmentsCreateUploadSessionRequestBody,
-}
-
-impl AttachmentsCreateUploadSession {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "attachments.create_upload_session",
-            self.path,
-        );
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for AttachmentsCreateUploadSession {
-    type Output = Result<types::UploadSession, Error>;
-    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
+            client.execute(op).await?.bytes()
         })
     }
 }
@@ -2711,7 +2814,7 @@ impl std::future::IntoFuture for AttachmentsCreateUploadSession {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ChildFoldersList {
+pub struct ChildFoldersListRequest {
     client: Client,
     path: ResourcePath,
     include_hidden_folders: Option<String>,
@@ -2725,7 +2828,7 @@ pub struct ChildFoldersList {
     orderby: Option<String>,
 }
 
-impl ChildFoldersList {
+impl ChildFoldersListRequest {
     /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
     pub fn include_hidden_folders(mut self, value: bool) -> Self {
         self.include_hidden_folders = Some(value.to_string());
@@ -2838,7 +2941,7 @@ impl ChildFoldersList {
     }
 }
 
-impl std::future::IntoFuture for ChildFoldersList {
+impl std::future::IntoFuture for ChildFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2852,13 +2955,13 @@ impl std::future::IntoFuture for ChildFoldersList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ChildFoldersCreate {
+pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MailFolder,
 }
 
-impl ChildFoldersCreate {
+impl ChildFoldersCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -2870,9 +2973,207 @@ impl ChildFoldersCreate {
     }
 }
 
-impl std::future::IntoFuture for ChildFoldersCreate {
+impl std::future::IntoFuture for ChildFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct EventAttachmentsCreateUploadSessionRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::CreateUploadSessionBody,
+}
+
+impl EventAttachmentsCreateUploadSessionRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "event_attachments.create_upload_session",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderMessagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailFolderMessagesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mail_folder_messages.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderMessagesListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderMessagesCreateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MailFolderMessagesCreateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "mail_folder_messages.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -2884,12 +3185,12 @@ impl std::future::IntoFuture for ChildFoldersCreate {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderDelete {
+pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolderDelete {
+impl MailFolderDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::DELETE,
@@ -2900,7 +3201,7 @@ impl MailFolderDelete {
     }
 }
 
-impl std::future::IntoFuture for MailFolderDelete {
+impl std::future::IntoFuture for MailFolderDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2914,14 +3215,14 @@ impl std::future::IntoFuture for MailFolderDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderGet {
+pub struct MailFolderGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailFolderGet {
+impl MailFolderGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -2952,7 +3253,7 @@ impl MailFolderGet {
     }
 }
 
-impl std::future::IntoFuture for MailFolderGet {
+impl std::future::IntoFuture for MailFolderGetRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2966,13 +3267,13 @@ impl std::future::IntoFuture for MailFolderGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderUpdate {
+pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MailFolder,
 }
 
-impl MailFolderUpdate {
+impl MailFolderUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path);
         let op = op.json_body(&self.body);
@@ -2980,7 +3281,7 @@ impl MailFolderUpdate {
     }
 }
 
-impl std::future::IntoFuture for MailFolderUpdate {
+impl std::future::IntoFuture for MailFolderUpdateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2994,13 +3295,13 @@ impl std::future::IntoFuture for MailFolderUpdate {
 /// The `copy` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderCopy {
+pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderCopyRequestBody,
+    body: types::MailFolderCopyBody,
 }
 
-impl MailFolderCopy {
+impl MailFolderCopyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path);
         let op = op.json_body(&self.body);
@@ -3008,7 +3309,7 @@ impl MailFolderCopy {
     }
 }
 
-impl std::future::IntoFuture for MailFolderCopy {
+impl std::future::IntoFuture for MailFolderCopyRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3022,13 +3323,13 @@ impl std::future::IntoFuture for MailFolderCopy {
 /// The `move_` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderMove {
+pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderCopyRequestBody,
+    body: types::MailFolderMoveBody,
 }
 
-impl MailFolderMove {
+impl MailFolderMoveRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
         let op = op.json_body(&self.body);
@@ -3036,7 +3337,7 @@ impl MailFolderMove {
     }
 }
 
-impl std::future::IntoFuture for MailFolderMove {
+impl std::future::IntoFuture for MailFolderMoveRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3050,7 +3351,174 @@ impl std::future::IntoFuture for MailFolderMove {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersList {
+pub struct MailFoldersDeltaListRequest {
+    client: Client,
+    path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MailFoldersDeltaListRequest {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mail_folders_delta.list",
+            self.path,
+        );
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersDeltaListRequest {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersListRequest {
     client: Client,
     path: ResourcePath,
     include_hidden_folders: Option<String>,
@@ -3064,7 +3532,7 @@ pub struct MailFoldersList {
     orderby: Option<String>,
 }
 
-impl MailFoldersList {
+impl MailFoldersListRequest {
     /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
     pub fn include_hidden_folders(mut self, value: bool) -> Self {
         self.include_hidden_folders = Some(value.to_string());
@@ -3177,7 +3645,7 @@ impl MailFoldersList {
     }
 }
 
-impl std::future::IntoFuture for MailFoldersList {
+impl std::future::IntoFuture for MailFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3191,13 +3659,13 @@ impl std::future::IntoFuture for MailFoldersList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersCreate {
+pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MailFolder,
 }
 
-impl MailFoldersCreate {
+impl MailFoldersCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path);
         let op = op.json_body(&self.body);
@@ -3205,172 +3673,9 @@ impl MailFoldersCreate {
     }
 }
 
-impl std::future::IntoFuture for MailFoldersCreate {
+impl std::future::IntoFuture for MailFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `delta` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersDelta {
-    client: Client,
-    path: ResourcePath,
-    deltatoken: Option<String>,
-    skiptoken: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MailFoldersDelta {
-    /// The query parameter $deltatoken. The OData $deltatoken query option
-    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
-        self.deltatoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $skiptoken. The OData $skiptoken query option
-    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
-        self.skiptoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. The OData $select query option Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
-        let op = match self.deltatoken {
-            Some(v) => op.query("$deltatoken", v),
-            None => op,
-        };
-        let op = match self.skiptoken {
-            Some(v) => op.query("$skiptoken", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MailFoldersDelta {
-    type Output = Result<types::MailFolderCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3382,14 +3687,14 @@ impl std::future::IntoFuture for MailFoldersDelta {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsGet {
+pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsGet {
+impl MailboxSettingsGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3420,7 +3725,7 @@ impl MailboxSettingsGet {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsGet {
+impl std::future::IntoFuture for MailboxSettingsGetRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3434,13 +3739,13 @@ impl std::future::IntoFuture for MailboxSettingsGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsUpdate {
+pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MailboxSettings,
 }
 
-impl MailboxSettingsUpdate {
+impl MailboxSettingsUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -3452,7 +3757,7 @@ impl MailboxSettingsUpdate {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsUpdate {
+impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3466,14 +3771,14 @@ impl std::future::IntoFuture for MailboxSettingsUpdate {
 /// The `automatic_replies_setting` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsAutomaticRepliesSetting {
+pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsAutomaticRepliesSetting {
+impl MailboxSettingsAutomaticRepliesSettingRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3508,7 +3813,7 @@ impl MailboxSettingsAutomaticRepliesSetting {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
+impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
     type Output = Result<types::AutomaticRepliesSetting, Error>;
     type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3522,14 +3827,14 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
 /// The `date_format` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsDateFormat {
+pub struct MailboxSettingsDateFormatRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsDateFormat {
+impl MailboxSettingsDateFormatRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3564,9 +3869,9 @@ impl MailboxSettingsDateFormat {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsDateFormat {
-    type Output = Result<types::DateFormatGetResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
+impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
+    type Output = Result<types::DateFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3578,14 +3883,14 @@ impl std::future::IntoFuture for MailboxSettingsDateFormat {
 /// The `delegate_meeting_message_delivery_options` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3620,7 +3925,8 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+impl std::future::IntoFuture
+for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     type Output = Result<types::DelegateMeetingMessageDeliveryOptions, Error>;
     type IntoFuture = BoxFuture<
         Result<types::DelegateMeetingMessageDeliveryOptions, Error>,
@@ -3636,14 +3942,14 @@ impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOp
 /// The `language` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsLanguage {
+pub struct MailboxSettingsLanguageRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsLanguage {
+impl MailboxSettingsLanguageRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3678,7 +3984,7 @@ impl MailboxSettingsLanguage {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsLanguage {
+impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
     type Output = Result<types::LocaleInfo, Error>;
     type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3692,14 +3998,14 @@ impl std::future::IntoFuture for MailboxSettingsLanguage {
 /// The `time_format` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsTimeFormat {
+pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsTimeFormat {
+impl MailboxSettingsTimeFormatRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3734,9 +4040,9 @@ impl MailboxSettingsTimeFormat {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsTimeFormat {
-    type Output = Result<types::DateFormatGetResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
+impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
+    type Output = Result<types::TimeFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3748,14 +4054,14 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormat {
 /// The `time_zone` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsTimeZone {
+pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsTimeZone {
+impl MailboxSettingsTimeZoneRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3790,9 +4096,9 @@ impl MailboxSettingsTimeZone {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsTimeZone {
-    type Output = Result<types::DateFormatGetResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::DateFormatGetResponse, Error>>;
+impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
+    type Output = Result<types::TimeZoneResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeZoneResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3804,14 +4110,14 @@ impl std::future::IntoFuture for MailboxSettingsTimeZone {
 /// The `working_hours` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsWorkingHours {
+pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailboxSettingsWorkingHours {
+impl MailboxSettingsWorkingHoursRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3846,7 +4152,7 @@ impl MailboxSettingsWorkingHours {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsWorkingHours {
+impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
     type Output = Result<types::WorkingHours, Error>;
     type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3860,7 +4166,7 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHours {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoriesList {
+pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -3873,7 +4179,7 @@ pub struct MasterCategoriesList {
     orderby: Option<String>,
 }
 
-impl MasterCategoriesList {
+impl MasterCategoriesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3980,7 +4286,7 @@ impl MasterCategoriesList {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoriesList {
+impl std::future::IntoFuture for MasterCategoriesListRequest {
     type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3994,13 +4300,13 @@ impl std::future::IntoFuture for MasterCategoriesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoriesCreate {
+pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::OutlookCategory,
 }
 
-impl MasterCategoriesCreate {
+impl MasterCategoriesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -4012,7 +4318,7 @@ impl MasterCategoriesCreate {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoriesCreate {
+impl std::future::IntoFuture for MasterCategoriesCreateRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4026,12 +4332,12 @@ impl std::future::IntoFuture for MasterCategoriesCreate {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryDelete {
+pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategoryDelete {
+impl MasterCategoryDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::DELETE,
@@ -4042,7 +4348,7 @@ impl MasterCategoryDelete {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryDelete {
+impl std::future::IntoFuture for MasterCategoryDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4056,14 +4362,14 @@ impl std::future::IntoFuture for MasterCategoryDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryGet {
+pub struct MasterCategoryGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MasterCategoryGet {
+impl MasterCategoryGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4094,7 +4400,7 @@ impl MasterCategoryGet {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryGet {
+impl std::future::IntoFuture for MasterCategoryGetRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4108,13 +4414,13 @@ impl std::future::IntoFuture for MasterCategoryGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryUpdate {
+pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
     body: types::OutlookCategory,
 }
 
-impl MasterCategoryUpdate {
+impl MasterCategoryUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -4126,7 +4432,7 @@ impl MasterCategoryUpdate {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryUpdate {
+impl std::future::IntoFuture for MasterCategoryUpdateRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4140,586 +4446,7 @@ impl std::future::IntoFuture for MasterCategoryUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MeMessagesList {
-    client: Client,
-    path: ResourcePath,
-    filter: Option<String>,
-    orderby: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    count: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MeMessagesList {
-    /// The query parameter $filter. The OData $filter query option
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::Message> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "me_messages.list", self.path);
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MeMessagesList {
-    type Output = Result<types::MessageCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MeMessagesCreate {
-    client: Client,
-    path: ResourcePath,
-    body: types::Message,
-}
-
-impl MeMessagesCreate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "me_messages.create", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MeMessagesCreate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageDelete {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageDelete {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageDelete {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageGet {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MessageGet {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageGet {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageUpdate {
-    client: Client,
-    path: ResourcePath,
-    body: types::Message,
-}
-
-impl MessageUpdate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageUpdate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `value` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageValue {
-    client: Client,
-    path: ResourcePath,
-    prefer: Option<String>,
-}
-
-impl MessageValue {
-    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.value", self.path);
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageValue {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCopy {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageCopyRequestBody,
-}
-
-impl MessageCopy {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCopy {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateForward {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateForward {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_forward",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateForward {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateReply {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateReply {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateReply {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateReplyAll {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateReplyAll {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply_all",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateReplyAll {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageForward {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageForwardRequestBody,
-}
-
-impl MessageForward {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageForward {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageMove {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageCopyRequestBody,
-}
-
-impl MessageMove {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageMove {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageReply {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageReplyRequestBody,
-}
-
-impl MessageReply {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageReply {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageReplyAll {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageReplyAllRequestBody,
-}
-
-impl MessageReplyAll {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageReplyAll {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `send` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageSend {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageSend {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageSend {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsList {
+pub struct MessageAttachmentsListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -4732,7 +4459,7 @@ pub struct MessageAttachmentsList {
     orderby: Option<String>,
 }
 
-impl MessageAttachmentsList {
+impl MessageAttachmentsListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4839,7 +4566,7 @@ impl MessageAttachmentsList {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsList {
+impl std::future::IntoFuture for MessageAttachmentsListRequest {
     type Output = Result<types::AttachmentCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::AttachmentCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4853,13 +4580,13 @@ impl std::future::IntoFuture for MessageAttachmentsList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsCreate {
+pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::Attachment,
 }
 
-impl MessageAttachmentsCreate {
+impl MessageAttachmentsCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -4871,7 +4598,7 @@ impl MessageAttachmentsCreate {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsCreate {
+impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4885,13 +4612,13 @@ impl std::future::IntoFuture for MessageAttachmentsCreate {
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsCreateUploadSession {
+pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
-    body: types::AttachmentsCreateUploadSessionRequestBody,
+    body: types::CreateUploadSessionBody,
 }
 
-impl MessageAttachmentsCreateUploadSession {
+impl MessageAttachmentsCreateUploadSessionRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -4903,7 +4630,7 @@ impl MessageAttachmentsCreateUploadSession {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
+impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
     type Output = Result<types::UploadSession, Error>;
     type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4917,23 +4644,19 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleDelete {
+pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRuleDelete {
+impl MessageDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::DELETE,
-            "message_rule.delete",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MessageRuleDelete {
+impl std::future::IntoFuture for MessageDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4947,14 +4670,391 @@ impl std::future::IntoFuture for MessageRuleDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleGet {
+pub struct MessageGetRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MessageGetRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageGetRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageUpdateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MessageUpdateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageUpdateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `copy` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCopyRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageCopyBody,
+}
+
+impl MessageCopyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCopyRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateForwardRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateForwardRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_forward",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateForwardRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReplyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyAllRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReplyAllRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply_all",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyAllRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageForwardRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ForwardBody,
+}
+
+impl MessageForwardRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageForwardRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `move_` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageMoveRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::MessageMoveBody,
+}
+
+impl MessageMoveRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageMoveRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReplyRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ReplyBody,
+}
+
+impl MessageReplyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReplyRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReplyAllRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ReplyAllBody,
+}
+
+impl MessageReplyAllRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReplyAllRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `send` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageSendRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageSendRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageSendRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleDeleteRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRuleDeleteRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::DELETE,
+            "message_rule.delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRuleDeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MessageRuleGet {
+impl MessageRuleGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4985,7 +5085,7 @@ impl MessageRuleGet {
     }
 }
 
-impl std::future::IntoFuture for MessageRuleGet {
+impl std::future::IntoFuture for MessageRuleGetRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4999,13 +5099,13 @@ impl std::future::IntoFuture for MessageRuleGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleUpdate {
+pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MessageRule,
 }
 
-impl MessageRuleUpdate {
+impl MessageRuleUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -5017,7 +5117,7 @@ impl MessageRuleUpdate {
     }
 }
 
-impl std::future::IntoFuture for MessageRuleUpdate {
+impl std::future::IntoFuture for MessageRuleUpdateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5031,7 +5131,7 @@ impl std::future::IntoFuture for MessageRuleUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRulesList {
+pub struct MessageRulesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -5044,7 +5144,7 @@ pub struct MessageRulesList {
     orderby: Option<String>,
 }
 
-impl MessageRulesList {
+impl MessageRulesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5147,7 +5247,7 @@ impl MessageRulesList {
     }
 }
 
-impl std::future::IntoFuture for MessageRulesList {
+impl std::future::IntoFuture for MessageRulesListRequest {
     type Output = Result<types::MessageRuleCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRuleCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5161,13 +5261,13 @@ impl std::future::IntoFuture for MessageRulesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRulesCreate {
+pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::MessageRule,
 }
 
-impl MessageRulesCreate {
+impl MessageRulesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -5179,7 +5279,7 @@ impl MessageRulesCreate {
     }
 }
 
-impl std::future::IntoFuture for MessageRulesCreate {
+impl std::future::IntoFuture for MessageRulesCreateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5190,168 +5290,48 @@ impl std::future::IntoFuture for MessageRulesCreate {
     }
 }
 
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageValueGetRequest {
+    client: Client,
+    path: ResourcePath,
+    prefer: Option<String>,
+}
+
+impl MessageValueGetRequest {
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        let op = op.accept("application/octet-stream");
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageValueGetRequest {
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.bytes()
+        })
+    }
+}
+
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesList {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl MessagesList {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::Message> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages.list", self.path);
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessagesList {
-    type Output = Result<types::MessageCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesCreate {
-    client: Client,
-    path: ResourcePath,
-    body: types::Message,
-}
-
-impl MessagesCreate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "messages.create", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessagesCreate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `delta` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesDelta {
+pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
     deltatoken: Option<String>,
@@ -5367,7 +5347,7 @@ pub struct MessagesDelta {
     prefer: Option<String>,
 }
 
-impl MessagesDelta {
+impl MessagesDeltaListRequest {
     /// The query parameter $deltatoken. The OData $deltatoken query option
     pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
         self.deltatoken = Some(value.into());
@@ -5451,7 +5431,7 @@ impl MessagesDelta {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages.delta", self.path);
+        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,
@@ -5500,279 +5480,9 @@ impl MessagesDelta {
     }
 }
 
-impl std::future::IntoFuture for MessagesDelta {
+impl std::future::IntoFuture for MessagesDeltaListRequest {
     type Output = Result<types::MessageCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `supported_languages` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedLanguages {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl OutlookSupportedLanguages {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_languages",
-            self.path,
-        );
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for OutlookSupportedLanguages {
-    type Output = Result<types::LocaleInfoCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `supported_time_zones` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedTimeZones {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl OutlookSupportedTimeZones {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_time_zones",
-            self.path,
-        );
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for OutlookSupportedTimeZones {
-    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<
-        Result<types::TimeZoneInformationCollectionResponse, Error>,
-    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5784,7 +5494,7 @@ impl std::future::IntoFuture for OutlookSupportedTimeZones {
 /// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedTimeZonesWith {
+pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -5797,7 +5507,7 @@ pub struct OutlookSupportedTimeZonesWith {
     orderby: Option<String>,
 }
 
-impl OutlookSupportedTimeZonesWith {
+impl OutlookSupportedTimeZonesWithRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5904,7 +5614,7 @@ impl OutlookSupportedTimeZonesWith {
     }
 }
 
-impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
+impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
     type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
     type IntoFuture = BoxFuture<
         Result<types::TimeZoneInformationCollectionResponse, Error>,
@@ -5920,19 +5630,19 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverrideDelete {
+pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl OverrideDelete {
+impl OverrideDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for OverrideDelete {
+impl std::future::IntoFuture for OverrideDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5946,13 +5656,13 @@ impl std::future::IntoFuture for OverrideDelete {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverrideUpdate {
+pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
     body: types::InferenceClassificationOverride,
 }
 
-impl OverrideUpdate {
+impl OverrideUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path);
         let op = op.json_body(&self.body);
@@ -5960,7 +5670,7 @@ impl OverrideUpdate {
     }
 }
 
-impl std::future::IntoFuture for OverrideUpdate {
+impl std::future::IntoFuture for OverrideUpdateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5974,7 +5684,7 @@ impl std::future::IntoFuture for OverrideUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverridesList {
+pub struct OverridesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -5987,7 +5697,7 @@ pub struct OverridesList {
     orderby: Option<String>,
 }
 
-impl OverridesList {
+impl OverridesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -6090,7 +5800,7 @@ impl OverridesList {
     }
 }
 
-impl std::future::IntoFuture for OverridesList {
+impl std::future::IntoFuture for OverridesListRequest {
     type Output = Result<
         types::InferenceClassificationOverrideCollectionResponse,
         Error,
@@ -6109,13 +5819,13 @@ impl std::future::IntoFuture for OverridesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverridesCreate {
+pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::InferenceClassificationOverride,
 }
 
-impl OverridesCreate {
+impl OverridesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path);
         let op = op.json_body(&self.body);
@@ -6123,9 +5833,452 @@ impl OverridesCreate {
     }
 }
 
-impl std::future::IntoFuture for OverridesCreate {
+impl std::future::IntoFuture for OverridesCreateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SupportedLanguagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl SupportedLanguagesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "supported_languages.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for SupportedLanguagesListRequest {
+    type Output = Result<types::LocaleInfoCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SupportedTimeZonesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl SupportedTimeZonesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "supported_time_zones.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for SupportedTimeZonesListRequest {
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UserMessagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    filter: Option<String>,
+    orderby: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    count: Option<String>,
+    prefer: Option<String>,
+}
+
+impl UserMessagesListRequest {
+    /// The query parameter $filter. The OData $filter query option
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path);
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for UserMessagesListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UserMessagesCreateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl UserMessagesCreateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "user_messages.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for UserMessagesCreateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6137,13 +6290,13 @@ impl std::future::IntoFuture for OverridesCreate {
 /// The `send_mail` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UserSendMail {
+pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MeSendMailRequestBody,
+    body: types::SendMailBody,
 }
 
-impl UserSendMail {
+impl UserSendMailRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path);
         let op = op.json_body(&self.body);
@@ -6151,7 +6304,7 @@ impl UserSendMail {
     }
 }
 
-impl std::future::IntoFuture for UserSendMail {
+impl std::future::IntoFuture for UserSendMailRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {

@@ -357,8 +357,12 @@ impl Client {
             .http
             .request(method.clone(), url.clone())
             .header(AUTHORIZATION, authorization)
-            .header(CLIENT_REQUEST_ID, client_request_id)
-            .header(ACCEPT, "application/json");
+            .header(CLIENT_REQUEST_ID, client_request_id);
+        // JSON unless the operation names its media types (raw content, `Operation::raw_body`).
+        let names = |wanted| headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(wanted));
+        if !names("accept") {
+            request = request.header(ACCEPT, "application/json");
+        }
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
                 (Error::InvalidParameter { name, reason: "is not a valid header value" }, Next::Stop)
@@ -366,6 +370,7 @@ impl Client {
             request = request.header(*name, value);
         }
         request = match body {
+            Some(body) if names("content-type") => request.body(body.to_vec()),
             Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
             // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
             // stack leaves it out when there is no body.

@@ -8,6 +8,7 @@ mod error;
 mod operation;
 mod paging;
 mod path;
+mod raw;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
