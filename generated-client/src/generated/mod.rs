@@ -37,17 +37,9 @@ impl Client {
             path: ResourcePath::root().literal("users").param("user-id", user_id),
         }
     }
-
-    /// The /users segment and what lies under it.
-    pub fn users(&self) -> UsersRequest {
-        UsersRequest {
-            client: self.clone(),
-            path: ResourcePath::root().literal("users"),
-        }
-    }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -125,6 +117,7 @@ impl AttachmentRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             expand: None,
+            select: None,
         }
     }
 
@@ -158,7 +151,7 @@ impl AttachmentRequest {
         }
     }
 
-    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
+    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
     pub fn value(&self) -> AttachmentValueRequest {
         AttachmentValueRequest {
             client: self.client.clone(),
@@ -167,7 +160,7 @@ impl AttachmentRequest {
     }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -262,7 +255,7 @@ impl CalendargroupRequest {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/me, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -272,7 +265,7 @@ pub struct ChildFolderRequest {
 }
 
 impl ChildFolderRequest {
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
@@ -311,6 +304,7 @@ impl ChildFoldersRequest {
         ChildFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            include_hidden_folders: None,
             select: None,
             expand: None,
             top: None,
@@ -336,7 +330,7 @@ impl ChildFoldersRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
-    pub fn create(&self, body: types::ChildFoldersBody) -> ChildFoldersCreateRequest {
+    pub fn create(&self, body: types::MailFolder) -> ChildFoldersCreateRequest {
         ChildFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -629,33 +623,11 @@ impl MailFolderMessagesRequest {
         }
     }
 
-    /// message: delta
-    ///
-    /// Get a set of messages that have been added, deleted, or updated in a specified folder.
-    ///
-    /// A delta function call for messages in a folder is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can \[query for incremental changes in the messages in that folder\](/graph/delta-query-messages). This allows you to maintain and synchronize a local store of a user's messages without having to fetch the entire set of messages from the server every time.
-    ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/delta
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0>
-    pub fn delta(&self) -> MailFolderMessagesDeltaRequest {
-        MailFolderMessagesDeltaRequest {
+    /// The /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta segment and what lies under it.
+    pub fn delta(&self) -> MessagesDeltaRequest {
+        MessagesDeltaRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delta"),
-            deltatoken: None,
-            skiptoken: None,
-            select: None,
-            top: None,
-            expand: None,
-            filter: None,
-            orderby: None,
-            search: None,
-            prefer: None,
         }
     }
 
@@ -738,7 +710,7 @@ impl MailFolderRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MailFolderBody) -> MailFolderUpdateRequest {
+    pub fn update(&self, body: types::MailFolder) -> MailFolderUpdateRequest {
         MailFolderUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -830,6 +802,49 @@ impl MailFolderRequest {
     }
 }
 
+/// Requests on /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFoldersDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFoldersDeltaRequest {
+    /// mailFolder: delta
+    ///
+    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
+    ///
+    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders/delta
+    /// - GET /me/mailFolders/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFoldersDeltaListRequest {
+        MailFoldersDeltaListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            deltatoken: None,
+            skiptoken: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+            prefer: None,
+        }
+    }
+}
+
 /// Requests on /me/mailFolders, /users/\{user-id\}/mailFolders.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
@@ -858,6 +873,7 @@ impl MailFoldersRequest {
         MailFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            include_hidden_folders: None,
             select: None,
             expand: None,
             top: None,
@@ -883,7 +899,7 @@ impl MailFoldersRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
-    pub fn create(&self, body: types::MailFoldersBody) -> MailFoldersCreateRequest {
+    pub fn create(&self, body: types::MailFolder) -> MailFoldersCreateRequest {
         MailFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -891,29 +907,11 @@ impl MailFoldersRequest {
         }
     }
 
-    /// mailFolder: delta
-    ///
-    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
-    ///
-    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
-    ///
-    /// - GET /users/\{user-id\}/mailFolders/delta
-    /// - GET /me/mailFolders/delta
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
+    /// The /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta segment and what lies under it.
     pub fn delta(&self) -> MailFoldersDeltaRequest {
         MailFoldersDeltaRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delta"),
-            deltatoken: None,
-            skiptoken: None,
-            select: None,
-            expand: None,
-            prefer: None,
         }
     }
 
@@ -972,12 +970,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone(),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1001,10 +993,7 @@ impl MailboxSettingsRequest {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MailboxSettingsBody,
-    ) -> MailboxSettingsUpdateRequest {
+    pub fn update(&self, body: types::MailboxSettings) -> MailboxSettingsUpdateRequest {
         MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -1042,12 +1031,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("automaticRepliesSetting"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1079,12 +1062,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("dateFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1118,12 +1095,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1155,12 +1126,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("language"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1192,12 +1157,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("timeFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1229,12 +1188,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("timeZone"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1266,12 +1219,6 @@ impl MailboxSettingsRequest {
             path: self.path.clone().literal("workingHours"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 }
@@ -1325,10 +1272,11 @@ impl MasterCategoriesRequest {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0>
-    pub fn create(&self) -> MasterCategoriesCreateRequest {
+    pub fn create(&self, body: types::OutlookCategory) -> MasterCategoriesCreateRequest {
         MasterCategoriesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            body,
         }
     }
 
@@ -1406,10 +1354,7 @@ impl MasterCategoryRequest {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MasterCategoryBody,
-    ) -> MasterCategoryUpdateRequest {
+    pub fn update(&self, body: types::OutlookCategory) -> MasterCategoryUpdateRequest {
         MasterCategoryUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -1418,7 +1363,7 @@ impl MasterCategoryRequest {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -1534,7 +1479,7 @@ impl MessageAttachmentsRequest {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -1593,9 +1538,9 @@ impl MessageRequest {
         MessageGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
-            value: None,
             select: None,
             expand: None,
+            prefer: None,
         }
     }
 
@@ -1613,7 +1558,7 @@ impl MessageRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MessageBody) -> MessageUpdateRequest {
+    pub fn update(&self, body: types::Message) -> MessageUpdateRequest {
         MessageUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -1621,7 +1566,7 @@ impl MessageRequest {
         }
     }
 
-    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value segment and what lies under it.
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value segment and what lies under it.
     pub fn value(&self) -> MessageValueRequest {
         MessageValueRequest {
             client: self.client.clone(),
@@ -1629,7 +1574,7 @@ impl MessageRequest {
         }
     }
 
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
@@ -1643,7 +1588,7 @@ impl MessageRequest {
         }
     }
 
-    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
     pub fn attachments(&self) -> MessageAttachmentsRequest {
         MessageAttachmentsRequest {
             client: self.client.clone(),
@@ -1856,7 +1801,7 @@ impl MessageRequest {
     ///
     /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
     /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /users/me/messages/\{message-id\}/replyAll
+    /// - POST /me/messages/\{message-id\}/replyAll
     /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
     ///
     /// Success: 202.
@@ -1954,7 +1899,7 @@ impl MessageRuleRequest {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MessageRuleBody) -> MessageRuleUpdateRequest {
+    pub fn update(&self, body: types::MessageRule) -> MessageRuleUpdateRequest {
         MessageRuleUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2014,7 +1959,7 @@ impl MessageRulesRequest {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
-    pub fn create(&self, body: types::MessageRulesBody) -> MessageRulesCreateRequest {
+    pub fn create(&self, body: types::MessageRule) -> MessageRulesCreateRequest {
         MessageRulesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2034,7 +1979,7 @@ impl MessageRulesRequest {
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -2070,9 +2015,50 @@ impl MessageValueRequest {
         MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
-            value: None,
+            prefer: None,
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessagesDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessagesDeltaRequest {
+    /// message: delta
+    ///
+    /// Get a set of messages that have been added, deleted, or updated in a specified folder.
+    ///
+    /// A delta function call for messages in a folder is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can \[query for incremental changes in the messages in that folder\](/graph/delta-query-messages). This allows you to maintain and synchronize a local store of a user's messages without having to fetch the entire set of messages from the server every time.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/delta
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0>
+    pub fn list(&self) -> MessagesDeltaListRequest {
+        MessagesDeltaListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            deltatoken: None,
+            skiptoken: None,
             select: None,
+            top: None,
             expand: None,
+            filter: None,
+            orderby: None,
+            search: None,
+            skip: None,
+            count: None,
+            prefer: None,
         }
     }
 }
@@ -2120,34 +2106,11 @@ impl OutlookRequest {
         }
     }
 
-    /// outlookUser: supportedTimeZones
-    ///
-    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
-    ///
-    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
-    ///
-    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
-    /// - GET /me/outlook/supportedTimeZones
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): User.Read.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
-    pub fn supported_time_zones(&self) -> OutlookSupportedTimeZonesRequest {
-        OutlookSupportedTimeZonesRequest {
+    /// The /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones segment and what lies under it.
+    pub fn supported_time_zones(&self) -> SupportedTimeZonesRequest {
+        SupportedTimeZonesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("supportedTimeZones"),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -2242,7 +2205,10 @@ impl OverrideRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::OverrideBody) -> OverrideUpdateRequest {
+    pub fn update(
+        &self,
+        body: types::InferenceClassificationOverride,
+    ) -> OverrideUpdateRequest {
         OverrideUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
@@ -2391,6 +2357,48 @@ impl SupportedLanguagesRequest {
     }
 }
 
+/// Requests on /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct SupportedTimeZonesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl SupportedTimeZonesRequest {
+    /// outlookUser: supportedTimeZones
+    ///
+    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
+    /// - GET /me/outlook/supportedTimeZones
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
+    pub fn list(&self) -> SupportedTimeZonesListRequest {
+        SupportedTimeZonesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
 /// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
@@ -2462,6 +2470,7 @@ impl UserMessagesRequest {
             skip: None,
             search: None,
             count: None,
+            prefer: None,
         }
     }
 
@@ -2656,33 +2665,6 @@ impl UserRequest {
     }
 }
 
-/// Requests on /users.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct UsersRequest {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl UsersRequest {
-    /// The /users/me segment and what lies under it.
-    pub fn me(&self) -> ChildFolderRequest {
-        ChildFolderRequest {
-            client: self.client.clone(),
-            path: self.path.clone().literal("me"),
-        }
-    }
-
-    /// One item by its key.
-    pub fn user(&self, user_id: impl Into<String>) -> UserRequest {
-        UserRequest {
-            client: self.client.clone(),
-            path: self.path.clone().param("user-id", user_id),
-        }
-    }
-}
-
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2716,6 +2698,7 @@ pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
+    select: Option<String>,
 }
 
 impl AttachmentGetRequest {
@@ -2727,10 +2710,22 @@ impl AttachmentGetRequest {
         self
     }
 
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
             None => op,
         };
         (self.client, op)
@@ -2738,12 +2733,12 @@ impl AttachmentGetRequest {
 }
 
 impl std::future::IntoFuture for AttachmentGetRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::Attachment, Error>;
+    type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -2800,17 +2795,18 @@ impl AttachmentValueGetRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
+        let op = op.accept("application/octet-stream");
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for AttachmentValueGetRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.bytes()
         })
     }
 }
@@ -2821,6 +2817,7 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 pub struct ChildFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -2832,6 +2829,12 @@ pub struct ChildFoldersListRequest {
 }
 
 impl ChildFoldersListRequest {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -2898,6 +2901,10 @@ impl ChildFoldersListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -2951,7 +2958,7 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
 pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::ChildFoldersBody,
+    body: types::MailFolder,
 }
 
 impl ChildFoldersCreateRequest {
@@ -2999,12 +3006,12 @@ impl EventAttachmentsCreateUploadSessionRequest {
 }
 
 impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3175,139 +3182,6 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
     }
 }
 
-/// The `delta` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderMessagesDeltaRequest {
-    client: Client,
-    path: ResourcePath,
-    deltatoken: Option<String>,
-    skiptoken: Option<String>,
-    select: Option<String>,
-    top: Option<String>,
-    expand: Option<String>,
-    filter: Option<String>,
-    orderby: Option<String>,
-    search: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MailFolderMessagesDeltaRequest {
-    /// The query parameter $deltatoken. The OData $deltatoken query option
-    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
-        self.deltatoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $skiptoken. The OData $skiptoken query option
-    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
-        self.skiptoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. The OData $select query option Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. The OData $top query option
-    pub fn top(mut self, value: impl Into<String>) -> Self {
-        self.top = Some(value.into());
-        self
-    }
-
-    /// The query parameter $expand. The OData $expand query option Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $filter. The OData $filter query option
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $orderby. The OData $orderby query option
-    pub fn orderby(mut self, value: impl Into<String>) -> Self {
-        self.orderby = Some(value.into());
-        self
-    }
-
-    /// The query parameter $search. The OData $search query option
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "mail_folder_messages.delta",
-            self.path,
-        );
-        let op = match self.deltatoken {
-            Some(v) => op.query("$deltatoken", v),
-            None => op,
-        };
-        let op = match self.skiptoken {
-            Some(v) => op.query("$skiptoken", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MailFolderMessagesDeltaRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3396,7 +3270,7 @@ impl std::future::IntoFuture for MailFolderGetRequest {
 pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderBody,
+    body: types::MailFolder,
 }
 
 impl MailFolderUpdateRequest {
@@ -3477,9 +3351,177 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersDeltaListRequest {
+    client: Client,
+    path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MailFoldersDeltaListRequest {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mail_folders_delta.list",
+            self.path,
+        );
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersDeltaListRequest {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -3491,6 +3533,12 @@ pub struct MailFoldersListRequest {
 }
 
 impl MailFoldersListRequest {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3557,6 +3605,10 @@ impl MailFoldersListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3610,7 +3662,7 @@ impl std::future::IntoFuture for MailFoldersListRequest {
 pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersBody,
+    body: types::MailFolder,
 }
 
 impl MailFoldersCreateRequest {
@@ -3632,91 +3684,6 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
     }
 }
 
-/// The `delta` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersDeltaRequest {
-    client: Client,
-    path: ResourcePath,
-    deltatoken: Option<String>,
-    skiptoken: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MailFoldersDeltaRequest {
-    /// The query parameter $deltatoken. The OData $deltatoken query option
-    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
-        self.deltatoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $skiptoken. The OData $skiptoken query option
-    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
-        self.skiptoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. The OData $select query option Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
-        let op = match self.deltatoken {
-            Some(v) => op.query("$deltatoken", v),
-            None => op,
-        };
-        let op = match self.skiptoken {
-            Some(v) => op.query("$skiptoken", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MailFoldersDeltaRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3725,12 +3692,6 @@ pub struct MailboxSettingsGetRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsGetRequest {
@@ -3750,47 +3711,6 @@ impl MailboxSettingsGetRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
         let op = match self.select {
@@ -3801,41 +3721,17 @@ impl MailboxSettingsGetRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsGetRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::MailboxSettings, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3846,7 +3742,7 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailboxSettingsBody,
+    body: types::MailboxSettings,
 }
 
 impl MailboxSettingsUpdateRequest {
@@ -3880,12 +3776,6 @@ pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsAutomaticRepliesSettingRequest {
@@ -3905,47 +3795,6 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -3960,41 +3809,17 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::AutomaticRepliesSetting, Error>;
+    type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4007,12 +3832,6 @@ pub struct MailboxSettingsDateFormatRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsDateFormatRequest {
@@ -4032,47 +3851,6 @@ impl MailboxSettingsDateFormatRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4087,41 +3865,17 @@ impl MailboxSettingsDateFormatRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DateFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4134,12 +3888,6 @@ pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
@@ -4159,47 +3907,6 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4214,42 +3921,20 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture
 for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::DelegateMeetingMessageDeliveryOptions, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::DelegateMeetingMessageDeliveryOptions, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4262,12 +3947,6 @@ pub struct MailboxSettingsLanguageRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsLanguageRequest {
@@ -4287,47 +3966,6 @@ impl MailboxSettingsLanguageRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4342,41 +3980,17 @@ impl MailboxSettingsLanguageRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::LocaleInfo, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4389,12 +4003,6 @@ pub struct MailboxSettingsTimeFormatRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsTimeFormatRequest {
@@ -4414,47 +4022,6 @@ impl MailboxSettingsTimeFormatRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4469,41 +4036,17 @@ impl MailboxSettingsTimeFormatRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::TimeFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4516,12 +4059,6 @@ pub struct MailboxSettingsTimeZoneRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsTimeZoneRequest {
@@ -4541,47 +4078,6 @@ impl MailboxSettingsTimeZoneRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4596,41 +4092,17 @@ impl MailboxSettingsTimeZoneRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::TimeZoneResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeZoneResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4643,12 +4115,6 @@ pub struct MailboxSettingsWorkingHoursRequest {
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
 impl MailboxSettingsWorkingHoursRequest {
@@ -4668,47 +4134,6 @@ impl MailboxSettingsWorkingHoursRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4723,41 +4148,17 @@ impl MailboxSettingsWorkingHoursRequest {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::WorkingHours, Error>;
+    type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4836,6 +4237,13 @@ impl MasterCategoriesListRequest {
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -4879,12 +4287,12 @@ impl MasterCategoriesListRequest {
 }
 
 impl std::future::IntoFuture for MasterCategoriesListRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4895,6 +4303,7 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
+    body: types::OutlookCategory,
 }
 
 impl MasterCategoriesCreateRequest {
@@ -4904,17 +4313,18 @@ impl MasterCategoriesCreateRequest {
             "master_categories.create",
             self.path,
         );
+        let op = op.json_body(&self.body);
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MasterCategoriesCreateRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4991,12 +4401,12 @@ impl MasterCategoryGetRequest {
 }
 
 impl std::future::IntoFuture for MasterCategoryGetRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -5007,7 +4417,7 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
 pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MasterCategoryBody,
+    body: types::OutlookCategory,
 }
 
 impl MasterCategoryUpdateRequest {
@@ -5023,12 +4433,12 @@ impl MasterCategoryUpdateRequest {
 }
 
 impl std::future::IntoFuture for MasterCategoryUpdateRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -5221,12 +4631,12 @@ impl MessageAttachmentsCreateUploadSessionRequest {
 }
 
 impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -5263,18 +4673,12 @@ impl std::future::IntoFuture for MessageDeleteRequest {
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
-    value: Option<String>,
     select: Option<String>,
     expand: Option<String>,
+    prefer: Option<String>,
 }
 
 impl MessageGetRequest {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5291,18 +4695,24 @@ impl MessageGetRequest {
         self
     }
 
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
-            None => op,
-        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
         };
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
@@ -5326,7 +4736,7 @@ impl std::future::IntoFuture for MessageGetRequest {
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageBody,
+    body: types::Message,
 }
 
 impl MessageUpdateRequest {
@@ -5692,7 +5102,7 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
 pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRuleBody,
+    body: types::MessageRule,
 }
 
 impl MessageRuleUpdateRequest {
@@ -5854,7 +5264,7 @@ impl std::future::IntoFuture for MessageRulesListRequest {
 pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRulesBody,
+    body: types::MessageRule,
 }
 
 impl MessageRulesCreateRequest {
@@ -5886,81 +5296,71 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
-    value: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
+    prefer: Option<String>,
 }
 
 impl MessageValueGetRequest {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
         self
     }
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
+        let op = op.accept("application/octet-stream");
         (self.client, op)
     }
 }
 
 impl std::future::IntoFuture for MessageValueGetRequest {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
+            client.execute(op).await?.bytes()
         })
     }
 }
 
-/// The `supported_time_zones` request; set optional parameters, then `.await` it to send.
+/// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedTimeZonesRequest {
+pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
     select: Option<String>,
-    expand: Option<String>,
     top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
+    expand: Option<String>,
     filter: Option<String>,
-    count: Option<String>,
     orderby: Option<String>,
+    search: Option<String>,
+    skip: Option<String>,
+    count: Option<String>,
+    prefer: Option<String>,
 }
 
-impl OutlookSupportedTimeZonesRequest {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+impl MessagesDeltaListRequest {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
@@ -5968,7 +5368,13 @@ impl OutlookSupportedTimeZonesRequest {
         self
     }
 
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    /// The query parameter $top. The OData $top query option
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $expand. The OData $expand query option Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
@@ -5976,37 +5382,13 @@ impl OutlookSupportedTimeZonesRequest {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
+    /// The query parameter $filter. The OData $filter query option
     pub fn filter(mut self, value: impl Into<String>) -> Self {
         self.filter = Some(value.into());
         self
     }
 
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
     pub fn orderby(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -6017,55 +5399,94 @@ impl OutlookSupportedTimeZonesRequest {
         self
     }
 
+    /// The query parameter $search. The OData $search query option
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_time_zones",
-            self.path,
-        );
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
+        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
             None => op,
         };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
             None => op,
         };
         let op = match self.top {
             Some(v) => op.query("$top", v),
             None => op,
         };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
             None => op,
         };
         let op = match self.filter {
             Some(v) => op.query("$filter", v),
             None => op,
         };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
         let op = match self.count {
             Some(v) => op.query("$count", v),
             None => op,
         };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for OutlookSupportedTimeZonesRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MessagesDeltaListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6144,6 +5565,13 @@ impl OutlookSupportedTimeZonesWithRequest {
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::GET,
@@ -6187,12 +5615,14 @@ impl OutlookSupportedTimeZonesWithRequest {
 }
 
 impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6229,7 +5659,7 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
 pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::OverrideBody,
+    body: types::InferenceClassificationOverride,
 }
 
 impl OverrideUpdateRequest {
@@ -6551,6 +5981,142 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
+pub struct SupportedTimeZonesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl SupportedTimeZonesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "supported_time_zones.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for SupportedTimeZonesListRequest {
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UserMessagesListRequest {
     client: Client,
     path: ResourcePath,
@@ -6562,6 +6128,7 @@ pub struct UserMessagesListRequest {
     skip: Option<String>,
     search: Option<String>,
     count: Option<String>,
+    prefer: Option<String>,
 }
 
 impl UserMessagesListRequest {
@@ -6622,6 +6189,12 @@ impl UserMessagesListRequest {
         self
     }
 
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -6661,6 +6234,10 @@ impl UserMessagesListRequest {
         };
         let op = match self.count {
             Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
             None => op,
         };
         (self.client, op)
