@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::names;
+use crate::types::Body;
 use crate::Error;
 
 /// One operation of the spec, with what the emitter needs.
@@ -478,6 +479,17 @@ fn merge(into: &mut Node, from: &Node) {
     for (method, op) in &from.operations {
         match into.operations.get_mut(method) {
             Some(existing) => {
+                // Raw content documented with different media types at different places (one page says
+                // `text/plain`, another `application/octet-stream`): the union is what may come back.
+                if let (Some(Body::Raw(have)), Some(Body::Raw(more))) =
+                    (&mut existing.response_body, &op.response_body)
+                {
+                    for media_type in more {
+                        if !have.contains(media_type) {
+                            have.push(media_type.clone());
+                        }
+                    }
+                }
                 for p in &op.documented {
                     if !existing.documented.contains(p) {
                         existing.documented.push(p.clone());
