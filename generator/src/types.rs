@@ -108,10 +108,8 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                     inline => {
                         // `/me/...` and `/users/{user-id}/...` document the same body twice: one type serves.
                         // `copy` and `move` take bodies of one shape, but each gets its own, named after it.
-                        let key = format!(
-                            "{action}{suffix}:{}",
-                            serde_json::to_string(&inline).unwrap_or_default()
-                        );
+                        // Prose aside: two pages word one parameter differently.
+                        let key = format!("{action}{suffix}:{}", shape_key(&inline));
                         if let Some(&index) = seen_inline.get(&key) {
                             return Ok(Named::Inline(index));
                         }
@@ -533,4 +531,27 @@ fn has_plain_default(attr: &syn::Attribute) -> bool {
         matches!(t, proc_macro2::TokenTree::Ident(id) if id == "default")
             && !matches!(tokens.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
     })
+}
+
+/// A schema's shape for telling bodies apart: its JSON without the prose (`title`, `description`,
+/// `example`), which two pages word differently for one shape.
+fn shape_key(schema: &ReferenceOr<Schema>) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        if let serde_json::Value::Object(map) = value {
+            for prose in ["title", "description", "example"] {
+                // Only where it is prose: a property may be named `title`, and then its value is a schema.
+                if map.get(prose).is_some_and(|v| !v.is_object() || prose == "example") {
+                    map.remove(prose);
+                }
+            }
+        }
+        match value {
+            serde_json::Value::Object(map) => map.values_mut().for_each(strip),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    strip(&mut value);
+    value.to_string()
 }

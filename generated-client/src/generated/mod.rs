@@ -755,7 +755,7 @@ impl MailFolderRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MailFolderCopyBody) -> MailFolderCopyRequest {
+    pub fn copy(&self, body: types::CopyBody) -> MailFolderCopyRequest {
         MailFolderCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
@@ -793,7 +793,7 @@ impl MailFolderRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MailFolderMoveBody) -> MailFolderMoveRequest {
+    pub fn move_(&self, body: types::MoveBody) -> MailFolderMoveRequest {
         MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
@@ -1610,7 +1610,7 @@ impl MessageRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MessageCopyBody) -> MessageCopyRequest {
+    pub fn copy(&self, body: types::CopyBody) -> MessageCopyRequest {
         MessageCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
@@ -1749,7 +1749,7 @@ impl MessageRequest {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MessageMoveBody) -> MessageMoveRequest {
+    pub fn move_(&self, body: types::MoveBody) -> MessageMoveRequest {
         MessageMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
@@ -3298,7 +3298,7 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
 pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderCopyBody,
+    body: types::CopyBody,
 }
 
 impl MailFolderCopyRequest {
@@ -3326,7 +3326,7 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderMoveBody,
+    body: types::MoveBody,
 }
 
 impl MailFolderMoveRequest {
@@ -4764,7 +4764,7 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 pub struct MessageCopyRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageCopyBody,
+    body: types::CopyBody,
 }
 
 impl MessageCopyRequest {
@@ -4910,7 +4910,7 @@ impl std::future::IntoFuture for MessageForwardRequest {
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageMoveBody,
+    body: types::MoveBody,
 }
 
 impl MessageMoveRequest {
@@ -5312,7 +5312,7 @@ impl MessageValueGetRequest {
             Some(v) => op.header("Prefer", v),
             None => op,
         };
-        let op = op.accept("application/octet-stream");
+        let op = op.accept("application/octet-stream, text/plain");
         (self.client, op)
     }
 }

@@ -226,6 +226,14 @@ impl ::std::convert::TryFrom<::std::string::String> for BodyType {
     }
 }
 
+///`CopyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CopyBody {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
+}
+
 ///`CreateUploadSessionBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateUploadSessionBody {
@@ -1012,22 +1020,6 @@ pub struct MailFolderCollectionResponse {
     pub value: ::std::vec::Vec<MailFolder>,
 }
 
-///`MailFolderCopyBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MailFolderCopyBody {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(rename = "destinationId")]
-    pub destination_id: ::std::string::String,
-}
-
-///`MailFolderMoveBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MailFolderMoveBody {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(rename = "destinationId")]
-    pub destination_id: ::std::string::String,
-}
-
 ///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailSearchFolder {
@@ -1521,22 +1513,6 @@ pub struct MessageCollectionResponse {
     pub value: ::std::vec::Vec<Message>,
 }
 
-///`MessageCopyBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageCopyBody {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(rename = "destinationId")]
-    pub destination_id: ::std::string::String,
-}
-
-///`MessageMoveBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageMoveBody {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(rename = "destinationId")]
-    pub destination_id: ::std::string::String,
-}
-
 ///A rule that applies to messages in the Inbox of a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageRule {
@@ -1870,6 +1846,14 @@ pub struct MessageRulePredicates {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub within_size_range: ::std::option::Option<::serde_json::Value>,
+}
+
+///`MoveBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct MoveBody {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
 }
 
 ///An extended property that contains a collection of values.
