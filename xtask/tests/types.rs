@@ -106,7 +106,10 @@ fn every_documented_response_body_is_typed() {
         // A page whose endpoints all went to another page (precedence.txt) has none left; others must.
         let name = label.rsplit('/').next().unwrap_or(&label);
         let preferred_away = rules.iter().any(|r| r.loser == name);
-        assert!(operations > 0 || preferred_away, "{label} documents a body but has no operation in the spec");
+        assert!(
+            operations > 0 || preferred_away,
+            "{label} documents a body but has no operation in the spec"
+        );
     }
     assert!(
         failures.is_empty(),
