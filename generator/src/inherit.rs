@@ -306,6 +306,9 @@ pub fn kind_tokens(kind: &Kind, rust_name: &dyn Fn(&str) -> String) -> TokenStre
         #[doc = ""]
         #[doc = #kinds_doc]
         #[derive(Clone, Debug)]
+        // Kinds are matched and built by value (`Attachment::FileAttachment(FileAttachment { .. })`), as typify's
+        // own enums are; boxing the large ones would cost every caller that.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

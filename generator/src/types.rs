@@ -129,7 +129,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 |payload: Option<Payload>, suffix: &'static str| -> Result<Option<Named>, Error> {
                     Ok(match payload {
                         None => None,
-                        Some(Payload::Json(schema)) => Some(name_of(schema, suffix)?),
+                        Some(Payload::Json(schema)) => Some(name_of(*schema, suffix)?),
                         Some(Payload::Raw(types)) => Some(Named::Raw(types)),
                     })
                 };
@@ -271,7 +271,7 @@ fn sanitize_additional(additional: Option<&mut AdditionalProperties>) {
 
 /// A body as the generator reads it from its `content`, before types are named.
 enum Payload {
-    Json(ReferenceOr<Schema>),
+    Json(Box<ReferenceOr<Schema>>),
     Raw(Vec<String>),
 }
 
@@ -359,7 +359,7 @@ fn payload(
         return Ok(None);
     }
     if let Some(schema) = content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
-        return Ok(Some(Payload::Json(schema)));
+        return Ok(Some(Payload::Json(Box::new(schema))));
     }
     let is_bytes = |schema: &ReferenceOr<Schema>| {
         let schema = match schema {

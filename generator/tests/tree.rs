@@ -153,7 +153,8 @@ fn type_names_come_from_roles_and_shared_names_are_qualified() {
 /// Two names no rule tells apart fail generation with the path; nothing is numbered.
 #[test]
 fn clashing_names_fail_with_the_path() {
-    let cases: [(&[(&str, &str, &str)], &str); 2] = [
+    type Operations<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: [(Operations, &str); 2] = [
         (&[("get", "/crate", "crate.lower"), ("get", "/Crate", "crate.upper")], "/crate"),
         (&[("post", "/me/x-y", "me.a"), ("post", "/me/x_y", "me.b")], "/me"),
     ];

@@ -2356,6 +2356,7 @@ where
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Attachment {
     /// `@odata.type: #microsoft.graph.fileAttachment`
     FileAttachment(FileAttachment),
@@ -2457,6 +2458,7 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Entity {
     /// `@odata.type: #microsoft.graph.attachment`
     Attachment(Attachment),
@@ -2750,6 +2752,7 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum OutlookItem {
     /// `@odata.type: #microsoft.graph.message`
     Message(Message),

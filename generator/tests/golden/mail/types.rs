@@ -313,6 +313,7 @@ where
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Attachment {
     /// `@odata.type: #microsoft.graph.fileAttachment`
     FileAttachment(FileAttachment),
