@@ -1177,7 +1177,7 @@ fn response_choices(lines: &[(usize, String)]) -> Vec<ResponseChoice> {
 }
 
 /// "returns a 200 OK response code and a message object in the response body" → ("message", false);
-/// "… a collection of message objects …" → ("message", true); "… [message] collection object …" →
+/// "… a collection of message objects …" → ("message", true); "… message collection object …" →
 /// ("message", true); "the response body includes an attachment object" → ("attachment", false).
 pub fn response_resource(text: &str) -> Option<(String, bool)> {
     let lower = text.to_ascii_lowercase();
