@@ -69,5 +69,5 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoxError, Client, ClientBuilder, Cloud, Error, Items, TokenFuture, TokenProvider,
+    ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, TokenFuture, TokenProvider,
 };

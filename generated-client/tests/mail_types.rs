@@ -5,6 +5,7 @@
 
 mod support;
 
+use futures_util::TryStreamExt;
 use generated_client::{types, Client};
 use support::{Reply, Server};
 
@@ -195,5 +196,23 @@ async fn the_issue_program_runs_against_a_loopback_graph() -> Result<(), generat
         r#"{"bccRecipients":[{"emailAddress":{"address":"x@contoso.com"}}],"importance":"high"}"#
     );
     assert_eq!(patch.header("content-length"), Some(patch.body.len().to_string()));
+    Ok(())
+}
+
+/// Large content streams chunk by chunk: an attachment of 3 MiB arrives whole and in order, without the
+/// client holding it in one piece first.
+#[tokio::test]
+async fn raw_content_streams() -> Result<(), generated_client::Error> {
+    let content: String = (0..3 * 1024 * 1024).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    let server =
+        Server::start([Reply::with(200, &[("content-type", "application/octet-stream")], &content)]).await;
+    let c = Client::builder().base_url(server.base_url()).bearer_token("tok-123").build()?;
+    let chunks: Vec<bytes::Bytes> =
+        c.me().message("m1").attachment("a1").value().get().stream().await?.try_collect().await?;
+    assert!(chunks.len() > 1, "the body came in {} chunk(s)", chunks.len());
+    assert_eq!(chunks.concat(), content.as_bytes());
+    let request = server.only_request();
+    assert_eq!(request.request_line(), "GET /v1.0/me/messages/m1/attachments/a1/$value HTTP/1.1");
+    assert_eq!(request.header("accept").as_deref(), Some("application/octet-stream"));
     Ok(())
 }

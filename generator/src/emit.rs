@@ -621,10 +621,11 @@ impl Emitter {
         let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
         let mut setters = Vec::new();
         let mut apply = Vec::new();
-        let mut used: BTreeSet<String> = ["client", "path", "body", "into_future", "into_operation", "items"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut used: BTreeSet<String> =
+            ["client", "path", "body", "into_future", "into_operation", "items", "stream"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
 
         match &op.request_body {
             Some(Body::Json(body_ty)) => {
@@ -732,6 +733,19 @@ impl Emitter {
         let builder_doc = doc_attrs(&[format!(
             "The `{method_name}` request; set optional parameters, then `.await` it to send."
         )]);
+        let stream = match &op.response_body {
+            Some(Body::Raw(_)) => quote! {
+                /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+                /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+                pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+                    Box::pin(async move {
+                        let (client, op) = self.into_operation();
+                        client.execute(op.streamed()).await?.into_stream()
+                    })
+                }
+            },
+            _ => TokenStream::new(),
+        };
         let items = match &op.response_item {
             Some(item) => {
                 let item = ident(item);
@@ -756,6 +770,7 @@ impl Emitter {
             impl #builder {
                 #(#setters)*
                 #items
+                #stream
                 fn into_operation(self) -> (Client, Operation) {
                     let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
                     #(#apply)*

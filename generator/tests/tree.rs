@@ -392,3 +392,28 @@ fn function_segments_take_their_arguments() {
     );
     assert!(flat.contains("pubfnget_email_activity_counts(&self,period:implInto<String>,)"), "{text}");
 }
+
+#[test]
+fn a_body_the_client_cannot_carry_is_an_error_naming_the_operation() {
+    // A form with an object schema is neither JSON nor bytes: it must not be dropped without a word.
+    let text = error_of(&format!(
+        "{HEAD}paths:\n  /upload:\n    post:\n      operationId: upload.form\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{ type: object, properties: {{ file: {{ type: string }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    ));
+    assert!(text.starts_with("upload.form") && text.contains("multipart/form-data"), "{text}");
+}
+
+#[test]
+fn inheritance_that_loops_is_an_error_naming_the_schemas() {
+    let text = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    a: {{ allOf: [ {{ $ref: '#/components/schemas/b' }}, {{ type: object }} ] }}\n    b: {{ allOf: [ {{ $ref: '#/components/schemas/a' }}, {{ type: object }} ] }}\n"
+    ));
+    assert!(text.contains("inherits from itself") && text.contains("a -> b -> a"), "{text}");
+}
+
+#[test]
+fn a_mapping_to_a_missing_schema_is_an_error() {
+    let text = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    base:\n      type: object\n      discriminator: {{ propertyName: kind, mapping: {{ x: '#/components/schemas/gone' }} }}\n"
+    ));
+    assert!(text.contains("`base`") && text.contains("gone"), "{text}");
+}

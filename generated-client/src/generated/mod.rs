@@ -2789,6 +2789,15 @@ impl AttachmentValueGetRequest {
         self
     }
 
+    /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+    /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op.streamed()).await?.into_stream()
+        })
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
         let op = match self.expand {
@@ -5304,6 +5313,15 @@ impl MessageValueGetRequest {
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
         self
+    }
+
+    /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+    /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op.streamed()).await?.into_stream()
+        })
     }
 
     fn into_operation(self) -> (Client, Operation) {

@@ -284,7 +284,7 @@ impl Client {
         loop {
             tracing::Span::current().record("attempt", retries + 1);
             let (error, next) = match self
-                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id)
+                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id, op.stream)
                 .await
             {
                 Ok(response) => return Ok(response),
@@ -350,6 +350,7 @@ impl Client {
         headers: &[(&'static str, String)],
         body: Option<&[u8]>,
         client_request_id: &str,
+        stream: bool,
     ) -> Result<Response, (Error, Next)> {
         let authorization = self.inner.token.header().await.map_err(|e| (e, Next::Stop))?;
         let mut request = self
@@ -400,6 +401,16 @@ impl Client {
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = response.headers().clone();
+        if status.is_success() && stream {
+            let client_request_id = client_request_id.to_owned();
+            return Ok(Response {
+                status,
+                headers,
+                body: Vec::new(),
+                client_request_id,
+                unread: Some(response),
+            });
+        }
         if status.is_success() {
             let body = response.bytes().await.map_err(transport)?;
             return Ok(Response {
@@ -407,6 +418,7 @@ impl Client {
                 headers,
                 body: body.to_vec(),
                 client_request_id: client_request_id.to_owned(),
+                unread: None,
             });
         }
         // The status is what matters; a body cut short still leaves it.

@@ -20,13 +20,24 @@ pub(crate) struct Operation {
     pub(crate) next_link: Option<String>,
     /// Serialised when the operation is built; an error surfaces from `execute`, before any request.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
+    /// Leave a successful answer's body unread, for the caller to stream (`Response::into_stream`).
+    pub(crate) stream: bool,
 }
 
 #[allow(dead_code)]
 impl Operation {
     /// An operation without query or body; `name` (such as `message.send`) labels its tracing span.
     pub(crate) fn new(method: Method, name: &'static str, path: ResourcePath) -> Self {
-        Self { method, name, path, query: Vec::new(), headers: Vec::new(), next_link: None, body: None }
+        Self {
+            method,
+            name,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            next_link: None,
+            body: None,
+            stream: false,
+        }
     }
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
@@ -63,6 +74,8 @@ pub(crate) struct Response {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) client_request_id: String,
+    /// The answer with its body still unread, when the operation asked to stream it.
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 #[allow(dead_code)]
@@ -103,6 +116,7 @@ mod tests {
             headers: HeaderMap::new(),
             body: b"<html>".to_vec(),
             client_request_id: "crid".into(),
+            unread: None,
         };
         let err = response.json::<serde_json::Value>().err();
         assert_eq!(err.as_ref().and_then(Error::status), Some(200));

@@ -290,6 +290,15 @@ pub struct OutputGetRequest {
 }
 
 impl OutputGetRequest {
+    /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+    /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op.streamed()).await?.into_stream()
+        })
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "output.get", self.path);
         let op = op.accept("application/octet-stream");
