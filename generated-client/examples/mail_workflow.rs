@@ -60,16 +60,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // 2. A file attachment: POST /me/messages/{message-id}/attachments.
     let file = types::FileAttachment {
-        odata_type: types::FileAttachmentOdataType::MicrosoftGraphFileAttachment,
         name: Some("report.txt".into()),
         content_type: Some("text/plain".into()),
         content_bytes: Some("SGVsbG8sIHdvcmxkIQ==".into()), // base64 of "Hello, world!"
-        content_id: None,
-        content_location: None,
-        id: None,
-        is_inline: None,
-        last_modified_date_time: None,
-        size: None,
+        ..Default::default()
     };
     client.me().message(&id).attachments().create(file.into()).await?;
     println!("attachment added");

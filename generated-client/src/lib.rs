@@ -77,5 +77,6 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoxError, Client, ClientBuilder, Cloud, Error, Items, Redirects, TokenFuture, TokenProvider,
+    ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, Redirects, TokenFuture,
+    TokenProvider,
 };

@@ -59,9 +59,9 @@ async fn an_invalid_header_value_is_refused_before_any_byte() {
     let server = Server::start([]).await;
     let err = client(&server)
         .me()
-        .mail_folders()
-        .delta()
-        .prefer("odata.maxpagesize=10\r\nx-injected: 1")
+        .message("m1")
+        .get()
+        .prefer("outlook.body-content-type=\"text\"\r\nx-injected: 1")
         .await
         .expect_err("refused");
     assert!(matches!(err, Error::InvalidRequest { name: "Prefer", .. }), "{err:?}");

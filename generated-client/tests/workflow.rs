@@ -30,16 +30,10 @@ fn draft() -> types::Message {
 
 fn report() -> types::Attachment {
     types::Attachment::FileAttachment(types::FileAttachment {
-        odata_type: types::FileAttachmentOdataType::MicrosoftGraphFileAttachment,
         name: Some("report.txt".into()),
         content_type: Some("text/plain".into()),
         content_bytes: Some("SGVsbG8sIHdvcmxkIQ==".into()),
-        content_id: None,
-        content_location: None,
-        id: None,
-        is_inline: None,
-        last_modified_date_time: None,
-        size: None,
+        ..Default::default()
     })
 }
 

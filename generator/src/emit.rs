@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::types::Body;
 use crate::Error;
 
 fn ident(name: &str) -> Ident {
@@ -51,14 +52,14 @@ fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
 }
 
 /// Does the node at the end of `edge` get a Rust type? A key always does, since it carries the id even when
-/// its operations are all there is (`GET /users/{user-id}` → `client.user(id).get()`). A literal action leaf
-/// attaches to its parent as a method (`send`), and a collection segment that only leads to its keys (`users`
-/// in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
+/// its operations are all there is (`GET /users/{user-id}` → `client.user(id).get()`). An action or function
+/// leaf attaches to its parent as a method (`send`), and a collection segment that only leads to its keys
+/// (`users` in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
 fn needs_type(edge: &Edge, node: &Node) -> bool {
     if matches!(edge, Edge::Param(_)) {
         return true;
     }
-    if model::is_action_leaf(node) {
+    if model::is_method(edge, node) {
         return false;
     }
     let only_keys = node.operations.is_empty() && node.children.keys().all(|e| matches!(e, Edge::Param(_)));
@@ -69,12 +70,13 @@ fn located_needs_type(l: &Located<'_>) -> bool {
     l.path.last().is_some_and(|edge| needs_type(edge, l.node))
 }
 
-fn preferred_name(path: &[Edge]) -> String {
-    match path.last() {
-        Some(Edge::Param(p)) => model::param_type_name(p),
-        Some(Edge::Literal(l)) => names::pascal(l),
-        Some(Edge::Template { texts, .. }) => names::pascal(&Edge::template_stem(texts)),
-        None => "Root".into(),
+/// The resource a segment names: `{message-id}` → `Message`, `mailFolders` → `MailFolders`, `$value` →
+/// `Value`.
+fn resource_name(edge: &Edge) -> String {
+    match edge {
+        Edge::Param(p) => model::param_type_name(p),
+        Edge::Literal(l) => names::camel(l),
+        Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
     }
 }
 
@@ -84,8 +86,11 @@ struct TypeTable {
     members: BTreeMap<String, Vec<Vec<Edge>>>,
 }
 
-fn assign_types(all: &[Located<'_>]) -> TypeTable {
-    let mut by_signature: BTreeMap<String, String> = BTreeMap::new();
+/// Names every resource type `{Resource}Request` (`MessageRequest`, `MessagesRequest`,
+/// `MailboxSettingsRequest`). A name that shapes of two different signatures want is qualified by the
+/// parent's resource (`MailFolderMessagesRequest`), except for a single key among them. A name still shared, or one that a
+/// schema type or the runtime has, fails with the paths: no numbered names.
+fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Result<TypeTable, Error> {
     let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for l in all.iter().filter(|l| located_needs_type(l)) {
@@ -95,45 +100,65 @@ fn assign_types(all: &[Located<'_>]) -> TypeTable {
         }
         members.entry(sig).or_default().push(l.path.clone());
     }
-    // The reserved names are taken from the start, so that a qualified name (`Resource` + `Path`) cannot
-    // become one of them either.
-    let mut taken: BTreeSet<String> = names::RESERVED_TYPES.iter().map(|s| s.to_string()).collect();
-    for sig in &order {
-        let paths = &members[sig];
-        // A key's entity name beats a literal's (`/me` and `/users/{user-id}` are both `User`).
-        let pick = paths
+    // The path a type is named from: a key's entity beats a literal's (`/me` and `/users/{user-id}` are
+    // both `User`), and among the rest the one under a key (`/users/{user-id}/messages` before
+    // `/me/messages`), so that an alias never names a type.
+    let pick = |paths: &[Vec<Edge>]| -> Vec<Edge> {
+        paths
             .iter()
             .find(|p| matches!(p.last(), Some(Edge::Param(_))))
+            .or_else(|| paths.iter().find(|p| p.len() >= 2 && matches!(p[p.len() - 2], Edge::Param(_))))
             .or_else(|| paths.first())
             .cloned()
-            .unwrap_or_default();
-        let mut name = preferred_name(&pick);
-        if taken.contains(&name) {
-            // Qualify with the parent segments, nearest first, until unique.
-            let mut qualified = name.clone();
-            for edge in pick.iter().rev().skip(1) {
-                let prefix = match edge {
-                    Edge::Param(p) => model::param_type_name(p),
-                    Edge::Literal(l) => names::camel(l),
-                    Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
-                };
-                qualified = format!("{prefix}{qualified}");
-                if !taken.contains(&qualified) {
-                    break;
-                }
-            }
-            let mut n = 2;
-            let base = qualified.clone();
-            while taken.contains(&qualified) {
-                qualified = format!("{base}{n}");
-                n += 1;
-            }
-            name = qualified;
+            .unwrap_or_default()
+    };
+    let typed: BTreeSet<Vec<Edge>> =
+        all.iter().filter(|l| located_needs_type(l)).map(|l| l.path.clone()).collect();
+    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for sig in &order {
+        let path = pick(&members[sig]);
+        let name = format!("{}Request", path.last().map(resource_name).unwrap_or_default());
+        wanted.entry(name).or_default().push(sig.clone());
+    }
+    let mut by_signature: BTreeMap<String, String> = BTreeMap::new();
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for sig in &order {
+        let path = pick(&members[sig]);
+        let mut name = format!("{}Request", path.last().map(resource_name).unwrap_or_default());
+        // A key keeps its entity's name against a singleton or collection of that name
+        // (`/users/{user-id}/calendars/{calendar-id}` is `CalendarRequest`, `/users/{user-id}/calendar`
+        // `UserCalendarRequest`); any other name wanted twice is qualified for all that want it.
+        let is_key = |sig: &String| matches!(pick(&members[sig]).last(), Some(Edge::Param(_)));
+        let keys = wanted[&name].iter().filter(|s| is_key(s)).count();
+        if wanted[&name].len() > 1 && (!is_key(sig) || keys > 1) {
+            // The parent is the nearest resource with a type of its own: `/a/items/{item-id}` is `AItemRequest`
+            // (`items` only leads to its keys).
+            let parent = (1..path.len()).rev().map(|i| &path[..i]).find(|prefix| typed.contains(*prefix));
+            let parent = parent.and_then(|p| p.last()).map(resource_name).unwrap_or_else(|| "Root".into());
+            name = format!("{parent}{name}");
         }
-        taken.insert(name.clone());
+        let clash = owner.get(&name).map(|other| members[other][0].clone());
+        if let Some(other) = clash {
+            return Err(Error::Invalid {
+                place: display_path(&path),
+                why: format!(
+                    "its request type and that of `{}` would both be `{name}`; no naming rule tells them apart",
+                    display_path(&other)
+                ),
+            });
+        }
+        if schema_types.contains(&name) || names::RESERVED_TYPES.contains(&name.as_str()) {
+            return Err(Error::Invalid {
+                place: display_path(&path),
+                why: format!(
+                    "its request type `{name}` would take the name of a schema type or the runtime's"
+                ),
+            });
+        }
+        owner.insert(name.clone(), sig.clone());
         by_signature.insert(sig.clone(), name);
     }
-    TypeTable { by_signature, members }
+    Ok(TypeTable { by_signature, members })
 }
 
 fn lookup<'a>(root: &'a Node, path: &[Edge]) -> Option<&'a Node> {
@@ -201,10 +226,14 @@ struct Emitter {
 
 /// Emits the resource API for the whole tree; `client_methods` are the names `Client` has already (its
 /// methods in the runtime), which the accessors on `Client` must not reuse.
-pub fn resources(root: &Node, client_methods: &BTreeSet<String>) -> Result<TokenStream, Error> {
+pub fn resources(
+    root: &Node,
+    client_methods: &BTreeSet<String>,
+    schema_types: &BTreeSet<String>,
+) -> Result<TokenStream, Error> {
     let mut all = Vec::new();
     collect(root, Vec::new(), &mut all);
-    let table = assign_types(&all);
+    let table = assign_types(&all, schema_types)?;
     let mut emitter = Emitter {
         table,
         builders: Vec::new(),
@@ -214,8 +243,9 @@ pub fn resources(root: &Node, client_methods: &BTreeSet<String>) -> Result<Token
     };
     emitter.builder_names.extend(emitter.table.by_signature.values().cloned());
     emitter.builder_names.extend(names::RESERVED_TYPES.iter().map(|s| s.to_string()));
+    emitter.builder_names.extend(schema_types.iter().cloned());
 
-    let client_members = emitter.members(root, &[vec![]], "Client", client_methods);
+    let client_members = emitter.members(root, &[vec![]], "Client", client_methods)?;
     let client_impl = impl_block(&quote!(Client), client_members);
 
     let mut types = Vec::new();
@@ -232,7 +262,7 @@ pub fn resources(root: &Node, client_methods: &BTreeSet<String>) -> Result<Token
         doc.push(String::new());
         doc.push("Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.".into());
         let docs = doc_attrs(&doc);
-        let members = emitter.members(node, &paths, &type_name, &BTreeSet::new());
+        let members = emitter.members(node, &paths, &type_name, &BTreeSet::new())?;
         let body = impl_block(&quote!(#ty), members);
         types.push(quote! {
             #docs
@@ -294,7 +324,7 @@ impl Emitter {
         paths: &[Vec<Edge>],
         type_name: &str,
         taken: &BTreeSet<String>,
-    ) -> Vec<Member> {
+    ) -> Result<Vec<Member>, Error> {
         let is_client = type_name == "Client";
         let mut out: Vec<Member> = Vec::new();
         let (client_expr, path_expr) = if is_client {
@@ -302,8 +332,10 @@ impl Emitter {
         } else {
             (quote!(self.client.clone()), quote!(self.path.clone()))
         };
-        let on_collection = node.children.keys().any(|e| matches!(e, Edge::Param(_)))
-            || matches!(paths.first().and_then(|p| p.last()), Some(Edge::Literal(l)) if model::singular(l) != *l);
+        let on_collection = match paths.first().and_then(|p| p.last()) {
+            Some(edge) => model::role(edge, node) == model::Role::Collection,
+            None => false,
+        };
 
         // Operations on the node itself: get, list, update, delete, …
         for (method, op) in &node.operations {
@@ -313,7 +345,7 @@ impl Emitter {
                 ("get", Some(_), None) => "get".to_string(),
                 _ => model::verb(method, on_collection).to_string(),
             };
-            let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, &[]);
+            let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, &[])?;
             out.push(member);
         }
 
@@ -321,7 +353,7 @@ impl Emitter {
             match edge {
                 Edge::Literal(l) => {
                     let child_paths: Vec<Vec<Edge>> = paths.iter().map(|p| with(p, edge)).collect();
-                    if model::is_action_leaf(child) {
+                    if model::is_method(edge, child) {
                         let single = child.operations.len() == 1;
                         for (method, op) in &child.operations {
                             let name = if single {
@@ -339,7 +371,7 @@ impl Emitter {
                                 &client_expr,
                                 &path_expr,
                                 &[],
-                            );
+                            )?;
                             out.push(member);
                         }
                         continue;
@@ -348,7 +380,17 @@ impl Emitter {
                     for (key_edge, key_node) in &child.children {
                         let Edge::Param(p) = key_edge else { continue };
                         let Some(target) = self.type_of(key_node) else { continue };
-                        let name = names::snake(&model::singular(l));
+                        // `calendars/{calendar-id}` beside a `calendar` singleton, or a collection whose
+                        // name is its own singular (`resource/{id}` beside `resource()`): `calendar_by_id`.
+                        let mut name = names::snake(&model::singular(l));
+                        let sibling = node.children.iter().any(|(e, n)| match e {
+                            Edge::Literal(other) if other == l => names::snake(l) == name && needs_type(e, n),
+                            Edge::Literal(other) => names::snake(other) == name,
+                            _ => false,
+                        });
+                        if sibling {
+                            name.push_str("_by_id");
+                        }
                         let arg = ident(&names::snake(p));
                         let ty = ident(&target);
                         let shown = child_paths
@@ -419,7 +461,7 @@ impl Emitter {
                     let args: Vec<Ident> = arg_names.iter().map(|a| ident(a)).collect();
                     let text_lits: Vec<&str> = texts.iter().map(String::as_str).collect();
                     let extra = quote!(.template(&[#(#text_lits),*], vec![#(#args.into()),*]));
-                    if model::is_action_leaf(child) {
+                    if model::is_method(edge, child) {
                         let single = child.operations.len() == 1;
                         for (method, op) in &child.operations {
                             let name = if single {
@@ -436,7 +478,7 @@ impl Emitter {
                                 &client_expr,
                                 &path_expr,
                                 &args,
-                            );
+                            )?;
                             out.push(member);
                         }
                         continue;
@@ -486,7 +528,7 @@ impl Emitter {
                 }
             }
         }
-        dedupe(out, taken)
+        unique(out, taken, paths)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -500,20 +542,26 @@ impl Emitter {
         client_expr: &TokenStream,
         path_expr: &TokenStream,
         path_args: &[Ident],
-    ) -> Member {
-        let mut builder_name =
-            format!("{}{}", if owner == "Client" { "Root" } else { owner }, names::camel(method_name));
-        while self.builder_names.contains(&builder_name) {
-            builder_name.push_str("Request");
+    ) -> Result<Member, Error> {
+        let base = if owner == "Client" { "Root" } else { owner.strip_suffix("Request").unwrap_or(owner) };
+        let builder_name = format!("{base}{}Request", names::camel(method_name));
+        if !self.builder_names.insert(builder_name.clone()) {
+            return Err(Error::Invalid {
+                place: paths.first().map(|p| display_path(p)).unwrap_or_default(),
+                why: format!(
+                    "the request type of `{}` would be `{builder_name}`, a name already taken by a resource, \
+                     a schema type or another request; no naming rule tells them apart",
+                    op.operation_id
+                ),
+            });
         }
-        self.builder_names.insert(builder_name.clone());
         for p in paths {
             self.emitted.insert((p.clone(), op.method.clone()));
         }
         let builder = ident(&builder_name);
         let fn_name = ident(method_name);
         let http_method = ident(&op.method.to_ascii_uppercase());
-        let owner_name = if owner == "Client" { "client".to_string() } else { names::snake(owner) };
+        let owner_name = if owner == "Client" { "client".to_string() } else { names::snake(base) };
         let op_name = format!("{owner_name}.{method_name}");
 
         // Docs: summary, description, every path it stands for, scopes, reference link.
@@ -573,30 +621,57 @@ impl Emitter {
         let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
         let mut setters = Vec::new();
         let mut apply = Vec::new();
-        let mut used: BTreeSet<String> = ["client", "path", "body", "into_future", "into_operation", "items"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut used: BTreeSet<String> =
+            ["client", "path", "body", "into_future", "into_operation", "items", "stream"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
 
-        if let Some(body_ty) = &op.request_body {
-            let ty = ident(body_ty);
-            if op.request_body_required {
-                fields.push(quote!(body: types::#ty));
-                args.push(quote!(body: types::#ty));
-                inits.push(quote!(body));
-                apply.push(quote!(let op = op.json_body(&self.body);));
-            } else {
-                fields.push(quote!(body: Option<types::#ty>));
-                inits.push(quote!(body: None));
-                setters.push(quote! {
-                    /// Sets the JSON request body.
-                    pub fn body(mut self, body: types::#ty) -> Self {
-                        self.body = Some(body);
-                        self
-                    }
-                });
-                apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
+        match &op.request_body {
+            Some(Body::Json(body_ty)) => {
+                let ty = ident(body_ty);
+                if op.request_body_required {
+                    fields.push(quote!(body: types::#ty));
+                    args.push(quote!(body: types::#ty));
+                    inits.push(quote!(body));
+                    apply.push(quote!(let op = op.json_body(&self.body);));
+                } else {
+                    fields.push(quote!(body: Option<types::#ty>));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        /// Sets the JSON request body.
+                        pub fn body(mut self, body: types::#ty) -> Self {
+                            self.body = Some(body);
+                            self
+                        }
+                    });
+                    apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
+                }
             }
+            Some(Body::Raw(media_types)) => {
+                let media_type =
+                    media_types.first().map(String::as_str).unwrap_or("application/octet-stream");
+                if op.request_body_required {
+                    fields.push(quote!(body: Vec<u8>));
+                    args.push(quote!(body: impl Into<Vec<u8>>));
+                    inits.push(quote!(body: body.into()));
+                    apply.push(quote!(let op = op.raw_body(#media_type, self.body);));
+                } else {
+                    let doc =
+                        format!(" Sets the request body: bytes sent as `{}`.", names::doc_text(media_type));
+                    fields.push(quote!(body: Option<Vec<u8>>));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        #[doc = #doc]
+                        pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+                            self.body = Some(body.into());
+                            self
+                        }
+                    });
+                    apply.push(quote!(let op = match self.body { Some(b) => op.raw_body(#media_type, b), None => op };));
+                }
+            }
+            None => {}
         }
         for (param, is_header) in
             op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true)))
@@ -643,15 +718,34 @@ impl Emitter {
         }
 
         let (output, finish) = match &op.response_body {
-            Some(ty) => {
+            Some(Body::Json(ty)) => {
                 let ty = ident(ty);
                 (quote!(types::#ty), quote!(.json()))
+            }
+            Some(Body::Raw(media_types)) => {
+                // Graph decides the media type; `Accept` names what the spec documents.
+                let accept = media_types.join(", ");
+                apply.push(quote!(let op = op.accept(#accept);));
+                (quote!(bytes::Bytes), quote!(.bytes()))
             }
             None => (quote!(()), quote!(.no_content())),
         };
         let builder_doc = doc_attrs(&[format!(
             "The `{method_name}` request; set optional parameters, then `.await` it to send."
         )]);
+        let stream = match &op.response_body {
+            Some(Body::Raw(_)) => quote! {
+                /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+                /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+                pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+                    Box::pin(async move {
+                        let (client, op) = self.into_operation();
+                        client.execute(op.streamed()).await?.into_stream()
+                    })
+                }
+            },
+            _ => TokenStream::new(),
+        };
         let items = match &op.response_item {
             Some(item) => {
                 let item = ident(item);
@@ -676,6 +770,7 @@ impl Emitter {
             impl #builder {
                 #(#setters)*
                 #items
+                #stream
                 fn into_operation(self) -> (Client, Operation) {
                     let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
                     #(#apply)*
@@ -693,7 +788,7 @@ impl Emitter {
                 }
             }
         });
-        Member {
+        Ok(Member {
             name: method_name.to_string(),
             tokens: quote! {
                 #docs
@@ -701,7 +796,7 @@ impl Emitter {
                     #builder { #(#inits,)* }
                 }
             },
-        }
+        })
     }
 }
 
@@ -711,31 +806,30 @@ fn with(path: &[Edge], edge: &Edge) -> Vec<Edge> {
     p
 }
 
-/// Two members can want one name (an accessor `message` and an action `message`), or a member a name its
-/// type has already (`Client::builder`); later ones get a suffix. A trailing `_` (from `crate_`) is dropped
-/// first: `crate__2` would trip the `non_snake_case` lint.
-fn dedupe(members: Vec<Member>, taken: &BTreeSet<String>) -> Vec<Member> {
+/// Two members can want one name (an accessor `message` and an action `message`): no rule decides between
+/// them, so generation fails with the path rather than inventing `message_2`. A name the type has already
+/// (`Client::builder` in the runtime) gets a trailing `_`, as a keyword does (`builder_`).
+fn unique(members: Vec<Member>, taken: &BTreeSet<String>, paths: &[Vec<Edge>]) -> Result<Vec<Member>, Error> {
     let mut seen: BTreeSet<String> = taken.clone();
     let mut out = Vec::new();
-    for m in members {
-        if seen.insert(m.name.clone()) {
-            out.push(m);
-        } else {
-            let base = m.name.trim_end_matches('_');
-            let mut n = 2;
-            let mut name = format!("{base}_{n}");
-            while seen.contains(&name) {
-                n += 1;
-                name = format!("{base}_{n}");
-            }
-            let old = ident(&m.name);
-            let new = ident(&name);
-            let tokens = rename_fn(m.tokens, &old, &new);
-            seen.insert(name.clone());
-            out.push(Member { name, tokens });
+    for mut m in members {
+        if taken.contains(&m.name) {
+            let name = format!("{}_", m.name);
+            m.tokens = rename_fn(m.tokens, &ident(&m.name), &ident(&name));
+            m.name = name;
         }
+        if !seen.insert(m.name.clone()) {
+            return Err(Error::Invalid {
+                place: paths.first().map(|p| display_path(p)).unwrap_or_else(|| "/".into()),
+                why: format!(
+                    "two members of its request type would both be `{}`; no naming rule tells them apart",
+                    m.name
+                ),
+            });
+        }
+        out.push(m);
     }
-    out
+    Ok(out)
 }
 
 /// Renames the `fn` a member token stream defines.

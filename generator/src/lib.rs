@@ -11,6 +11,7 @@ use openapiv3::OpenAPI;
 use quote::quote;
 
 mod emit;
+mod inherit;
 mod model;
 pub mod names;
 pub mod standalone;
@@ -100,7 +101,7 @@ pub fn generate(spec: &OpenAPI, settings: &Settings) -> Result<Files, Error> {
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
-    let resources = emit::resources(&tree, &standalone::client_methods()?)?;
+    let resources = emit::resources(&tree, &standalone::client_methods()?, &types.names)?;
 
     let module = quote! {
         #![doc = " The resource tree of the spec: accessors from [`Client`] down to each operation's request builder."]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::names;
+use crate::types::Body;
 use crate::Error;
 
 /// One operation of the spec, with what the emitter needs.
@@ -23,11 +24,11 @@ pub struct Operation {
     pub scopes: Vec<String>,
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
-    /// The Rust type of the JSON request body, as a path inside the types module.
-    pub request_body: Option<String>,
+    /// The request body: JSON of a type in the types module, or bytes.
+    pub request_body: Option<crate::types::Body>,
     pub request_body_required: bool,
-    /// The Rust type of the success response body; `None` when the success response has no content.
-    pub response_body: Option<String>,
+    /// The success response body; `None` when the success response has no content.
+    pub response_body: Option<crate::types::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
     pub response_item: Option<String>,
     /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).
@@ -53,8 +54,16 @@ pub enum ParamKind {
     List,
 }
 
-fn param_kind(format: &ParameterSchemaOrContent) -> ParamKind {
-    let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = format else { return ParamKind::Text };
+fn param_kind(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> ParamKind {
+    let ParameterSchemaOrContent::Schema(schema) = format else { return ParamKind::Text };
+    let schema = match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| spec.components.as_ref()?.schemas.get(name))
+            .and_then(ReferenceOr::as_item),
+    };
+    let Some(schema) = schema else { return ParamKind::Text };
     match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_)) => ParamKind::Integer,
         openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(_)) => ParamKind::Boolean,
@@ -113,13 +122,23 @@ pub fn operations(
             })?;
             let mut query = Vec::new();
             let mut headers = Vec::new();
-            for p in op.parameters.iter().chain(item.parameters.iter()) {
-                let ReferenceOr::Item(p) = p else {
-                    return Err(Error::Unsupported {
-                        place: operation_id.clone(),
-                        what: "a parameter given as a `$ref`".into(),
-                    });
-                };
+            let own: Vec<&Parameter> =
+                op.parameters.iter().map(|p| parameter(spec, p, &operation_id)).collect::<Result<_, _>>()?;
+            let shared: Vec<&Parameter> = item
+                .parameters
+                .iter()
+                .map(|p| parameter(spec, p, &operation_id))
+                .collect::<Result<_, _>>()?;
+            // An operation's parameter overrides the path's of the same name and place (OpenAPI 3.0).
+            let overridden = |p: &Parameter| {
+                own.iter().any(|o| {
+                    o.parameter_data_ref().name == p.parameter_data_ref().name
+                        && std::mem::discriminant(*o) == std::mem::discriminant(p)
+                })
+            };
+            let all: Vec<&Parameter> =
+                own.iter().copied().chain(shared.iter().copied().filter(|p| !overridden(p))).collect();
+            for p in all {
                 let (data, list) = match p {
                     Parameter::Query { parameter_data, .. } => (parameter_data, &mut query),
                     Parameter::Header { parameter_data, .. } => (parameter_data, &mut headers),
@@ -135,7 +154,7 @@ pub fn operations(
                     name: data.name.clone(),
                     required: data.required,
                     description: data.description.clone(),
-                    kind: param_kind(&data.format),
+                    kind: param_kind(spec, &data.format),
                 });
             }
             let scopes = op.security.iter().flatten().flat_map(|req| req.values()).flatten().cloned().fold(
@@ -184,6 +203,30 @@ pub fn operations(
         }
     }
     Ok(out)
+}
+
+/// A parameter, following `$ref`s into `components/parameters` (in any spec, not only ours).
+fn parameter<'a>(
+    spec: &'a OpenAPI,
+    mut p: &'a ReferenceOr<Parameter>,
+    operation_id: &str,
+) -> Result<&'a Parameter, Error> {
+    // A chain of references longer than this is a loop.
+    for _ in 0..16 {
+        match p {
+            ReferenceOr::Item(item) => return Ok(item),
+            ReferenceOr::Reference { reference } => {
+                let target = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| spec.components.as_ref()?.parameters.get(name));
+                p = target.ok_or_else(|| Error::Invalid {
+                    place: operation_id.to_string(),
+                    why: format!("parameter `$ref: {reference}` does not resolve"),
+                })?;
+            }
+        }
+    }
+    Err(Error::Invalid { place: operation_id.to_string(), why: "parameter `$ref`s form a loop".into() })
 }
 
 /// Splits a path into edges; a segment with text around a parameter is not supported by the tree.
@@ -259,9 +302,48 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
     Ok(root)
 }
 
-/// What a node's edge looks like to a caller: the accessors and action methods it gets.
-pub fn is_action_leaf(node: &Node) -> bool {
-    node.children.is_empty() && !node.operations.is_empty()
+/// What a path segment is to a caller; every name is decided from it (README, "Names").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A set of items (`messages`): it has a key under it, or its GET answers a collection. `list`/`create`.
+    Collection,
+    /// One item by its key (`{message-id}`): reached as `message(id)`. `get`/`update`/`delete`.
+    Item,
+    /// One object without a key (`mailboxSettings`, `outlook`, `$value`). `get`/`update`/`set`.
+    Singleton,
+    /// A POST-only leaf (`send`, `move`): a method of its parent.
+    Action,
+    /// A GET-only leaf (`delta`) or a call with arguments (`getSchedule(period='{period}')`): a method of its
+    /// parent, or an accessor when paths go on below it.
+    Function,
+}
+
+/// The role of the segment `edge` leading to `node`.
+pub fn role(edge: &Edge, node: &Node) -> Role {
+    let collection = node.children.keys().any(|e| matches!(e, Edge::Param(_)))
+        || node.operations.get("get").is_some_and(|op| op.response_item.is_some());
+    match edge {
+        Edge::Param(_) => Role::Item,
+        Edge::Template { .. } => Role::Function,
+        Edge::Literal(_) if collection => Role::Collection,
+        // `$value`, `$count`, `$ref` are properties of their parent, whatever their methods.
+        Edge::Literal(l) if l.starts_with('$') => Role::Singleton,
+        Edge::Literal(_) if node.children.is_empty() && !node.operations.is_empty() => {
+            if node.operations.keys().all(|m| m == "post") {
+                Role::Action
+            } else if node.operations.keys().all(|m| m == "get") {
+                Role::Function
+            } else {
+                Role::Singleton
+            }
+        }
+        Edge::Literal(_) => Role::Singleton,
+    }
+}
+
+/// Whether the segment is reached by a method of its parent rather than through a type of its own.
+pub fn is_method(edge: &Edge, node: &Node) -> bool {
+    node.children.is_empty() && matches!(role(edge, node), Role::Action | Role::Function)
 }
 
 /// The method name of an operation on its own node: verbs from the HTTP method, as Graph's SDKs use them.
@@ -302,7 +384,8 @@ pub fn param_type_name(param: &str) -> String {
         .or_else(|| param.strip_suffix("Id"))
         .unwrap_or(param);
     let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    names::pascal(if base.is_empty() { param } else { base })
+    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
+    names::camel(if base.is_empty() { param } else { base })
 }
 
 /// The path parameters the spec declares as an entity's key (`x-ms-docs-key-type`).
@@ -312,7 +395,7 @@ pub fn entity_keys(spec: &OpenAPI) -> BTreeSet<String> {
         let ReferenceOr::Item(item) = item else { continue };
         let ops = item.iter().flat_map(|(_, op)| op.parameters.iter());
         for p in item.parameters.iter().chain(ops) {
-            if let ReferenceOr::Item(Parameter::Path { parameter_data, .. }) = p {
+            if let Ok(Parameter::Path { parameter_data, .. }) = parameter(spec, p, "") {
                 if parameter_data.extensions.contains_key("x-ms-docs-key-type") {
                     out.insert(parameter_data.name.clone());
                 }
@@ -396,6 +479,17 @@ fn merge(into: &mut Node, from: &Node) {
     for (method, op) in &from.operations {
         match into.operations.get_mut(method) {
             Some(existing) => {
+                // Raw content documented with different media types at different places (one page says
+                // `text/plain`, another `application/octet-stream`): the union is what may come back.
+                if let (Some(Body::Raw(have)), Some(Body::Raw(more))) =
+                    (&mut existing.response_body, &op.response_body)
+                {
+                    for media_type in more {
+                        if !have.contains(media_type) {
+                            have.push(media_type.clone());
+                        }
+                    }
+                }
                 for p in &op.documented {
                     if !existing.documented.contains(p) {
                         existing.documented.push(p.clone());

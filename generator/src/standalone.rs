@@ -18,6 +18,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("operation.rs", include_str!("../../generated-client/src/runtime/operation.rs")),
     ("paging.rs", include_str!("../../generated-client/src/runtime/paging.rs")),
     ("path.rs", include_str!("../../generated-client/src/runtime/path.rs")),
+    ("raw.rs", include_str!("../../generated-client/src/runtime/raw.rs")),
     ("retry.rs", include_str!("../../generated-client/src/runtime/retry.rs")),
 ];
 
@@ -157,6 +158,7 @@ fastrand = "2"
 percent-encoding = "2"
 thiserror = "2"
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
+bytes = "1"
 "#
     );
     manifest + &extra_lines

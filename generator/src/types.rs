@@ -8,18 +8,25 @@
 use std::collections::BTreeMap;
 
 use heck::ToPascalCase;
-use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
-};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 use proc_macro2::TokenStream;
 
-use crate::{names, Error};
+use crate::{inherit, names, Error};
 
-/// The Rust type names of one operation's bodies.
+/// How a request or response body goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// JSON of this Rust type (a name in the types module).
+    Json(String),
+    /// Bytes, with these media types (`text/plain`, `application/octet-stream`), the first one preferred.
+    Raw(Vec<String>),
+}
+
+/// The Rust types of one operation's bodies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bodies {
-    pub request: Option<String>,
-    pub response: Option<String>,
+    pub request: Option<Body>,
+    pub response: Option<Body>,
     /// For a collection response (`value` array and `@odata.nextLink`): the type of its items.
     pub item: Option<String>,
 }
@@ -28,6 +35,8 @@ pub struct Bodies {
 #[derive(Debug)]
 pub struct Types {
     pub tokens: TokenStream,
+    /// The name of every type in the types module, which no request type may take.
+    pub names: std::collections::BTreeSet<String>,
     pub bodies: BTreeMap<String, Bodies>,
     pub uses_chrono: bool,
     pub uses_uuid: bool,
@@ -38,14 +47,10 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut spec = short_schema_names(spec)?;
-    let mut bodies: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    let mut lifted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
-    let mut seen_inline: BTreeMap<String, String> = BTreeMap::new();
+    let mut bodies: BTreeMap<String, (Option<Named>, Option<Named>)> = BTreeMap::new();
+    let mut inlines: Vec<Inline> = Vec::new();
+    let mut seen_inline: BTreeMap<String, usize> = BTreeMap::new();
     let components = spec.components.clone().unwrap_or_default();
-    // The Rust names of the schemas so far: two operationIds can give a lifted body one name (`fn`, `Fn`), and
-    // so can a schema of the spec, which typify would reject or merge; a later body gets a number instead.
-    let mut taken: std::collections::BTreeSet<String> =
-        components.schemas.keys().map(|n| typify_name(n)).collect();
 
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
@@ -55,11 +60,11 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 why: "the operation has no operationId".into(),
             })?;
             let request = match &op.request_body {
-                Some(ReferenceOr::Item(b)) => json_schema_of_body(b),
+                Some(ReferenceOr::Item(b)) => payload(&b.content, &components, &id, "request body")?,
                 Some(ReferenceOr::Reference { reference }) => {
                     let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
                     match components.request_bodies.get(name) {
-                        Some(ReferenceOr::Item(b)) => json_schema_of_body(b),
+                        Some(ReferenceOr::Item(b)) => payload(&b.content, &components, &id, "request body")?,
                         _ => {
                             return Err(Error::Invalid {
                                 place: id,
@@ -75,11 +80,11 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 StatusCode::Range(r) => *r == 2,
             });
             let response = match success.map(|(_, r)| r) {
-                Some(ReferenceOr::Item(r)) => json_schema_of_response(r),
+                Some(ReferenceOr::Item(r)) => payload(&r.content, &components, &id, "response")?,
                 Some(ReferenceOr::Reference { reference }) => {
                     let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
                     match components.responses.get(name) {
-                        Some(ReferenceOr::Item(r)) => json_schema_of_response(r),
+                        Some(ReferenceOr::Item(r)) => payload(&r.content, &components, &id, "response")?,
                         _ => {
                             return Err(Error::Invalid {
                                 place: id,
@@ -90,50 +95,56 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 }
                 None => None,
             };
-            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &str| -> Result<String, Error> {
+            let (action, owner) = action_and_owner(path);
+            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &'static str| -> Result<Named, Error> {
                 match schema {
                     ReferenceOr::Reference { reference } => reference
                         .strip_prefix(SCHEMA_PREFIX)
-                        .map(str::to_string)
+                        .map(|name| Named::Json(name.to_string()))
                         .ok_or_else(|| Error::Unsupported {
                             place: id.clone(),
                             what: format!("body schema `$ref: {reference}`"),
                         }),
                     inline => {
                         // `/me/...` and `/users/{user-id}/...` document the same body twice: one type serves.
-                        let key = serde_json::to_string(&inline).unwrap_or_default();
-                        if let Some(name) = seen_inline.get(&key) {
-                            return Ok(name.clone());
+                        // `copy` and `move` take bodies of one shape, but each gets its own, named after it.
+                        // Prose aside: two pages word one parameter differently.
+                        let key = format!("{action}{suffix}:{}", shape_key(&inline));
+                        if let Some(&index) = seen_inline.get(&key) {
+                            return Ok(Named::Inline(index));
                         }
-                        // Made of ASCII words only, so that the type's name is plain whatever the operationId.
-                        // Named after the operationId's last two parts (`message.copy` →
-                        // `MessageCopyRequestBody`): the full id would repeat the whole path in every name.
-                        let parts: Vec<&str> = id.split('.').filter(|p| !p.is_empty()).collect();
-                        let tail = parts[parts.len().saturating_sub(2)..].join(".");
-                        let base =
-                            format!("{}{suffix}", names::camel(if tail.is_empty() { &id } else { &tail }));
-                        let mut name = base.clone();
-                        let mut n = 1;
-                        while !taken.insert(typify_name(&name)) {
-                            n += 1;
-                            name = format!("{base}{n}");
-                        }
-                        lifted.push((name.clone(), inline));
-                        seen_inline.insert(key, name.clone());
-                        Ok(name)
+                        inlines.push(Inline {
+                            schema: inline,
+                            action: action.clone(),
+                            owner: owner.clone(),
+                            suffix,
+                            operation: id.clone(),
+                        });
+                        seen_inline.insert(key, inlines.len() - 1);
+                        Ok(Named::Inline(inlines.len() - 1))
                     }
                 }
             };
-            let request = request.map(|s| name_of(s, "RequestBody")).transpose()?;
-            let response = response.map(|s| name_of(s, "Response")).transpose()?;
+            let mut named =
+                |payload: Option<Payload>, suffix: &'static str| -> Result<Option<Named>, Error> {
+                    Ok(match payload {
+                        None => None,
+                        Some(Payload::Json(schema)) => Some(name_of(*schema, suffix)?),
+                        Some(Payload::Raw(types)) => Some(Named::Raw(types)),
+                    })
+                };
+            let request = named(request, "Body")?;
+            let response = named(response, "Response")?;
             bodies.insert(id, (request, response));
         }
     }
 
+    let lifted = name_inline_bodies(inlines, &components)?;
     let comps = spec.components.get_or_insert_with(Default::default);
-    for (name, schema) in lifted {
-        comps.schemas.insert(name, schema);
+    for (name, schema) in &lifted {
+        comps.schemas.insert(name.clone(), schema.clone());
     }
+    let kinds = inherit::prepare(comps)?;
     for schema in comps.schemas.values_mut() {
         if let ReferenceOr::Item(schema) = schema {
             sanitize_docs(schema);
@@ -141,7 +152,13 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     }
     spec.paths = Default::default();
 
-    let mut generator = progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
+    let mut settings = progenitor_impl::GenerationSettings::default();
+    // typify leaves these out; [`inherit::kind_tokens`] emits them under the same name.
+    for kind in &kinds {
+        let name = typify_name(&kind.schema);
+        settings.with_replacement(&name, &name, std::iter::empty());
+    }
+    let mut generator = progenitor_impl::Generator::new(&settings);
     // typify and progenitor assert on some schema shapes; a hostile spec must give an error, not a panic.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
     match result {
@@ -157,10 +174,15 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
         }
     }
     let space = generator.get_type_space();
-    let known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
+    let mut known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
+    known.extend(kinds.iter().map(|k| typify_name(&k.schema)));
     let mut resolved = BTreeMap::new();
     for (id, (request, response)) in bodies {
-        let item = response.as_deref().and_then(|r| collection_item(spec.components.as_ref(), r));
+        let item = match &response {
+            Some(Named::Json(r)) => collection_item(spec.components.as_ref(), r),
+            Some(Named::Inline(index)) => collection_item(spec.components.as_ref(), &lifted[*index].0),
+            _ => None,
+        };
         let rust_name = |schema: Option<String>| -> Result<Option<String>, Error> {
             let Some(schema) = schema else { return Ok(None) };
             let name = typify_name(&schema);
@@ -170,12 +192,24 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 Err(Error::Types(format!("no type was generated for schema `{schema}` (operation `{id}`)")))
             }
         };
-        let r =
-            Bodies { request: rust_name(request)?, response: rust_name(response)?, item: rust_name(item)? };
+        let body = |named: Option<Named>| -> Result<Option<Body>, Error> {
+            Ok(match named {
+                None => None,
+                Some(Named::Json(schema)) => rust_name(Some(schema))?.map(Body::Json),
+                Some(Named::Inline(index)) => rust_name(Some(lifted[index].0.clone()))?.map(Body::Json),
+                Some(Named::Raw(types)) => Some(Body::Raw(types)),
+            })
+        };
+        let r = Bodies { request: body(request)?, response: body(response)?, item: rust_name(item)? };
         resolved.insert(id, r);
     }
+    let mut tokens = nulls_decode(space.to_stream())?;
+    for kind in &kinds {
+        tokens.extend(inherit::kind_tokens(kind, &|schema: &str| typify_name(schema)));
+    }
     Ok(Types {
-        tokens: space.to_stream(),
+        tokens,
+        names: known.iter().cloned().collect(),
         bodies: resolved,
         uses_chrono: space.uses_chrono(),
         uses_uuid: space.uses_uuid(),
@@ -235,16 +269,123 @@ fn sanitize_additional(additional: Option<&mut AdditionalProperties>) {
     }
 }
 
-fn json_schema_of_body(body: &RequestBody) -> Option<ReferenceOr<Schema>> {
-    body.content.iter().find(|(ct, _)| ct.starts_with("application/json")).and_then(|(_, m)| m.schema.clone())
+/// A body as the generator reads it from its `content`, before types are named.
+enum Payload {
+    Json(Box<ReferenceOr<Schema>>),
+    Raw(Vec<String>),
 }
 
-fn json_schema_of_response(response: &Response) -> Option<ReferenceOr<Schema>> {
-    response
-        .content
-        .iter()
-        .find(|(ct, _)| ct.starts_with("application/json"))
-        .and_then(|(_, m)| m.schema.clone())
+/// A body once its schema is named in `components/schemas`, or waits for a name among the inline ones.
+enum Named {
+    Json(String),
+    Inline(usize),
+    Raw(Vec<String>),
+}
+
+/// An inline body schema, lifted into `components/schemas` under a name from its operation's path.
+struct Inline {
+    schema: ReferenceOr<Schema>,
+    /// What the path's last segment does (`Move`, `SendMail`; `Message` for `{message-id}`).
+    action: String,
+    /// The resource before it (`Message` for `/me/messages/{message-id}/move`), empty at the root.
+    owner: String,
+    suffix: &'static str,
+    operation: String,
+}
+
+/// The names an operation's inline bodies are given: `/me/messages/{message-id}/move` → (`Move`, `Message`).
+fn action_and_owner(path: &str) -> (String, String) {
+    let name = |segment: &str| -> String {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => crate::model::param_type_name(param),
+            None => names::camel(segment.split(['(', '{', ':', '=', '\'']).next().unwrap_or(segment)),
+        }
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let action = segments.last().map(|s| name(s)).unwrap_or_else(|| "Root".into());
+    let owner = segments.len().checked_sub(2).map(|i| name(segments[i])).unwrap_or_default();
+    (action, owner)
+}
+
+/// Names inline bodies after their action (`MoveBody`, `DeltaResponse`). A name that bodies of different
+/// shapes want goes to none of them: each is qualified by its owner (`MessageReplyBody`, `PostReplyBody`).
+/// A name still shared, or taken by a schema of the spec, fails with the operation: no numbered names.
+fn name_inline_bodies(
+    inlines: Vec<Inline>,
+    components: &openapiv3::Components,
+) -> Result<Vec<(String, ReferenceOr<Schema>)>, Error> {
+    let mut taken: BTreeMap<String, String> =
+        components.schemas.keys().map(|n| (typify_name(n), format!("schema `{n}`"))).collect();
+    let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
+    for inline in &inlines {
+        *wanted.entry(format!("{}{}", inline.action, inline.suffix)).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for inline in inlines {
+        let mut name = format!("{}{}", inline.action, inline.suffix);
+        if wanted[&name] > 1 || taken.contains_key(&typify_name(&name)) {
+            name = format!("{}{name}", inline.owner);
+        }
+        if let Some(other) = taken.get(&typify_name(&name)) {
+            return Err(Error::Invalid {
+                place: inline.operation,
+                why: format!(
+                    "its inline body would be named `{name}` as {other} is; no naming rule tells them apart"
+                ),
+            });
+        }
+        taken.insert(typify_name(&name), format!("the body of `{}`", inline.operation));
+        out.push((name, inline.schema));
+    }
+    Ok(out)
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// What a body's `content` is to the client: JSON of a schema when one JSON media type has a schema;
+/// otherwise bytes, when every other media type carries bytes (no schema, or a string schema such as
+/// `{type: string, format: binary}`). Anything else (`multipart/form-data` with an object schema, say) is an
+/// error naming the operation: a body is never dropped without a word.
+fn payload(
+    content: &openapiv3::Content,
+    components: &openapiv3::Components,
+    operation: &str,
+    what: &str,
+) -> Result<Option<Payload>, Error> {
+    if content.is_empty() {
+        return Ok(None);
+    }
+    if let Some(schema) = content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
+        return Ok(Some(Payload::Json(Box::new(schema))));
+    }
+    let is_bytes = |schema: &ReferenceOr<Schema>| {
+        let schema = match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .and_then(|name| components.schemas.get(name))
+                .and_then(|s| s.as_item()),
+        };
+        schema.is_some_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
+    };
+    let mut types = Vec::new();
+    for (media_type, media) in content {
+        match &media.schema {
+            Some(schema) if !is_bytes(schema) => {
+                return Err(Error::Unsupported {
+                    place: operation.to_string(),
+                    what: format!(
+                        "a {what} of media type `{media_type}` whose schema is not a string of bytes"
+                    ),
+                })
+            }
+            _ => types.push(media_type.clone()),
+        }
+    }
+    Ok(Some(Payload::Raw(types)))
 }
 
 /// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
@@ -303,6 +444,18 @@ fn rewrite_refs(value: &mut serde_json::Value, renames: &BTreeMap<String, String
                             *v = serde_json::Value::String(format!("{SCHEMA_PREFIX}{new}"));
                         }
                     }
+                } else if k == "mapping" && v.as_object().is_some_and(|m| m.values().all(|t| t.is_string())) {
+                    // A discriminator's mapping names schemas too, by `$ref` or by bare name.
+                    for target in v.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                        let text = target.as_str().unwrap_or_default();
+                        let (prefix, name) = match text.strip_prefix(SCHEMA_PREFIX) {
+                            Some(name) => (SCHEMA_PREFIX, name),
+                            None => ("", text),
+                        };
+                        if let Some(new) = renames.get(name) {
+                            *target = serde_json::Value::String(format!("{prefix}{new}"));
+                        }
+                    }
                 } else {
                     rewrite_refs(v, renames);
                 }
@@ -327,4 +480,78 @@ fn collection_item(components: Option<&openapiv3::Components>, name: &str) -> Op
         ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_PREFIX).map(str::to_string),
         ReferenceOr::Item(_) => None,
     }
+}
+
+/// Makes every optional field of the emitted structs decode from JSON `null`: an `Option` does already, but a
+/// `Vec` (or map) that typify defaults when absent would fail on `null`, which Graph sends for empty
+/// collections. Such fields get `deserialize_with = "null_as_default"`, a helper added to the module.
+fn nulls_decode(tokens: TokenStream) -> Result<TokenStream, Error> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Types(format!("typify's output does not parse: {e}")))?;
+    let mut used = false;
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else { continue };
+        for field in item.fields.iter_mut() {
+            if is_option(&field.ty) || !field.attrs.iter().any(has_plain_default) {
+                continue;
+            }
+            field.attrs.push(syn::parse_quote!(#[serde(deserialize_with = "null_as_default")]));
+            used = true;
+        }
+    }
+    if used {
+        file.items.push(syn::parse_quote! {
+            /// `null` on the wire decodes as the field's default (an empty `Vec`), as a missing field does.
+            fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::Deserialize<'de> + ::std::default::Default,
+            {
+                let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
+                Ok(value.unwrap_or_default())
+            }
+        });
+    }
+    Ok(quote::quote!(#file))
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+/// `#[serde(…, default, …)]`: a bare `default`, not `default = "path"` (a declared default value, which `null`
+/// must not replace with the type's own default).
+fn has_plain_default(attr: &syn::Attribute) -> bool {
+    let syn::Meta::List(list) = &attr.meta else { return false };
+    if !list.path.is_ident("serde") {
+        return false;
+    }
+    let tokens: Vec<proc_macro2::TokenTree> = list.tokens.clone().into_iter().collect();
+    tokens.iter().enumerate().any(|(i, t)| {
+        matches!(t, proc_macro2::TokenTree::Ident(id) if id == "default")
+            && !matches!(tokens.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
+    })
+}
+
+/// A schema's shape for telling bodies apart: its JSON without the prose (`title`, `description`,
+/// `example`), which two pages word differently for one shape.
+fn shape_key(schema: &ReferenceOr<Schema>) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        if let serde_json::Value::Object(map) = value {
+            for prose in ["title", "description", "example"] {
+                // Only where it is prose: a property may be named `title`, and then its value is a schema.
+                if map.get(prose).is_some_and(|v| !v.is_object() || prose == "example") {
+                    map.remove(prose);
+                }
+            }
+        }
+        match value {
+            serde_json::Value::Object(map) => map.values_mut().for_each(strip),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    strip(&mut value);
+    value.to_string()
 }

@@ -4,13 +4,9 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
-
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use support::{file, fixture, generate, load, parse};
+use support::{cargo, file, fixture, generate, load, parse, target_dir};
 
 /// The word every attempt at code in the fixture uses.
 const MARKER: &str = "pwned";
@@ -134,34 +130,6 @@ fn docs_hold_no_code_blocks_markup_or_hidden_characters() {
             }
         }
     }
-}
-
-/// The target directory this test was built in: cargo's scratch folder for integration tests is its `tmp`.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("the scratch folder is in the target dir")
-        .to_path_buf()
-}
-
-/// Runs cargo in `dir` with the shared target directory; fails the test with cargo's output if it fails or
-/// prints a warning.
-fn cargo(dir: &Path, target: &Path, args: &[&str], env: &[(&str, &str)]) {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let started = Instant::now();
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .envs(env.iter().copied())
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprintln!("cargo {} took {:.1?}", args.join(" "), started.elapsed());
-    assert!(output.status.success(), "cargo {} failed:\n{stderr}", args.join(" "));
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.trim_start().starts_with("warning")).collect();
-    assert!(warnings.is_empty(), "cargo {} warned:\n{stderr}", args.join(" "));
 }
 
 #[test]

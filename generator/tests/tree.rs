@@ -31,15 +31,15 @@ fn me_and_users_share_one_type() {
     ]);
     let all = methods(&tree);
     let me = returns(&all, "Client", "me");
-    assert_eq!(me, "User");
+    assert_eq!(me, "UserRequest");
     assert_eq!(returns(&all, "Client", "user"), me);
     let message = returns(&all, &me, "message");
-    assert_eq!(message, "Message");
+    assert_eq!(message, "MessageRequest");
     let names: Vec<&str> = all[&message].iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["get", "send"]);
     // One type per shape: nothing is duplicated for the second path.
     let types = structs(&tree);
-    assert_eq!(types.iter().filter(|t| t.as_str() == "User").count(), 1);
+    assert_eq!(types.iter().filter(|t| t.as_str() == "UserRequest").count(), 1);
     assert_eq!(
         types.iter().filter(|t| all.get(*t).is_some_and(|ms| ms.iter().any(|m| m.name == "send"))).count(),
         1
@@ -106,19 +106,23 @@ fn collections_list_and_create_and_items_get() {
 }
 
 #[test]
-fn colliding_type_names_are_made_unique() {
+fn type_names_come_from_roles_and_shared_names_are_qualified() {
     let tree = tree_of(&[
-        // Two `Item` keys of different shapes.
+        // Two `{item-id}` keys of different shapes: each is qualified by the resource it hangs off.
         ("post", "/a/items/{item-id}/x", "a.x"),
         ("post", "/b/items/{item-id}/y", "b.y"),
-        // Names the emitted code or the prelude uses: `Client`, `Into`, `Self`, and a builder that would
-        // be `Resource` + `Path`.
+        // Names the emitted code or the prelude uses: `Client`, `Into`, `Self`.
         ("get", "/client/{client-id}/z", "client.z"),
         ("post", "/into/x", "into.x"),
         ("post", "/into/y", "into.y"),
         ("post", "/self/{self}/w", "self.w"),
         ("post", "/resource/path", "resource.path"),
         ("post", "/resource/other", "resource.other"),
+        // A singleton, a collection and an item.
+        ("get", "/me/mailboxSettings", "settings.get"),
+        ("patch", "/me/mailboxSettings", "settings.update"),
+        ("get", "/me/messages", "messages.list"),
+        ("get", "/me/messages/{message-id}", "message.get"),
     ]);
     let types = structs(&tree);
     let unique: BTreeSet<&String> = types.iter().collect();
@@ -126,27 +130,54 @@ fn colliding_type_names_are_made_unique() {
     for reserved in ["Client", "Into", "Self", "ResourcePath", "Error", "Operation", "BoxFuture", "Box"] {
         assert!(!unique.contains(&reserved.to_string()), "`{reserved}` is emitted as a type: {types:?}");
     }
+    for name in &types {
+        assert!(name.ends_with("Request"), "`{name}` is not named as a request: {types:?}");
+        assert!(!name.trim_end_matches("Request").ends_with(|c: char| c.is_ascii_digit()), "{types:?}");
+    }
     let all = methods(&tree);
     let a_item = returns(&all, &returns(&all, "Client", "a"), "item");
     let b_item = returns(&all, &returns(&all, "Client", "b"), "item");
-    assert_ne!(a_item, b_item);
-    assert!([&a_item, &b_item].contains(&&"Item".to_string()), "{a_item}, {b_item}");
-    assert_eq!(returns(&all, "Client", "into"), "IntoResource");
-    assert_eq!(returns(&all, "Client", "client_"), "ClientResource");
+    assert_eq!((a_item.as_str(), b_item.as_str()), ("AItemRequest", "BItemRequest"));
+    assert_eq!(returns(&all, "Client", "into"), "IntoRequest");
+    assert_eq!(returns(&all, "Client", "client_"), "ClientRequest");
+    let me = returns(&all, "Client", "me");
+    let settings = returns(&all, &me, "mailbox_settings");
+    assert_eq!(settings, "MailboxSettingsRequest");
+    // A singleton gets and updates; it is not listed.
+    let names: Vec<&str> = all[&settings].iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["get", "update"]);
+    assert_eq!(returns(&all, &me, "message"), "MessageRequest");
+    assert_eq!(returns(&all, &me, "messages"), "MessagesRequest");
+}
+
+/// Two names no rule tells apart fail generation with the path; nothing is numbered.
+#[test]
+fn clashing_names_fail_with_the_path() {
+    type Operations<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let cases: [(Operations, &str); 2] = [
+        (&[("get", "/crate", "crate.lower"), ("get", "/Crate", "crate.upper")], "/crate"),
+        (&[("post", "/me/x-y", "me.a"), ("post", "/me/x_y", "me.b")], "/me"),
+    ];
+    for (operations, path) in cases {
+        let spec = spec_of(operations);
+        let error =
+            generator::generate(&spec, &generator::Settings::default()).expect_err("a clash").to_string();
+        assert!(error.starts_with(path) && error.contains("no naming rule"), "{error}");
+    }
 }
 
 #[test]
-fn colliding_method_names_are_made_unique() {
+fn names_the_runtime_has_or_a_sibling_has_follow_a_rule() {
     let tree = tree_of(&[
-        // Two segments that give one method name.
-        ("get", "/crate", "crate.lower"),
-        ("get", "/Crate", "crate.upper"),
-        // An action and a key accessor that both want `message`.
-        ("post", "/me/message", "me.message"),
-        ("post", "/me/messages/{message-id}/send", "me.send"),
         // Names `Client` has already: `builder`, `base_url`.
         ("post", "/builder", "builder"),
         ("get", "/base_url", "base.url"),
+        // A `calendar` singleton beside the `calendars` collection, and a collection named as its item.
+        ("get", "/me/calendar", "calendar.get"),
+        ("patch", "/me/calendar", "calendar.update"),
+        ("get", "/me/calendars/{calendar-id}", "calendars.get"),
+        ("get", "/me/resource/{id}", "resource.get"),
+        ("post", "/me/resource/path", "resource.path"),
         // Parameters that clash with the builder's own fields and with each other.
         ("post", "/me/q/{self}", "me.q"),
     ]);
@@ -155,16 +186,19 @@ fn colliding_method_names_are_made_unique() {
         let names: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
         let unique: BTreeSet<&str> = names.iter().copied().collect();
         assert_eq!(unique.len(), names.len(), "`{owner}` has a method name twice: {names:?}");
+        assert!(names.iter().all(|n| !n.ends_with(|c: char| c.is_ascii_digit())), "{names:?}");
     }
     let client: BTreeSet<&str> = all["Client"].iter().map(|m| m.name.as_str()).collect();
-    assert!(client.contains("crate_") && client.contains("crate_2"), "{client:?}");
     for taken in ["builder", "base_url"] {
         assert!(!client.contains(taken), "`Client::{taken}` is emitted again: {client:?}");
+        assert!(client.contains(format!("{taken}_").as_str()), "{client:?}");
     }
-    assert!(client.contains("builder_2") && client.contains("base_url_2"), "{client:?}");
     let me = returns(&all, "Client", "me");
-    let mine: BTreeSet<&str> = all[&me].iter().map(|m| m.name.as_str()).collect();
-    assert!(mine.contains("message") && mine.contains("message_2"), "{mine:?}");
+    // The key keeps the entity's name; the singleton is qualified by the resource it hangs off.
+    assert_eq!(returns(&all, &me, "calendar"), "MeCalendarRequest");
+    assert_eq!(returns(&all, &me, "calendar_by_id"), "CalendarRequest");
+    assert_eq!(returns(&all, &me, "resource"), "ResourceRequest");
+    assert!(all[&me].iter().any(|m| m.name == "resource_by_id"), "{:?}", all[&me]);
 }
 
 #[test]
@@ -212,7 +246,8 @@ fn generation_is_deterministic() {
         ("post", "/users/{user-id}/messages/{message-id}/send", "b"),
         ("get", "/users/{user-id}", "c"),
         ("post", "/crate", "d"),
-        ("post", "/Crate", "e"),
+        ("post", "/a/items/{item-id}/x", "e"),
+        ("post", "/b/items/{item-id}/y", "f"),
     ];
     let mut reversed = ops;
     reversed.reverse();
@@ -287,16 +322,33 @@ fn other_openapi_versions_are_refused() {
 }
 
 #[test]
-fn body_types_from_clashing_operation_ids_get_distinct_names() {
-    // `fn` and `Fn` both give `FnRequestBody`; the second becomes `FnRequestBody2` instead of an error.
+fn inline_bodies_are_named_after_their_action() {
+    let body = |props: &str| {
+        format!("{{ content: {{ application/json: {{ schema: {{ type: object, required: [destinationId], properties: {{ {props} }} }} }} }}, required: true }}")
+    };
+    let op = |id: &str, props: &str| {
+        format!("    post:\n      operationId: {id}\n      requestBody: {}\n      responses: {{ \"204\": {{ description: ok }} }}\n", body(props))
+    };
+    let same = "destinationId: { type: string }";
     let yaml = format!(
-        "{HEAD}paths:\n  /a:\n    post:\n      operationId: fn\n      requestBody: {{ content: {{ application/json: {{ schema: {{ type: object, properties: {{ x: {{ type: string }} }} }} }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n  /b:\n    post:\n      operationId: Fn\n      requestBody: {{ content: {{ application/json: {{ schema: {{ type: object, properties: {{ y: {{ type: string }} }} }} }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+        "{HEAD}paths:\n  /messages/{{message-id}}/move:\n{}  /messages/{{message-id}}/copy:\n{}  /folders/{{folder-id}}/move:\n{}  /messages/{{message-id}}/reply:\n{}  /posts/{{post-id}}/reply:\n{}",
+        op("message.move", same),
+        op("message.copy", same),
+        op("folder.move", same),
+        op("message.reply", "destinationId: { type: string }, comment: { type: string }"),
+        op("post.reply", "destinationId: { type: string }, to: { type: integer }"),
     );
     let files = generate(&spec(&yaml));
     let types = structs(&parse("types.rs", file(&files, "types.rs")));
-    assert!(types.contains(&"FnRequestBody".into()) && types.contains(&"FnRequestBody2".into()), "{types:?}");
+    // `move` and `copy` take bodies of one shape, each under its own name; `reply` bodies of two shapes are
+    // qualified by their owner.
+    assert_eq!(types, ["CopyBody", "MessageReplyBody", "MoveBody", "PostReplyBody"], "{types:?}");
+    let text = file(&files, "types.rs");
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains("pubdestination_id:::std::string::String,"), "required is not an Option: {text}");
     let text = file(&files, "mod.rs");
-    assert!(text.contains("types::FnRequestBody>") || text.contains("types::FnRequestBody,"), "{text}");
+    let flat: String = text.split_whitespace().collect();
+    assert!(flat.contains("pubfnmove_(&self,body:types::MoveBody)"), "{text}");
 }
 
 #[test]
@@ -339,4 +391,29 @@ fn function_segments_take_their_arguments() {
         "{text}"
     );
     assert!(flat.contains("pubfnget_email_activity_counts(&self,period:implInto<String>,)"), "{text}");
+}
+
+#[test]
+fn a_body_the_client_cannot_carry_is_an_error_naming_the_operation() {
+    // A form with an object schema is neither JSON nor bytes: it must not be dropped without a word.
+    let text = error_of(&format!(
+        "{HEAD}paths:\n  /upload:\n    post:\n      operationId: upload.form\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{ type: object, properties: {{ file: {{ type: string }} }} }}\n      responses: {{ \"204\": {{ description: ok }} }}\n"
+    ));
+    assert!(text.starts_with("upload.form") && text.contains("multipart/form-data"), "{text}");
+}
+
+#[test]
+fn inheritance_that_loops_is_an_error_naming_the_schemas() {
+    let text = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    a: {{ allOf: [ {{ $ref: '#/components/schemas/b' }}, {{ type: object }} ] }}\n    b: {{ allOf: [ {{ $ref: '#/components/schemas/a' }}, {{ type: object }} ] }}\n"
+    ));
+    assert!(text.contains("inherits from itself") && text.contains("a -> b -> a"), "{text}");
+}
+
+#[test]
+fn a_mapping_to_a_missing_schema_is_an_error() {
+    let text = error_of(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    base:\n      type: object\n      discriminator: {{ propertyName: kind, mapping: {{ x: '#/components/schemas/gone' }} }}\n"
+    ));
+    assert!(text.contains("`base`") && text.contains("gone"), "{text}");
 }

@@ -26,6 +26,9 @@ pub struct Page {
     pub success: Option<Success>,
     /// The resource the prose says the response carries ("returns a message object").
     pub response_body: Option<ResponseBody>,
+    /// The line of the Response prose that says a body comes back ("… in the response body"), whether or not
+    /// it names a type the reader understands: a body the spec cannot type is reported, never dropped.
+    pub documented_body: Option<usize>,
     pub examples: Vec<HttpExample>,
     /// Scheme, host and version of the first absolute example request URL (`https://graph.microsoft.com/v1.0`).
     pub base_url: Option<String>,
@@ -178,6 +181,18 @@ pub struct ResponseBody {
     pub resource: String,
     pub collection: bool,
     pub line: usize,
+    /// The objects a "one of the following requested objects" list names, one per endpoint kind
+    /// (`mailboxSettings`, `automaticRepliesSetting`, `string (for dateFormat)`); empty for a single answer.
+    pub choices: Vec<ResponseChoice>,
+}
+
+/// One item of a Response list: a type (`automaticRepliesSetting`, `string`) and the property it is for,
+/// when the list says so (`string (for **dateFormat**)` → `dateFormat`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseChoice {
+    pub type_name: String,
+    pub property: Option<String>,
+    pub line: usize,
 }
 
 /// An annotated example block (`<!-- { "blockType": "request" } -->` and the fenced block after it).
@@ -188,6 +203,21 @@ pub struct HttpExample {
     pub first_line: String,
     pub line: usize,
     pub name: Option<String>,
+    /// What the block shows after its first line: headers and the start of the JSON body.
+    pub body: ExampleBody,
+}
+
+/// The parts of an example's headers and body the spec builder reads: the media type, and the OData type
+/// markers of a JSON body (`@odata.context`, the top-level `@odata.type`, a `value` array).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExampleBody {
+    pub content_type: Option<String>,
+    pub odata_context: Option<String>,
+    pub odata_type: Option<String>,
+    /// The body is a JSON object whose `value` is an array (a collection).
+    pub value_array: bool,
+    /// The body starts with `{` or `[`.
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,6 +485,7 @@ pub fn read(file: &str, source: &str) -> Page {
     page.description = preamble.and_then(|s| description(&s.lines)).or(front_description);
 
     read_endpoints(&mut page, &sections, &blocks);
+    correct_users_me(&mut page);
     for s in &sections {
         match s.section {
             Section::Permissions => read_permissions(&mut page, s),
@@ -621,6 +652,23 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
                 "the HTTP request code block is empty; list the endpoints in it, one `GET /path` line each",
             ));
         }
+    }
+}
+
+/// `/users/me/…` is a slip for `/me/…` (`me` is not a user id): read as `/me/…` with a warning.
+fn correct_users_me(page: &mut Page) {
+    for e in &mut page.endpoints {
+        let bare = e.path.strip_prefix('/').unwrap_or(&e.path);
+        let rest = match bare.strip_prefix("users/me") {
+            Some(rest) if rest.is_empty() || rest.starts_with(['/', '?']) => rest,
+            _ => continue,
+        };
+        let corrected = format!("/me{rest}");
+        page.diagnostics.push(Diagnostic::warning(
+            e.line,
+            format!("`{}` names the user `me`; read as `{corrected}`", e.path),
+        ));
+        e.path = corrected;
     }
 }
 
@@ -833,6 +881,24 @@ fn is_query_name(name: &str) -> bool {
         && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// OData's system query options, the only `$` words of query prose that are parameters.
+const ODATA_OPTIONS: &[&str] = &[
+    "$select",
+    "$expand",
+    "$filter",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$count",
+    "$search",
+    "$format",
+    "$skiptoken",
+    "$deltatoken",
+    "$apply",
+    "$compute",
+    "$levels",
+];
+
 fn read_query_parameters(page: &mut Page, section: &SectionText) {
     let mut header_seen = false;
     let mut seen: std::collections::BTreeSet<String> =
@@ -842,7 +908,12 @@ fn read_query_parameters(page: &mut Page, section: &SectionText) {
             header_seen = false;
             // OData options named in prose: "This method supports the `$select` and `$expand` …".
             for word in l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$' || c == '_')) {
-                if word.starts_with('$') && is_query_name(word) && seen.insert(word.to_string()) {
+                // `$value` and `$ref` are path segments in OData, not options.
+                if word.starts_with('$')
+                    && is_query_name(word)
+                    && ODATA_OPTIONS.contains(&word)
+                    && seen.insert(word.to_string())
+                {
                     page.query_parameters.push(QueryParameter {
                         name: word.to_string(),
                         type_name: String::new(),
@@ -885,6 +956,10 @@ fn read_headers(page: &mut Page, section: &SectionText) {
         if markup::key(&name) == "name" || markup::key(&name) == "header" || name.is_empty() {
             continue;
         }
+        if let Some(preference) = prefer_row(&name, cells.last().map(String::as_str).unwrap_or("")) {
+            add_preference(page, preference, *n);
+            continue;
+        }
         if let Some(first) = seen.get(&name.to_ascii_lowercase()) {
             page.diagnostics.push(Diagnostic::warning(
                 *n,
@@ -898,6 +973,41 @@ fn read_headers(page: &mut Page, section: &SectionText) {
         let description = cells.last().cloned().unwrap_or_default();
         let required = markup::key(&description).split(' ').any(|w| w == "required");
         page.request_headers.push(Header { name, description, required, line: *n });
+    }
+}
+
+/// A `Prefer` row: `Prefer: outlook.body-content-type` (the preference in the name cell) or `Prefer` with
+/// the preference in its description (`odata.maxpagesize={x}. Optional.`). Returns the description the
+/// `Prefer` parameter gets for it.
+fn prefer_row(name: &str, description: &str) -> Option<String> {
+    let (header, preference) = match name.split_once(':') {
+        Some((h, p)) => (h.trim(), p.trim()),
+        None => (name.trim(), ""),
+    };
+    if !header.eq_ignore_ascii_case("prefer") {
+        return None;
+    }
+    Some(if preference.is_empty() {
+        description.trim().to_string()
+    } else {
+        format!("`{preference}`: {}", description.trim())
+    })
+}
+
+/// Every `Prefer` row of a page is one `Prefer` header parameter (HTTP allows several preferences in one
+/// header); each row adds its preference to the description.
+fn add_preference(page: &mut Page, description: String, line: usize) {
+    match page.request_headers.iter_mut().find(|h| h.name.eq_ignore_ascii_case("prefer")) {
+        Some(h) => {
+            h.description.push(' ');
+            h.description.push_str(&description);
+        }
+        None => page.request_headers.push(Header {
+            name: "Prefer".into(),
+            required: markup::key(&description).split(' ').any(|w| w == "required"),
+            description,
+            line,
+        }),
     }
 }
 
@@ -984,31 +1094,127 @@ fn canonical_reason(status: u16, found: &str) -> String {
 }
 
 fn read_response(page: &mut Page, section: &SectionText) {
-    for (n, l) in &section.lines {
+    for (at, (n, l)) in section.lines.iter().enumerate() {
         if let Some((status, reason)) = find_status(l) {
             page.success = Some(Success { status, reason, line: *n });
-            page.response_body = response_resource(&markup::inline_text(l))
-                .map(|(resource, collection)| ResponseBody { resource, collection, line: *n });
+            read_response_body(page, &section.lines[at..]);
             return;
         }
     }
 }
 
+/// The body the Response prose names, from the status line on: on that line ("returns a `200 OK` response
+/// code and a message object in the response body") or a later one ("the response body includes an
+/// attachment object"), or as a list of choices ("one of the following requested objects in the response
+/// body:" and `- [mailboxSettings](…) object` lines).
+fn read_response_body(page: &mut Page, lines: &[(usize, String)]) {
+    for (i, (n, l)) in lines.iter().enumerate() {
+        let text = markup::inline_text(l);
+        let lower = text.to_ascii_lowercase();
+        if !lower.contains("response body") || says_no_body(&lower) {
+            continue;
+        }
+        page.documented_body.get_or_insert(*n);
+        if lower.contains("one of the following") {
+            let choices = response_choices(&lines[i + 1..]);
+            if let Some(first) = choices.first() {
+                page.response_body = Some(ResponseBody {
+                    resource: first.type_name.clone(),
+                    collection: false,
+                    line: *n,
+                    choices,
+                });
+                return;
+            }
+            continue;
+        }
+        if let Some((resource, collection)) = response_resource(&text) {
+            page.response_body = Some(ResponseBody { resource, collection, line: *n, choices: Vec::new() });
+            return;
+        }
+    }
+}
+
+/// "It does not return anything in the response body", "an empty response body".
+fn says_no_body(lower: &str) -> bool {
+    ["does not return", "doesn't return", "no response body", "empty response body", "returns nothing"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
+/// The list under "one of the following … objects": `- [automaticRepliesSetting](…) object` →
+/// `automaticRepliesSetting`; `- string (for **dateFormat**)` → `string` for `dateFormat`. The list ends
+/// at the first line that is neither an item nor blank.
+fn response_choices(lines: &[(usize, String)]) -> Vec<ResponseChoice> {
+    let mut out = Vec::new();
+    for (n, l) in lines {
+        let t = l.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let Some(item) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) else { break };
+        let text = markup::inline_text(item);
+        let type_name: String = text
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if type_name.is_empty() {
+            continue;
+        }
+        let property = text.split_once("(for ").map(|(_, rest)| {
+            rest.split(')')
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_string()
+        });
+        out.push(ResponseChoice { type_name, property: property.filter(|p| !p.is_empty()), line: *n });
+    }
+    out
+}
+
 /// "returns a 200 OK response code and a message object in the response body" → ("message", false);
-/// "… a collection of message objects …" → ("message", true).
+/// "… a collection of message objects …" → ("message", true); "… message collection object …" →
+/// ("message", true); "the response body includes an attachment object" → ("attachment", false).
 pub fn response_resource(text: &str) -> Option<(String, bool)> {
     let lower = text.to_ascii_lowercase();
     let body_at = lower.find("response body")?;
     let head = &text[..body_at];
-    let words: Vec<&str> = head.split_whitespace().collect();
+    if head.to_ascii_lowercase().contains("one of the following") {
+        return None;
+    }
+    let before: Vec<&str> = head.split_whitespace().collect();
+    if let Some(found) = noun_phrase(&before, head) {
+        return Some(found);
+    }
+    // The object after the words: "the response body includes an attachment object."
+    let tail = &text[body_at + "response body".len()..];
+    let sentence = tail.split(". ").next().unwrap_or(tail);
+    let after: Vec<&str> = sentence.split_whitespace().take(12).collect();
+    noun_phrase(&after, sentence)
+}
+
+/// The type named before the last `object`/`objects`/`collection`/`resource` of `words` (`phrase` is the
+/// same text, for "collection of").
+fn noun_phrase(words: &[&str], phrase: &str) -> Option<(String, bool)> {
+    let clean = |w: &str| w.trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
     let pos = words.iter().rposition(|w| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
+        let w = clean(w);
         w == "object" || w == "objects" || w == "collection" || w == "resource"
     })?;
-    let noun = words[pos].trim_matches(|c: char| !c.is_ascii_alphabetic()).to_ascii_lowercase();
-    let collection =
-        noun == "objects" || noun == "collection" || head.to_ascii_lowercase().contains("collection of");
-    let resource = words[..pos]
+    let noun = clean(words[pos]);
+    let mut collection =
+        noun == "objects" || noun == "collection" || phrase.to_ascii_lowercase().contains("collection of");
+    let mut name_end = pos;
+    // "[message] collection object": the collection word sits between the type and the noun.
+    if pos > 0 && clean(words[pos - 1]) == "collection" {
+        collection = true;
+        name_end = pos - 1;
+    }
+    let resource = words[..name_end]
         .iter()
         .rev()
         .map(|w| w.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '.')))
@@ -1018,9 +1224,114 @@ pub fn response_resource(text: &str) -> Option<(String, bool)> {
         && resource.chars().all(|c| c.is_ascii_alphanumeric())
         && !matches!(
             resource.to_ascii_lowercase().as_str(),
-            "a" | "an" | "the" | "of" | "json" | "new" | "updated" | "and"
+            "a" | "an"
+                | "the"
+                | "of"
+                | "json"
+                | "new"
+                | "updated"
+                | "and"
+                | "requested"
+                | "includes"
+                | "contains"
+                | "body"
+                | "following"
         );
     valid.then(|| (resource.to_string(), collection))
+}
+
+/// Headers and JSON markers of an example block; `first` is the line number of its first line (the request
+/// or status line), which the caller has read already.
+fn example_body(lines: &[(usize, String)], first: usize) -> ExampleBody {
+    let mut out = ExampleBody::default();
+    let mut rest = lines.iter().skip_while(|(n, _)| *n <= first).peekable();
+    // Headers run to the first blank line; a block without headers starts its body at once.
+    while let Some((_, l)) = rest.peek() {
+        let t = l.trim();
+        if t.is_empty() {
+            rest.next();
+            break;
+        }
+        if t.starts_with('{') || t.starts_with('[') || !is_header_line(t) {
+            break;
+        }
+        if let Some((name, value)) = t.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-type") {
+                let media = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                out.content_type = Some(media).filter(|m| !m.is_empty());
+            }
+        }
+        rest.next();
+    }
+    let body: String = rest.map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n");
+    let body = body.trim();
+    out.json = body.starts_with('{') || body.starts_with('[');
+    if body.starts_with('{') {
+        json_markers(body, &mut out);
+    }
+    out
+}
+
+/// Reads the top-level members of a JSON object that may be cut short or carry comments, as examples do:
+/// the string values of `@odata.context` and `@odata.type`, and whether `value` is an array.
+fn json_markers(body: &str, out: &mut ExampleBody) {
+    let chars: Vec<char> = body.chars().collect();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut last_key: Option<String> = None;
+    let string_at = |start: usize| -> (String, usize) {
+        let mut s = String::new();
+        let mut j = start + 1;
+        while j < chars.len() && chars[j] != '"' {
+            if chars[j] == '\\' {
+                j += 1;
+            }
+            if let Some(c) = chars.get(j) {
+                s.push(*c);
+            }
+            j += 1;
+        }
+        (s, j + 1)
+    };
+    while i < chars.len() {
+        match chars[i] {
+            '{' | '[' => {
+                if depth == 1 && chars[i] == '[' && last_key.as_deref() == Some("value") {
+                    out.value_array = true;
+                }
+                depth += 1;
+                last_key = None;
+                i += 1;
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            '"' => {
+                let (s, next) = string_at(i);
+                i = next;
+                if depth != 1 {
+                    continue;
+                }
+                let colon = chars[i.min(chars.len())..].iter().position(|c| !c.is_whitespace());
+                let is_key = colon.is_some_and(|p| chars[i + p] == ':');
+                if is_key {
+                    last_key = Some(s);
+                } else {
+                    match last_key.take().as_deref() {
+                        Some("@odata.context") if out.odata_context.is_none() => out.odata_context = Some(s),
+                        Some("@odata.type") if out.odata_type.is_none() => out.odata_type = Some(s),
+                        _ => {}
+                    }
+                }
+            }
+            ',' => {
+                last_key = None;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
 }
 
 fn read_examples(page: &mut Page, blocks: &[Block]) {
@@ -1052,7 +1363,8 @@ fn read_examples(page: &mut Page, blocks: &[Block]) {
         if kind == ExampleKind::Request && page.base_url.is_none() {
             page.base_url = parse_request_line(first.trim()).and_then(|(_, url)| base_url(&url));
         }
-        page.examples.push(HttpExample { kind, first_line: first.trim().to_string(), line: *n, name });
+        let body = example_body(&block.lines, *n);
+        page.examples.push(HttpExample { kind, first_line: first.trim().to_string(), line: *n, name, body });
     }
 }
 
@@ -1091,5 +1403,119 @@ fn check_example_status(page: &mut Page) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_with(paths: &[&str]) -> Page {
+        let mut page = Page::default();
+        for (i, p) in paths.iter().enumerate() {
+            page.endpoints.push(Endpoint { method: "GET".into(), path: p.to_string(), line: i + 1 });
+        }
+        correct_users_me(&mut page);
+        page
+    }
+
+    #[test]
+    fn users_me_is_read_as_me_and_only_that() {
+        let page =
+            page_with(&["/users/me/messages/{id}/replyAll", "users/me", "/users/meetings", "/users/{id}"]);
+        let paths: Vec<&str> = page.endpoints.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["/me/messages/{id}/replyAll", "/me", "/users/meetings", "/users/{id}"]);
+        assert_eq!(page.diagnostics.iter().map(|d| d.line).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn prefer_rows_become_one_prefer_header() {
+        let mut page = Page::default();
+        let description = "The format of the **body**. Optional.";
+        add_preference(
+            &mut page,
+            prefer_row("Prefer: outlook.body-content-type", description).expect("prefer"),
+            3,
+        );
+        add_preference(
+            &mut page,
+            prefer_row("Prefer", "odata.maxpagesize={x}. Optional.").expect("prefer"),
+            4,
+        );
+        assert!(prefer_row("Authorization", "Bearer {token}").is_none());
+        assert_eq!(page.request_headers.len(), 1);
+        let h = &page.request_headers[0];
+        assert_eq!((h.name.as_str(), h.line, h.required), ("Prefer", 3, false));
+        assert!(h.description.starts_with("`outlook.body-content-type`: The format"), "{}", h.description);
+        assert!(h.description.ends_with("odata.maxpagesize={x}. Optional."), "{}", h.description);
+    }
+
+    #[test]
+    fn response_prose_in_its_shapes() {
+        let r = |t: &str| response_resource(&markup::inline_text(t));
+        assert_eq!(
+            r("returns a `200 OK` response code and [mailFolder](x.md) collection object in the response body."),
+            Some(("mailFolder".into(), true))
+        );
+        assert_eq!(
+            r("If you're getting it, the response body includes an [attachment](x.md) object. More."),
+            Some(("attachment".into(), false))
+        );
+        assert_eq!(
+            r("returns `200 OK` and one of the following requested objects in the response body:"),
+            None
+        );
+        let lines: Vec<(usize, String)> = [
+            "- [mailboxSettings](../resources/mailboxsettings.md) object",
+            "- string (for **dateFormat**)",
+            "",
+            "## Examples",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 10, l.to_string()))
+        .collect();
+        let choices = response_choices(&lines);
+        assert_eq!(choices.len(), 2);
+        assert_eq!(
+            (choices[0].type_name.as_str(), choices[0].property.as_deref()),
+            ("mailboxSettings", None)
+        );
+        assert_eq!(
+            (choices[1].type_name.as_str(), choices[1].property.as_deref()),
+            ("string", Some("dateFormat"))
+        );
+    }
+
+    #[test]
+    fn example_bodies_give_media_type_and_odata_markers() {
+        let block: Vec<(usize, String)> = [
+            "HTTP/1.1 200 OK",
+            "Content-type: application/json; odata.metadata=minimal",
+            "",
+            "{",
+            r#"  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('a')/messages","#,
+            r##"  "value": [ { "@odata.type": "#microsoft.graph.eventMessage", "id": "x" } ]"##,
+            "}",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect();
+        let body = example_body(&block, 1);
+        assert_eq!(body.content_type.as_deref(), Some("application/json"));
+        assert_eq!(
+            body.odata_context.as_deref(),
+            Some("https://graph.microsoft.com/v1.0/$metadata#users('a')/messages")
+        );
+        assert!(body.json && body.value_array);
+        assert_eq!(body.odata_type, None, "an item's type is not the body's");
+        let raw: Vec<(usize, String)> = ["HTTP/1.1 200 OK", "", "BEGIN:VCARD"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.to_string()))
+            .collect();
+        let body = example_body(&raw, 1);
+        assert!(!body.json && body.content_type.is_none());
     }
 }

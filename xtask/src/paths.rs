@@ -50,6 +50,8 @@ pub struct Template {
     pub query: Vec<String>,
     /// Those of them whose value is a placeholder (`?startDateTime={start_datetime}`).
     pub required_query: Vec<String>,
+    /// The value the page writes for each of `query`, in its order (`true`, `{start_datetime}`, ``).
+    pub query_values: Vec<String>,
 }
 
 impl Template {
@@ -129,6 +131,7 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
         }
     }
     let mut names: Vec<String> = Vec::new();
+    let mut query_values: Vec<String> = Vec::new();
     let mut required_query: Vec<String> = Vec::new();
     for kv in query.split('&') {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
@@ -143,6 +146,7 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
             required_query.push(k.to_string());
         }
         names.push(k.to_string());
+        query_values.push(v.trim().to_string());
     }
     let query = names;
     let path = angle_to_braces(path);
@@ -197,7 +201,7 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
         }
         previous_literal = None;
     }
-    Ok(Template { segments, query, required_query })
+    Ok(Template { segments, query, required_query, query_values })
 }
 
 /// Splits on `/` outside of braces, parentheses and quotes, so `root:/{item-path}:` and

@@ -56,6 +56,7 @@ pub fn read(file: &str, source: &str) -> Resource {
     let mut in_front_matter = lines.first().map(|l| l.trim()) == Some("---");
     // A table row is held back one line: if a separator follows, it was the header.
     let mut pending: Option<(usize, Vec<String>, String)> = None;
+    let mut annotated_base = false;
     let mut i = 0;
     while i < lines.len() {
         let number = i + 1;
@@ -94,7 +95,13 @@ pub fn read(file: &str, source: &str) -> Resource {
                             .and_then(|n| n.as_str())
                             .map(|s| s.trim_start_matches('#').to_string())
                             .filter(|s| !s.is_empty());
-                        resource.is_abstract = v.get("abstract").and_then(|a| a.as_bool()).unwrap_or(false);
+                        // Pages write the flag as `true` or as the string `"true"` (`entity.md`).
+                        resource.is_abstract = match v.get("abstract") {
+                            Some(serde_json::Value::Bool(b)) => *b,
+                            Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
+                            _ => false,
+                        };
+                        annotated_base = v.get("baseType").is_some();
                     }
                     Ok(_) => {}
                     Err(e) => resource.diagnostics.push(Diagnostic::warning(
@@ -149,7 +156,23 @@ pub fn read(file: &str, source: &str) -> Resource {
         }
     }
     resource.description = description_lines.into_iter().next().filter(|d| !d.is_empty());
+    // Without `baseType` in the annotation, the prose may say it ("mailSearchFolder inherits from mailFolder").
+    if !annotated_base && resource.base.is_none() {
+        resource.base = resource.description.as_deref().and_then(inherits_from);
+    }
     resource
+}
+
+/// "… **mailSearchFolder** inherits from [mailFolder](mailfolder.md). …" → `microsoft.graph.mailFolder`.
+fn inherits_from(description: &str) -> Option<String> {
+    let at = description.find("inherits from ")? + "inherits from ".len();
+    let name: String = description[at..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    let name = name.trim_end_matches('.');
+    (!name.is_empty()).then(|| format!("microsoft.graph.{}", name.trim_start_matches("microsoft.graph.")))
 }
 
 /// Turns a held-back table row into a property, now that it is known not to be a header.

@@ -3,9 +3,8 @@
 //! Primitives map as Microsoft's own OpenAPI maps them (`DateTimeOffset` → `date-time`, `Edm.Binary` →
 //! `base64url`, `Int32` → `int32`); a type with a resource page becomes a `$ref`; a type without one whose
 //! description lists its values becomes a string enum; anything else stays open (`{}`), so an unknown shape
-//! never fails decoding. Derived types repeat their base's properties (flattened, so every generated struct
-//! is whole), and an abstract base with derived types in the set becomes a `oneOf` told apart by the required
-//! `@odata.type` each derived type carries.
+//! never fails decoding. Inheritance is `allOf` of the base and the type's own properties, as in Microsoft's
+//! own OpenAPI; an abstract base carries a `discriminator` on `@odata.type` naming its kinds.
 
 use std::collections::BTreeMap;
 
@@ -43,6 +42,10 @@ pub fn primitive(type_name: &str) -> Option<Value> {
 #[derive(Debug, Default, Clone)]
 pub struct Catalog {
     by_short: BTreeMap<String, String>,
+    /// Each resource's base type, when the base has a page too.
+    bases: BTreeMap<String, String>,
+    /// Each resource's own properties: name → (type as the table writes it, collection).
+    properties: BTreeMap<String, BTreeMap<String, (String, bool)>>,
 }
 
 impl Catalog {
@@ -50,6 +53,57 @@ impl Catalog {
         let short =
             type_name.trim_start_matches('#').rsplit('.').next().unwrap_or(type_name).to_ascii_lowercase();
         self.by_short.get(&short).map(String::as_str)
+    }
+
+    /// `microsoft.graph.message` → `microsoft.graph.outlookItem`.
+    pub fn base_of(&self, qualified: &str) -> Option<&str> {
+        self.bases.get(qualified).map(String::as_str)
+    }
+
+    /// True when `derived` is `base` or inherits from it.
+    pub fn derives_from(&self, derived: &str, base: &str) -> bool {
+        let mut current = Some(derived);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if c == base {
+                return true;
+            }
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+            current = self.base_of(c);
+        }
+        false
+    }
+
+    /// Every type below `qualified` (its kinds, and theirs), sorted by name.
+    pub fn descendants(&self, qualified: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .bases
+            .keys()
+            .filter(|k| k.as_str() != qualified && self.derives_from(k, qualified))
+            .cloned()
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A property of a resource or of one of its bases: (type name, collection).
+    pub fn property(&self, qualified: &str, name: &str) -> Option<(&str, bool)> {
+        let mut current = Some(qualified);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if let Some((t, collection)) = self.properties.get(c).and_then(|p| p.get(name)) {
+                return Some((t, *collection));
+            }
+            steps += 1;
+            if steps > 64 {
+                return None;
+            }
+            current = self.base_of(c);
+        }
+        None
     }
 
     fn insert(&mut self, qualified: &str) {
@@ -116,6 +170,15 @@ pub fn build(resources: &[Resource]) -> Schemas {
             });
         }
         out.catalog.insert(&r.name);
+        let own = out.catalog.properties.entry(r.name.clone()).or_default();
+        for p in &r.properties {
+            own.insert(p.name.clone(), (p.type_name.clone(), p.collection));
+        }
+    }
+    for r in resources {
+        if let Some(base) = r.base.as_deref().filter(|b| by_name.contains_key(b) && *b != r.name) {
+            out.catalog.bases.insert(r.name.clone(), base.to_string());
+        }
     }
 
     // Enums first: a named non-primitive type without a page, whose description lists values.
@@ -142,75 +205,51 @@ pub fn build(resources: &[Resource]) -> Schemas {
         out.catalog.insert(qualified);
     }
 
-    let derived_of = |base: &str| -> Vec<&Resource> {
-        resources.iter().filter(|r| r.base.as_deref() == Some(base) && is_type_name(&r.name)).collect()
-    };
     for r in resources.iter().filter(|r| is_type_name(&r.name)) {
-        let derived = derived_of(&r.name);
-        if r.is_abstract && !derived.is_empty() {
-            let variants: Vec<Value> =
-                derived.iter().map(|d| json!({ "$ref": format!("{PREFIX}{}", d.name) })).collect();
-            let mapping: Map<String, Value> = derived
-                .iter()
-                .map(|d| (format!("#{}", d.name), Value::String(format!("{PREFIX}{}", d.name))))
-                .collect();
-            out.schemas.insert(
-                r.name.clone(),
-                json!({
-                    "title": r.short_name(),
-                    "description": describe(r, "One of its kinds, told apart by `@odata.type`."),
-                    "oneOf": variants,
-                    "discriminator": { "propertyName": "@odata.type", "mapping": mapping }
-                }),
-            );
-            continue;
-        }
-        // Properties: the base chain's first (outermost base first), then the type's own, later ones winning.
-        let mut chain = vec![r];
-        let mut seen = vec![r.name.as_str()];
-        while let Some(base) = chain.last().and_then(|c| c.base.as_deref()).and_then(|b| by_name.get(b)) {
-            if seen.contains(&base.name.as_str()) {
-                break;
-            }
-            seen.push(&base.name);
-            chain.push(base);
-        }
-        let mut props: Map<String, Value> = Map::new();
-        for level in chain.iter().rev() {
-            for p in &level.properties {
-                props.insert(p.name.clone(), property_schema(&out.catalog, p));
-            }
-        }
-        let tagged = r.base.as_deref().and_then(|b| by_name.get(b)).is_some_and(|b| b.is_abstract);
-        let mut required = Vec::new();
-        if tagged {
-            props.insert(
-                "@odata.type".into(),
-                json!({ "type": "string", "enum": [format!("#{}", r.name)], "description": "The kind of this object." }),
-            );
-            required.push(Value::String("@odata.type".into()));
-        } else {
-            props.insert(
-                "@odata.type".into(),
-                json!({ "type": "string", "description": "The OData type, when Graph names a derived type." }),
-            );
-        }
-        let mut schema = json!({
-            "title": r.short_name(),
-            "type": "object",
-            "description": describe(r, ""),
-            "properties": props
-        });
-        if !required.is_empty() {
-            schema["required"] = Value::Array(required);
-        }
-        out.schemas.insert(r.name.clone(), schema);
+        out.schemas.insert(r.name.clone(), resource_schema(r, &out.catalog));
     }
     for (qualified, values) in enums {
         let short = qualified.rsplit('.').next().unwrap_or(&qualified).to_string();
         out.schemas.insert(qualified, json!({ "title": short, "type": "string", "enum": values }));
     }
     out
+}
+
+/// One resource's schema, Microsoft style: a type whose base has a page is `allOf: [$ref base, {its own
+/// properties}]`, so `message` is `entity` → `outlookItem` → `message` and a consumer flattens the chain; a
+/// type without one is a plain object carrying `@odata.type`, which every type inherits from it. An abstract
+/// type with kinds in the set carries a `discriminator` on `@odata.type` mapping every kind below it; a
+/// concrete base (`mailFolder` under `mailSearchFolder`) does not.
+fn resource_schema(r: &Resource, catalog: &Catalog) -> Value {
+    let base = catalog.base_of(&r.name);
+    let mut props: Map<String, Value> = Map::new();
+    for p in &r.properties {
+        // A page may repeat an inherited property (`message` lists `id`); the base states it once.
+        if base.is_some_and(|b| catalog.property(b, &p.name).is_some()) {
+            continue;
+        }
+        props.insert(p.name.clone(), property_schema(catalog, p));
+    }
+    if base.is_none() {
+        props.insert(
+            "@odata.type".into(),
+            json!({ "type": "string", "description": "The OData type, when Graph names a derived type." }),
+        );
+    }
+    let mut own = json!({ "title": r.short_name(), "type": "object" });
+    let extra = if r.is_abstract { "One of its kinds, told apart by `@odata.type`." } else { "" };
+    own["description"] = Value::String(describe(r, extra));
+    own["properties"] = Value::Object(props);
+    let kinds = catalog.descendants(&r.name);
+    if r.is_abstract && !kinds.is_empty() {
+        let mapping: Map<String, Value> =
+            kinds.iter().map(|k| (format!("#{k}"), Value::String(format!("{PREFIX}{k}")))).collect();
+        own["discriminator"] = json!({ "propertyName": "@odata.type", "mapping": mapping });
+    }
+    match base {
+        Some(b) => json!({ "allOf": [{ "$ref": format!("{PREFIX}{b}") }, own] }),
+        None => own,
+    }
 }
 
 fn describe(r: &Resource, extra: &str) -> String {
@@ -228,6 +267,20 @@ fn describe(r: &Resource, extra: &str) -> String {
     }
 }
 
+/// Graph's model makes a property nullable unless it says otherwise (CSDL's `Nullable` defaults to true, and
+/// Microsoft's OpenAPI writes `nullable: true` on such properties): every single-valued property is, but the
+/// key (`id`) and one its page calls "not nullable" or "required". A collection is an array, empty when unset.
+fn nullable(p: &Property) -> bool {
+    let key = crate::markup::key(&p.description);
+    if p.nullable {
+        return true;
+    }
+    !p.collection
+        && p.name != "id"
+        && !key.contains("not nullable")
+        && !key.split(' ').any(|w| w == "required")
+}
+
 fn property_schema(catalog: &Catalog, p: &Property) -> Value {
     let mut s = type_schema(catalog, &p.type_name, p.collection);
     // OpenAPI 3.0 ignores siblings of `$ref`, so a referenced type is wrapped to carry a description.
@@ -241,7 +294,7 @@ fn property_schema(catalog: &Catalog, p: &Property) -> Value {
         if p.read_only {
             obj.insert("readOnly".into(), Value::Bool(true));
         }
-        if p.nullable && obj.contains_key("type") {
+        if nullable(p) && (obj.contains_key("type") || obj.contains_key("allOf")) {
             obj.insert("nullable".into(), Value::Bool(true));
         }
     }

@@ -145,20 +145,35 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                 continue;
             }
             owners.insert(key, (page.file.clone(), endpoint.line));
+            // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
+            // documents those options for the path it repeats.
+            let mut template = template;
+            for other in &page.endpoints {
+                let Ok(t) = paths::normalise(&other.path) else { continue };
+                if t.path() == path && other.method.eq_ignore_ascii_case(&endpoint.method) {
+                    for (name, value) in t.query.iter().zip(&t.query_values) {
+                        if !template.query.contains(name) {
+                            template.query.push(name.clone());
+                            template.query_values.push(value.clone());
+                        }
+                    }
+                }
+            }
+            let answer = answer(page, endpoint, &template, schemas, &mut collections, &mut say);
             let mut operation_id = operation_id(&template, &endpoint.method);
             // The path alone cannot tell `mailboxSettings` (one object) from `messages` (a collection); the
-            // response the prose names can.
+            // response the page documents can.
             if endpoint.method.eq_ignore_ascii_case("GET") {
-                if let Some(body) = &page.response_body {
+                if let Some(collection) = answer.collection {
                     if let Some(stem) =
                         operation_id.strip_suffix(".list").or(operation_id.strip_suffix(".get"))
                     {
-                        operation_id = format!("{stem}.{}", if body.collection { "list" } else { "get" });
+                        operation_id = format!("{stem}.{}", if collection { "list" } else { "get" });
                     }
                 }
             }
             let (operation, responses) =
-                operation(page, &endpoint.method, &template, &operation_id, schemas, &mut collections);
+                operation(page, &endpoint.method, &template, &operation_id, schemas, &answer, &mut say);
             operations.push(BuiltOperation {
                 file: page.file.clone(),
                 method: endpoint.method.clone(),
@@ -324,7 +339,8 @@ fn operation(
     template: &Template,
     operation_id: &str,
     schemas: &Schemas,
-    collections: &mut BTreeMap<String, Value>,
+    answer: &Answer,
+    say: &mut impl FnMut(Diagnostic),
 ) -> (Value, Vec<String>) {
     let mut op = Map::new();
     if let Some(title) = &page.title {
@@ -348,9 +364,12 @@ fn operation(
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| format!("The {q} query option the page shows in its request line"));
         let required = template.required_query.contains(q) || documented.is_some_and(|d| d.required);
+        // A value the request line writes as `true` or `false` makes the option a flag.
+        let written = template.query.iter().position(|n| n == q).and_then(|i| template.query_values.get(i));
+        let flag = written.is_some_and(|v| v == "true" || v == "false");
         let schema = documented
             .and_then(|d| schemas::primitive(&d.type_name))
-            .unwrap_or_else(|| json!({ "type": "string" }));
+            .unwrap_or_else(|| json!({ "type": if flag { "boolean" } else { "string" } }));
         let mut parameter = json!({
             "name": q, "in": "query", "description": description,
             "style": "form", "explode": false, "schema": schema
@@ -386,7 +405,7 @@ fn operation(
     // OData's system query options, as Microsoft's own OpenAPI declares them on every GET: all of them on a
     // collection, `$select` and `$expand` on one object. Options the page documents keep its wording.
     if method.eq_ignore_ascii_case("GET") {
-        let collection = page.response_body.as_ref().map(|b| b.collection);
+        let collection = answer.collection;
         for option in odata_options(collection.unwrap_or(false)) {
             let name = option["name"].as_str().unwrap_or_default().to_string();
             match parameters.iter_mut().find(|p| p["name"] == name.as_str()) {
@@ -399,7 +418,7 @@ fn operation(
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
     }
-    if let Some(body) = request_body_schema(page, schemas) {
+    if let Some(body) = request_body_schema(page, method, template, schemas, say) {
         op.insert("requestBody".into(), body);
     }
 
@@ -410,8 +429,8 @@ fn operation(
     let mut responses = Map::new();
     let mut success =
         json!({ "description": if reason.is_empty() { "Success".to_string() } else { reason } });
-    if let Some(schema) = response_body_schema(page, schemas, collections) {
-        success["content"] = json!({ "application/json": { "schema": schema } });
+    if let Some(content) = &answer.content {
+        success["content"] = content.clone();
     }
     responses.insert(status.clone(), success);
     responses.insert("4XX".into(), json!({ "$ref": "#/components/responses/error" }));
@@ -613,11 +632,51 @@ fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
     document.pointer(pointer)
 }
 
-/// The JSON request body: from the body table (action parameters), or the resource the prose names
-/// ("supply a JSON representation of a message object"). `None` when the page documents no body.
-fn request_body_schema(page: &Page, schemas: &Schemas) -> Option<Value> {
+/// The JSON request body. A table of the resource's own properties (PATCH, or POST to a collection) is the
+/// resource itself (`$ref`), so an update sends only the fields set, typed as the resource types them. An
+/// action's parameters are an inline object, `required` as [`parameter_required`] reads the table. Prose naming an object ("supply a JSON
+/// representation of a message object") is that object. `None` when the page documents no body.
+fn request_body_schema(
+    page: &Page,
+    method: &str,
+    template: &Template,
+    schemas: &Schemas,
+    say: &mut impl FnMut(Diagnostic),
+) -> Option<Value> {
     let body = page.request_body.as_ref()?;
+    let resource_ref = |qualified: &str| {
+        let short = qualified.rsplit('.').next().unwrap_or(qualified);
+        let article = if short.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+        json!({
+            "description": format!("{article} {short} object"),
+            "content": { "application/json": { "schema": { "$ref": format!("{}{qualified}", schemas::PREFIX) } } },
+            "required": true
+        })
+    };
     if !body.properties.is_empty() {
+        let is_action = matches!(template.segments.last(), Some(Segment::Literal(l)) if is_action_segment(l))
+            || matches!(template.segments.last(), Some(Segment::Mixed { .. }));
+        if !is_action {
+            if let Some(resource) = body_owner(page, method, template, &schemas.catalog) {
+                let strays: Vec<&str> = body
+                    .properties
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .filter(|n| *n != "@odata.type" && schemas.catalog.property(&resource, n).is_none())
+                    .collect();
+                if strays.is_empty() {
+                    return Some(resource_ref(&resource));
+                }
+                say(Diagnostic::warning(
+                    body.line,
+                    format!(
+                        "the request body lists {} which `{}` does not have; the body is the table's, not the resource",
+                        strays.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                        resource.rsplit('.').next().unwrap_or(&resource)
+                    ),
+                ));
+            }
+        }
         let mut props = Map::new();
         let mut required = Vec::new();
         for p in &body.properties {
@@ -629,7 +688,7 @@ fn request_body_schema(page: &Page, schemas: &Schemas) -> Option<Value> {
             if !p.description.is_empty() {
                 schema["description"] = Value::String(p.description.clone());
             }
-            if crate::markup::key(&p.description).split(' ').any(|w| w == "required") {
+            if parameter_required(&p.description, body.properties.len()) {
                 required.push(Value::String(p.name.clone()));
             }
             props.insert(p.name.clone(), schema);
@@ -646,11 +705,40 @@ fn request_body_schema(page: &Page, schemas: &Schemas) -> Option<Value> {
     }
     let resource = body_resource(&body.prose)?;
     let qualified = schemas.catalog.qualified(&resource)?;
-    Some(json!({
-        "description": format!("A {resource} object"),
-        "content": { "application/json": { "schema": { "$ref": format!("{}{qualified}", schemas::PREFIX) } } },
-        "required": true
-    }))
+    Some(resource_ref(qualified))
+}
+
+/// The resource a PATCH or create body is made of: the object the Response prose names, else the entity the
+/// path addresses (`/me/mailFolders` → `mailFolder`).
+fn body_owner(page: &Page, method: &str, template: &Template, catalog: &schemas::Catalog) -> Option<String> {
+    if !(method.eq_ignore_ascii_case("PATCH") || method.eq_ignore_ascii_case("POST")) {
+        return None;
+    }
+    let named = page.response_body.as_ref().filter(|b| !b.collection && b.choices.is_empty());
+    if let Some(q) = named.and_then(|b| catalog.qualified(&b.resource)) {
+        return Some(q.to_string());
+    }
+    let entity = match template.segments.last()? {
+        Segment::Key(p) => p.entity.clone()?,
+        Segment::Literal(l) => paths::singular(l),
+        Segment::Mixed { .. } => return None,
+    };
+    catalog.qualified(&entity).map(str::to_string)
+}
+
+/// An action parameter is required when its description says so; optional when it says "optional", gives a
+/// default, or allows an empty value. Where the page says neither, the only parameter of an action is
+/// required (`move`'s `destinationId`: the body exists to carry it) and one of several is not.
+fn parameter_required(description: &str, parameters: usize) -> bool {
+    let key = crate::markup::key(description);
+    let words: Vec<&str> = key.split(' ').collect();
+    if words.contains(&"required") {
+        return true;
+    }
+    if words.contains(&"optional") || words.contains(&"default") || key.contains("can be") {
+        return false;
+    }
+    parameters == 1
 }
 
 /// `recipient collection` in a body table (markup already stripped) → (`recipient`, true).
@@ -683,24 +771,175 @@ pub fn body_resource(prose: &str) -> Option<String> {
     Some(name.to_string())
 }
 
-/// The success body the prose names, as a `$ref` (or a collection response with `value` and
-/// `@odata.nextLink`, shared as `<type>CollectionResponse`). A resource without a schema gives `None`: a body
-/// the spec cannot type is left out rather than guessed.
-fn response_body_schema(
+/// What an operation answers on success: the `content` of its 2xx response, and whether that is a
+/// collection (`None` when the page documents no body).
+#[derive(Debug, Default)]
+pub struct Answer {
+    pub content: Option<Value>,
+    pub collection: Option<bool>,
+}
+
+/// The success body of one endpoint. Raw content (`…/$value`) is bytes of the media type the example shows
+/// (`text/plain` for a message's MIME), else `application/octet-stream`. Otherwise the Response prose names
+/// the type, and the endpoint's example response (`@odata.context`, `@odata.type`) is the second source: used
+/// when the prose names none, compared when it does, with a warning naming both lines when they disagree. A
+/// body the page documents but the spec cannot type is a warning, never silently left out.
+fn answer(
     page: &Page,
+    endpoint: &crate::page::Endpoint,
+    template: &Template,
     schemas: &Schemas,
     collections: &mut BTreeMap<String, Value>,
-) -> Option<Value> {
-    let body = page.response_body.as_ref()?;
-    let qualified = schemas.catalog.qualified(&body.resource)?.to_string();
+    say: &mut impl FnMut(Diagnostic),
+) -> Answer {
+    let example = matching_response(page, endpoint, template);
+    if template.last_literal() == Some("$value") {
+        let media = example
+            .and_then(|e| e.body.content_type.clone())
+            .filter(|m| !m.contains("json"))
+            .unwrap_or_else(|| "application/octet-stream".to_string());
+        if !endpoint.method.eq_ignore_ascii_case("GET") {
+            return Answer::default();
+        }
+        return Answer {
+            content: Some(json!({ (media): { "schema": { "type": "string", "format": "binary" } } })),
+            // Raw content takes no OData options.
+            collection: None,
+        };
+    }
+    let catalog = &schemas.catalog;
+    let from_example = example.and_then(|e| example_type(&e.body, catalog).map(|t| (t, e.line)));
+    let prose = page.response_body.as_ref().map(|body| (prose_type(body, template, catalog), body));
+    let (schema, collection) = match (prose, from_example) {
+        (Some((Ok((schema, collection, named)), body)), example) => {
+            if let (Some(named), Some(((found, found_collection), line))) = (&named, example) {
+                let agree = found_collection == collection
+                    && (catalog.derives_from(&found, named) || catalog.derives_from(named, &found));
+                if !agree {
+                    say(Diagnostic::warning(
+                        line,
+                        format!(
+                            "the example response (line {line}) shows {} but the Response prose (line {}) names {}; documenting the prose's",
+                            describe_type(&found, found_collection),
+                            body.line,
+                            describe_type(named, collection)
+                        ),
+                    ));
+                }
+            }
+            (schema, collection)
+        }
+        (Some((Err(why), body)), example) => match example {
+            Some(((found, found_collection), line)) => {
+                say(Diagnostic::warning(
+                    body.line,
+                    format!("{why}; typed from the example response (line {line}) instead"),
+                ));
+                (Typed::Ref(found), found_collection)
+            }
+            None => {
+                say(Diagnostic::warning(body.line, format!("{why}; the response is left untyped")));
+                return Answer::default();
+            }
+        },
+        (None, Some(((found, found_collection), _))) => (Typed::Ref(found), found_collection),
+        (None, None) => {
+            let json_example = example.filter(|e| e.body.json).map(|e| e.line);
+            if let Some(line) = page.documented_body.or(json_example) {
+                say(Diagnostic::warning(
+                    line,
+                    format!(
+                        "the page documents a response body for `{} {}` but names no type the spec knows; the response is left untyped",
+                        endpoint.method,
+                        template.path()
+                    ),
+                ));
+            }
+            return Answer::default();
+        }
+    };
+    let schema = match schema {
+        Typed::Ref(qualified) => type_ref(&qualified, collection, collections),
+        Typed::Inline(schema) => schema,
+    };
+    Answer {
+        content: Some(json!({ "application/json": { "schema": schema } })),
+        collection: Some(collection),
+    }
+}
+
+enum Typed {
+    /// A resource schema, by its qualified name.
+    Ref(String),
+    Inline(Value),
+}
+
+fn describe_type(qualified: &str, collection: bool) -> String {
+    let short = qualified.rsplit('.').next().unwrap_or(qualified);
+    if collection {
+        format!("a collection of `{short}`")
+    } else {
+        format!("`{short}`")
+    }
+}
+
+/// The type the Response prose gives one endpoint: (schema, collection, the resource named if any), or why
+/// it cannot be typed. Where the prose lists choices ("one of the following requested objects"), the
+/// endpoint's last segment picks one: a choice of that name (`…/automaticRepliesSetting`), else a property of
+/// the first choice (`…/mailboxSettings/language` → its `localeInfo`), else a choice `for` it, else the first.
+fn prose_type(
+    body: &crate::page::ResponseBody,
+    template: &Template,
+    catalog: &schemas::Catalog,
+) -> Result<(Typed, bool, Option<String>), String> {
+    let last = template.last_literal().unwrap_or("");
+    let (type_name, collection) = if body.choices.is_empty() {
+        (body.resource.clone(), body.collection)
+    } else {
+        let named = body.choices.iter().find(|c| c.type_name.eq_ignore_ascii_case(last));
+        let property = catalog.qualified(&body.resource).and_then(|q| catalog.property(q, last));
+        let for_it = body.choices.iter().find(|c| c.property.as_deref() == Some(last));
+        match (named, property, for_it) {
+            (Some(c), _, _) => (c.type_name.clone(), false),
+            (None, Some((t, collection)), _) => (t.to_string(), collection),
+            (None, None, Some(c)) => (c.type_name.clone(), false),
+            (None, None, None) => (body.resource.clone(), false),
+        }
+    };
+    if let Some(qualified) = catalog.qualified(&type_name) {
+        return Ok((Typed::Ref(qualified.to_string()), collection, Some(qualified.to_string())));
+    }
+    match schemas::primitive(&type_name) {
+        // A primitive property read on its own comes back as OData's `{"value": …}`.
+        Some(primitive) => {
+            let value = if collection { json!({ "type": "array", "items": primitive }) } else { primitive };
+            Ok((
+                Typed::Inline(json!({
+                    "type": "object",
+                    "required": ["value"],
+                    "properties": { "value": value }
+                })),
+                false,
+                None,
+            ))
+        }
+        None => Err(format!(
+            "the Response prose names `{type_name}`, which has no resource page in spec/docs/resources"
+        )),
+    }
+}
+
+/// A `$ref` to a resource schema, or to its collection response (`value`, `@odata.nextLink`,
+/// `@odata.deltaLink`), shared as `<type>CollectionResponse`.
+fn type_ref(qualified: &str, collection: bool, collections: &mut BTreeMap<String, Value>) -> Value {
     let item = json!({ "$ref": format!("{}{qualified}", schemas::PREFIX) });
-    if !body.collection {
-        return Some(item);
+    if !collection {
+        return item;
     }
     let name = format!("{qualified}CollectionResponse");
     collections.entry(name.clone()).or_insert_with(|| {
         json!({
-            "title": format!("Collection of {}", qualified.rsplit('.').next().unwrap_or(&qualified)),
+            "title": format!("Collection of {}", qualified.rsplit('.').next().unwrap_or(qualified)),
             "type": "object",
             "properties": {
                 "value": { "type": "array", "items": item },
@@ -710,7 +949,76 @@ fn response_body_schema(
             }
         })
     });
-    Some(json!({ "$ref": format!("{}{name}", schemas::PREFIX) }))
+    json!({ "$ref": format!("{}{name}", schemas::PREFIX) })
+}
+
+/// The example response whose request is this endpoint: same method, and the request URL's segments fit the
+/// template (literals equal, any value where the template has a key).
+fn matching_response<'a>(
+    page: &'a Page,
+    endpoint: &crate::page::Endpoint,
+    template: &Template,
+) -> Option<&'a crate::page::HttpExample> {
+    use crate::page::ExampleKind;
+    let mut request: Option<&crate::page::HttpExample> = None;
+    for e in &page.examples {
+        match e.kind {
+            ExampleKind::Request => request = Some(e),
+            ExampleKind::Response => {
+                let fits = request.take().is_some_and(|r| request_fits(&r.first_line, endpoint, template));
+                if fits {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn request_fits(first_line: &str, endpoint: &crate::page::Endpoint, template: &Template) -> bool {
+    let Some((method, url)) = crate::page::parse_request_line(first_line) else { return false };
+    if !method.eq_ignore_ascii_case(&endpoint.method) {
+        return false;
+    }
+    let Ok(example) = paths::normalise(&url) else { return false };
+    example.segments.len() == template.segments.len()
+        && template.segments.iter().zip(&example.segments).all(|(t, e)| match (t, e) {
+            (Segment::Literal(a), Segment::Literal(b)) => a.eq_ignore_ascii_case(b),
+            (Segment::Literal(_), _) => false,
+            _ => true,
+        })
+}
+
+/// The type an example response shows: its top-level `@odata.type`, else what its `@odata.context` names
+/// (`#Collection(microsoft.graph.x)`, `#users('…')/messages/$entity`, `#users('…')/mailFolders`). `None`
+/// when neither names a type the spec has.
+fn example_type(body: &crate::page::ExampleBody, catalog: &schemas::Catalog) -> Option<(String, bool)> {
+    if !body.json {
+        return None;
+    }
+    if let Some(t) = body.odata_type.as_deref().filter(|_| !body.value_array) {
+        if let Some(q) = catalog.qualified(t) {
+            return Some((q.to_string(), false));
+        }
+    }
+    let fragment = body.odata_context.as_deref()?.split_once("$metadata#")?.1;
+    if let Some(inner) = fragment.strip_prefix("Collection(").and_then(|f| f.strip_suffix(')')) {
+        return catalog.qualified(inner).map(|q| (q.to_string(), true));
+    }
+    let (path, entity) = match fragment.strip_suffix("/$entity") {
+        Some(p) => (p, true),
+        None => (fragment.strip_suffix("/$delta").unwrap_or(fragment), false),
+    };
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let last = last.split('(').next().unwrap_or(last);
+    if last.contains('.') {
+        return catalog.qualified(last).map(|q| (q.to_string(), body.value_array));
+    }
+    let singular = paths::singular(last);
+    let plural = singular != last;
+    let collection = !entity && (plural || body.value_array);
+    let name = if plural { singular.as_str() } else { last };
+    catalog.qualified(name).map(|q| (q.to_string(), collection))
 }
 
 /// OData system query options with their types: `$top` and `$skip` are counts, `$count` a flag, `$select`,

@@ -311,8 +311,14 @@ fn response_body_named_by_the_prose_is_kept() {
     let body =
         read("2021-en/identityuserflowattributeassignment-get.md").response_body.expect("response body");
     assert_eq!((body.resource.as_str(), body.collection), ("identityUserFlowAttributeAssignment", false));
+    // The status line names no body; a later line does ("the response body includes an attachment object").
+    let page = read("2021-en/attachment-get.md");
+    let body = page.response_body.expect("response body");
+    assert_eq!((body.resource.as_str(), body.collection, body.line), ("attachment", false, 152));
+    assert_eq!(page.documented_body, Some(152));
     // A page that says no body has none.
-    assert_eq!(read("2021-en/attachment-get.md").response_body, None);
+    let page = read("2021-en/message-delete.md");
+    assert_eq!((page.response_body, page.documented_body), (None, None));
     let body = read("2017-en/calendar_list_calendarview.md").response_body.expect("response body");
     assert_eq!((body.resource.as_str(), body.collection), ("Event", true));
 }

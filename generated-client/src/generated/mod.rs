@@ -13,16 +13,16 @@ impl Client {
     /// One item by its key: /groups/\{group-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn group(&self, group_id: impl Into<String>) -> Group {
-        Group {
+    pub fn group(&self, group_id: impl Into<String>) -> GroupRequest {
+        GroupRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("groups").param("group-id", group_id),
         }
     }
 
     /// The /me segment and what lies under it.
-    pub fn me(&self) -> User {
-        User {
+    pub fn me(&self) -> UserRequest {
+        UserRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("me"),
         }
@@ -31,32 +31,24 @@ impl Client {
     /// One item by its key: /users/\{user-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn user(&self, user_id: impl Into<String>) -> User {
-        User {
+    pub fn user(&self, user_id: impl Into<String>) -> UserRequest {
+        UserRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("users").param("user-id", user_id),
         }
     }
-
-    /// The /users segment and what lies under it.
-    pub fn users(&self) -> Users {
-        Users {
-            client: self.clone(),
-            path: ResourcePath::root().literal("users"),
-        }
-    }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Attachment {
+pub struct AttachmentRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Attachment {
+impl AttachmentRequest {
     /// Delete attachment
     ///
     /// Delete an attachment from a user calendar event, mail message, or group post.
@@ -83,8 +75,8 @@ impl Attachment {
     /// Permissions (least privileged): Group.ReadWrite.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> AttachmentDelete {
-        AttachmentDelete {
+    pub fn delete(&self) -> AttachmentDeleteRequest {
+        AttachmentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -120,11 +112,12 @@ impl Attachment {
     /// Permissions (least privileged): Group.Read.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
-    pub fn get(&self) -> AttachmentGet {
-        AttachmentGet {
+    pub fn get(&self) -> AttachmentGetRequest {
+        AttachmentGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             expand: None,
+            select: None,
         }
     }
 
@@ -150,14 +143,33 @@ impl Attachment {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
-    pub fn post(&self, body: types::Attachment) -> AttachmentPost {
-        AttachmentPost {
+    pub fn post(&self, body: types::Attachment) -> AttachmentPostRequest {
+        AttachmentPostRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
         }
     }
 
+    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
+    pub fn value(&self) -> AttachmentValueRequest {
+        AttachmentValueRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct AttachmentValueRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl AttachmentValueRequest {
     /// Get attachment
     ///
     /// Read the properties, relationships, or raw contents of an attachment that is attached to a user event, message, or group post.
@@ -188,11 +200,173 @@ impl Attachment {
     /// Permissions (least privileged): Group.Read.All.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-get?view=graph-rest-1.0>
-    pub fn value(&self) -> AttachmentValue {
-        AttachmentValue {
+    pub fn get(&self) -> AttachmentValueGetRequest {
+        AttachmentValueGetRequest {
             client: self.client.clone(),
-            path: self.path.clone().literal("$value"),
+            path: self.path.clone(),
             expand: None,
+        }
+    }
+}
+
+/// Requests on /me/calendar, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendar, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct CalendarRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl CalendarRequest {
+    /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
+        EventRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("events").param("event-id", event_id),
+        }
+    }
+}
+
+/// Requests on /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct CalendargroupRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl CalendargroupRequest {
+    /// One item by its key: /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn calendar(&self, calendar_id: impl Into<String>) -> CalendarRequest {
+        CalendarRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("calendars")
+                .param("calendar-id", calendar_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ChildFolderRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ChildFolderRequest {
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messages").param("message-id", message_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ChildFoldersRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ChildFoldersRequest {
+    /// List childFolders
+    ///
+    /// Get the folder collection under the specified folder. You can use the .../me/mailFolders shortcut to get the top-level folder collection and navigate to another folder.
+    ///
+    /// By default, this operation does not return hidden folders. Use a query parameter includeHiddenFolders to include them in the response.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/childFolders
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-1.0>
+    pub fn list(&self) -> ChildFoldersListRequest {
+        ChildFoldersListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            include_hidden_folders: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+
+    /// Create child folder
+    ///
+    /// Use this API to create a new child mailFolder.
+    ///
+    /// If you intend a new folder to be hidden, you must set the isHidden property to true on creation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/childFolders
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
+    pub fn create(&self, body: types::MailFolder) -> ChildFoldersCreateRequest {
+        ChildFoldersCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn child_folder(
+        &self,
+        child_folder_id: impl Into<String>,
+    ) -> ChildFolderRequest {
+        ChildFolderRequest {
+            client: self.client.clone(),
+            path: self.path.clone().param("childFolder-id", child_folder_id),
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ConversationRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ConversationRequest {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn thread(&self, thread_id: impl Into<String>) -> ThreadRequest {
+        ThreadRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("threads").param("thread-id", thread_id),
         }
     }
 }
@@ -201,12 +375,12 @@ impl Attachment {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Attachments {
+pub struct EventAttachmentsRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Attachments {
+impl EventAttachmentsRequest {
     /// attachment: createUploadSession
     ///
     /// Create an upload session that allows an app to iteratively upload ranges of a file, so as to attach the file to the specified Outlook item. The item can be a message or event.
@@ -234,9 +408,9 @@ impl Attachments {
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(
         &self,
-        body: types::AttachmentsCreateUploadSessionRequestBody,
-    ) -> AttachmentsCreateUploadSession {
-        AttachmentsCreateUploadSession {
+        body: types::CreateUploadSessionBody,
+    ) -> EventAttachmentsCreateUploadSessionRequest {
+        EventAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
             body,
@@ -244,107 +418,178 @@ impl Attachments {
     }
 
     /// One item by its key.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self.path.clone().param("attachment-id", attachment_id),
         }
     }
 }
 
-/// Requests on /me/calendar, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendar, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+/// Requests on /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /me/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Calendar {
+pub struct EventRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Calendar {
-    /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
+impl EventRequest {
+    /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn event(&self, event_id: impl Into<String>) -> Event {
-        Event {
-            client: self.client.clone(),
-            path: self.path.clone().literal("events").param("event-id", event_id),
-        }
-    }
-}
-
-/// Requests on /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Calendargroup {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Calendargroup {
-    /// One item by its key: /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendar(&self, calendar_id: impl Into<String>) -> Calendar {
-        Calendar {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self
                 .path
                 .clone()
-                .literal("calendars")
-                .param("calendar-id", calendar_id),
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// The /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
+    pub fn attachments(&self) -> EventAttachmentsRequest {
+        EventAttachmentsRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("attachments"),
         }
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/me, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
+/// Requests on /groups/\{group-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct ChildFolder {
+pub struct GroupRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl ChildFolder {
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}.
+impl GroupRequest {
+    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn conversation(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> ConversationRequest {
+        ConversationRequest {
             client: self.client.clone(),
-            path: self.path.clone().literal("messages").param("message-id", message_id),
+            path: self
+                .path
+                .clone()
+                .literal("conversations")
+                .param("conversation-id", conversation_id),
+        }
+    }
+
+    /// One item by its key: /groups/\{group-id\}/threads/\{thread-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn thread(&self, thread_id: impl Into<String>) -> ThreadRequest {
+        ThreadRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("threads").param("thread-id", thread_id),
         }
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders.
+/// Requests on /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct ChildFolders {
+pub struct InboxRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl ChildFolders {
-    /// List childFolders
+impl InboxRequest {
+    /// One item by its key: /me/mailFolders/inbox/messageRules/\{messageRule-id\}, /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}.
     ///
-    /// Get the folder collection under the specified folder. You can use the .../me/mailFolders shortcut to get the top-level folder collection and navigate to another folder.
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn message_rule(
+        &self,
+        message_rule_id: impl Into<String>,
+    ) -> MessageRuleRequest {
+        MessageRuleRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("messageRules")
+                .param("messageRule-id", message_rule_id),
+        }
+    }
+
+    /// The /me/mailFolders/inbox/messageRules, /users/\{user-id\}/mailFolders/inbox/messageRules segment and what lies under it.
+    pub fn message_rules(&self) -> MessageRulesRequest {
+        MessageRulesRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("messageRules"),
+        }
+    }
+}
+
+/// Requests on /me/inferenceClassification, /users/\{user-id\}/inferenceClassification.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct InferenceClassificationRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl InferenceClassificationRequest {
+    /// One item by its key: /me/inferenceClassification/overrides/\{override-id\}, /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}.
     ///
-    /// By default, this operation does not return hidden folders. Use a query parameter includeHiddenFolders to include them in the response.
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn override_(&self, override_id: impl Into<String>) -> OverrideRequest {
+        OverrideRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("overrides")
+                .param("override-id", override_id),
+        }
+    }
+
+    /// The /me/inferenceClassification/overrides, /users/\{user-id\}/inferenceClassification/overrides segment and what lies under it.
+    pub fn overrides(&self) -> OverridesRequest {
+        OverridesRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("overrides"),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFolderMessagesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolderMessagesRequest {
+    /// List messages
     ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/childFolders
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    /// Get all the messages in the specified user's mailbox, or those messages in a specified folder in the mailbox.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
     ///
     /// Success: 200.
     ///
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-childfolders?view=graph-rest-1.0>
-    pub fn list(&self) -> ChildFoldersList {
-        ChildFoldersList {
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFolderMessagesListRequest {
+        MailFolderMessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -358,191 +603,39 @@ impl ChildFolders {
         }
     }
 
-    /// Create child folder
+    /// Create message in a mailfolder
     ///
-    /// Use this API to create a new child mailFolder.
+    /// Use this API to create a new Message in a mailfolder.
     ///
-    /// If you intend a new folder to be hidden, you must set the isHidden property to true on creation.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/childFolders
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
     ///
     /// Success: 201.
     ///
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-childfolders?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MailFoldersCreateRequestBody,
-    ) -> ChildFoldersCreate {
-        ChildFoldersCreate {
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> MailFolderMessagesCreateRequest {
+        MailFolderMessagesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
         }
     }
 
+    /// The /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta segment and what lies under it.
+    pub fn delta(&self) -> MessagesDeltaRequest {
+        MessagesDeltaRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("delta"),
+        }
+    }
+
     /// One item by its key.
-    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
-        ChildFolder {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
-            path: self.path.clone().param("childFolder-id", child_folder_id),
-        }
-    }
-}
-
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Conversation {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Conversation {
-    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
-        Thread {
-            client: self.client.clone(),
-            path: self.path.clone().literal("threads").param("thread-id", thread_id),
-        }
-    }
-}
-
-/// Requests on /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /me/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Event {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Event {
-    /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("attachments")
-                .param("attachment-id", attachment_id),
-        }
-    }
-
-    /// The /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
-    pub fn attachments(&self) -> Attachments {
-        Attachments {
-            client: self.client.clone(),
-            path: self.path.clone().literal("attachments"),
-        }
-    }
-}
-
-/// Requests on /groups/\{group-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Group {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Group {
-    /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn conversation(&self, conversation_id: impl Into<String>) -> Conversation {
-        Conversation {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("conversations")
-                .param("conversation-id", conversation_id),
-        }
-    }
-
-    /// One item by its key: /groups/\{group-id\}/threads/\{thread-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn thread(&self, thread_id: impl Into<String>) -> Thread {
-        Thread {
-            client: self.client.clone(),
-            path: self.path.clone().literal("threads").param("thread-id", thread_id),
-        }
-    }
-}
-
-/// Requests on /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Inbox {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Inbox {
-    /// One item by its key: /me/mailFolders/inbox/messageRules/\{messageRule-id\}, /users/\{user-id\}/mailFolders/inbox/messageRules/\{messageRule-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
-        MessageRule {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("messageRules")
-                .param("messageRule-id", message_rule_id),
-        }
-    }
-
-    /// The /me/mailFolders/inbox/messageRules, /users/\{user-id\}/mailFolders/inbox/messageRules segment and what lies under it.
-    pub fn message_rules(&self) -> MessageRules {
-        MessageRules {
-            client: self.client.clone(),
-            path: self.path.clone().literal("messageRules"),
-        }
-    }
-}
-
-/// Requests on /me/inferenceClassification, /users/\{user-id\}/inferenceClassification.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct InferenceClassification {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl InferenceClassification {
-    /// One item by its key: /me/inferenceClassification/overrides/\{override-id\}, /users/\{user-id\}/inferenceClassification/overrides/\{override-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn override_(&self, override_id: impl Into<String>) -> Override {
-        Override {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("overrides")
-                .param("override-id", override_id),
-        }
-    }
-
-    /// The /me/inferenceClassification/overrides, /users/\{user-id\}/inferenceClassification/overrides segment and what lies under it.
-    pub fn overrides(&self) -> Overrides {
-        Overrides {
-            client: self.client.clone(),
-            path: self.path.clone().literal("overrides"),
+            path: self.path.clone().param("message-id", message_id),
         }
     }
 }
@@ -551,12 +644,12 @@ impl InferenceClassification {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailFolder {
+pub struct MailFolderRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolder {
+impl MailFolderRequest {
     /// Delete mailFolder
     ///
     /// Delete the specified mailFolder. The folder can be a mailSearchFolder.
@@ -573,8 +666,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MailFolderDelete {
-        MailFolderDelete {
+    pub fn delete(&self) -> MailFolderDeleteRequest {
+        MailFolderDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -596,8 +689,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MailFolderGet {
-        MailFolderGet {
+    pub fn get(&self) -> MailFolderGetRequest {
+        MailFolderGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -617,8 +710,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MailFolderUpdateRequestBody) -> MailFolderUpdate {
-        MailFolderUpdate {
+    pub fn update(&self, body: types::MailFolder) -> MailFolderUpdateRequest {
+        MailFolderUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -628,8 +721,11 @@ impl MailFolder {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn child_folder(&self, child_folder_id: impl Into<String>) -> ChildFolder {
-        ChildFolder {
+    pub fn child_folder(
+        &self,
+        child_folder_id: impl Into<String>,
+    ) -> ChildFolderRequest {
+        ChildFolderRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -640,8 +736,8 @@ impl MailFolder {
     }
 
     /// The /me/mailFolders/\{mailFolder-id\}/childFolders, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders segment and what lies under it.
-    pub fn child_folders(&self) -> ChildFolders {
-        ChildFolders {
+    pub fn child_folders(&self) -> ChildFoldersRequest {
+        ChildFoldersRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("childFolders"),
         }
@@ -659,8 +755,8 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MailFolderCopyRequestBody) -> MailFolderCopy {
-        MailFolderCopy {
+    pub fn copy(&self, body: types::CopyBody) -> MailFolderCopyRequest {
+        MailFolderCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
             body,
@@ -670,16 +766,16 @@ impl MailFolder {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
     }
 
     /// The /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages segment and what lies under it.
-    pub fn messages(&self) -> Messages {
-        Messages {
+    pub fn messages(&self) -> MailFolderMessagesRequest {
+        MailFolderMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages"),
         }
@@ -697,11 +793,54 @@ impl MailFolder {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MailFolderCopyRequestBody) -> MailFolderMove {
-        MailFolderMove {
+    pub fn move_(&self, body: types::MoveBody) -> MailFolderMoveRequest {
+        MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
             body,
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MailFoldersDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFoldersDeltaRequest {
+    /// mailFolder: delta
+    ///
+    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
+    ///
+    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
+    ///
+    /// - GET /users/\{user-id\}/mailFolders/delta
+    /// - GET /me/mailFolders/delta
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
+    pub fn list(&self) -> MailFoldersDeltaListRequest {
+        MailFoldersDeltaListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            deltatoken: None,
+            skiptoken: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+            prefer: None,
         }
     }
 }
@@ -710,12 +849,12 @@ impl MailFolder {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailFolders {
+pub struct MailFoldersRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolders {
+impl MailFoldersRequest {
     /// List mailFolders
     ///
     /// Get the mail folder collection directly under the root folder of the signed-in user. The returned collection includes any mail search folders directly under the root.
@@ -730,10 +869,11 @@ impl MailFolders {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-mailfolders?view=graph-rest-1.0>
-    pub fn list(&self) -> MailFoldersList {
-        MailFoldersList {
+    pub fn list(&self) -> MailFoldersListRequest {
+        MailFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            include_hidden_folders: None,
             select: None,
             expand: None,
             top: None,
@@ -759,54 +899,33 @@ impl MailFolders {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-mailfolders?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MailFoldersCreateRequestBody,
-    ) -> MailFoldersCreate {
-        MailFoldersCreate {
+    pub fn create(&self, body: types::MailFolder) -> MailFoldersCreateRequest {
+        MailFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
         }
     }
 
-    /// mailFolder: delta
-    ///
-    /// Get a set of mail folders that have been added, deleted, or removed from the user's mailbox.
-    ///
-    /// A delta function call for mail folders in a mailbox is similar to a GET request, except that by appropriately applying state tokens in one or more of these calls, you can query for incremental changes in the mail folders. This allows you to maintain and synchronize a local store of a user's mail folders without having to fetch all the mail folders of that mailbox from the server every time.
-    ///
-    /// - GET /users/\{user-id\}/mailFolders/delta
-    /// - GET /me/mailFolders/delta
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-delta?view=graph-rest-1.0>
-    pub fn delta(&self) -> MailFoldersDelta {
-        MailFoldersDelta {
+    /// The /me/mailFolders/delta, /users/\{user-id\}/mailFolders/delta segment and what lies under it.
+    pub fn delta(&self) -> MailFoldersDeltaRequest {
+        MailFoldersDeltaRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delta"),
-            deltatoken: None,
-            skiptoken: None,
-            select: None,
-            expand: None,
-            prefer: None,
         }
     }
 
     /// The /me/mailFolders/inbox, /users/\{user-id\}/mailFolders/inbox segment and what lies under it.
-    pub fn inbox(&self) -> Inbox {
-        Inbox {
+    pub fn inbox(&self) -> InboxRequest {
+        InboxRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("inbox"),
         }
     }
 
     /// One item by its key.
-    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
-        MailFolder {
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolderRequest {
+        MailFolderRequest {
             client: self.client.clone(),
             path: self.path.clone().param("mailFolder-id", mail_folder_id),
         }
@@ -817,12 +936,12 @@ impl MailFolders {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MailboxSettings {
+pub struct MailboxSettingsRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailboxSettings {
+impl MailboxSettingsRequest {
     /// Get user mailbox settings
     ///
     /// Get the user's mailboxSettings. You can view all mailbox settings, or get specific settings.
@@ -845,18 +964,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn list(&self) -> MailboxSettingsList {
-        MailboxSettingsList {
+    pub fn get(&self) -> MailboxSettingsGetRequest {
+        MailboxSettingsGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -880,11 +993,8 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-update-mailboxsettings?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MailboxSettingsUpdateRequestBody,
-    ) -> MailboxSettingsUpdate {
-        MailboxSettingsUpdate {
+    pub fn update(&self, body: types::MailboxSettings) -> MailboxSettingsUpdateRequest {
+        MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -913,18 +1023,14 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn automatic_replies_setting(&self) -> MailboxSettingsAutomaticRepliesSetting {
-        MailboxSettingsAutomaticRepliesSetting {
+    pub fn automatic_replies_setting(
+        &self,
+    ) -> MailboxSettingsAutomaticRepliesSettingRequest {
+        MailboxSettingsAutomaticRepliesSettingRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("automaticRepliesSetting"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -950,18 +1056,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn date_format(&self) -> MailboxSettingsDateFormat {
-        MailboxSettingsDateFormat {
+    pub fn date_format(&self) -> MailboxSettingsDateFormatRequest {
+        MailboxSettingsDateFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("dateFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -989,18 +1089,12 @@ impl MailboxSettings {
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
     pub fn delegate_meeting_message_delivery_options(
         &self,
-    ) -> MailboxSettingsDelegateMeetingMessageDeliveryOptions {
-        MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+    ) -> MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
+        MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1026,18 +1120,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn language(&self) -> MailboxSettingsLanguage {
-        MailboxSettingsLanguage {
+    pub fn language(&self) -> MailboxSettingsLanguageRequest {
+        MailboxSettingsLanguageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("language"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1063,18 +1151,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn time_format(&self) -> MailboxSettingsTimeFormat {
-        MailboxSettingsTimeFormat {
+    pub fn time_format(&self) -> MailboxSettingsTimeFormatRequest {
+        MailboxSettingsTimeFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeFormat"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1100,18 +1182,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn time_zone(&self) -> MailboxSettingsTimeZone {
-        MailboxSettingsTimeZone {
+    pub fn time_zone(&self) -> MailboxSettingsTimeZoneRequest {
+        MailboxSettingsTimeZoneRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeZone"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -1137,18 +1213,12 @@ impl MailboxSettings {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-get-mailboxsettings?view=graph-rest-1.0>
-    pub fn working_hours(&self) -> MailboxSettingsWorkingHours {
-        MailboxSettingsWorkingHours {
+    pub fn working_hours(&self) -> MailboxSettingsWorkingHoursRequest {
+        MailboxSettingsWorkingHoursRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("workingHours"),
             select: None,
             expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 }
@@ -1157,12 +1227,12 @@ impl MailboxSettings {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MasterCategories {
+pub struct MasterCategoriesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategories {
+impl MasterCategoriesRequest {
     /// List Outlook categories
     ///
     /// Get all the categories that have been defined for the user.
@@ -1175,8 +1245,8 @@ impl MasterCategories {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-list-mastercategories?view=graph-rest-1.0>
-    pub fn list(&self) -> MasterCategoriesList {
-        MasterCategoriesList {
+    pub fn list(&self) -> MasterCategoriesListRequest {
+        MasterCategoriesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1202,10 +1272,11 @@ impl MasterCategories {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-post-mastercategories?view=graph-rest-1.0>
-    pub fn create(&self) -> MasterCategoriesCreate {
-        MasterCategoriesCreate {
+    pub fn create(&self, body: types::OutlookCategory) -> MasterCategoriesCreateRequest {
+        MasterCategoriesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            body,
         }
     }
 
@@ -1213,8 +1284,8 @@ impl MasterCategories {
     pub fn master_category(
         &self,
         master_category_id: impl Into<String>,
-    ) -> MasterCategory {
-        MasterCategory {
+    ) -> MasterCategoryRequest {
+        MasterCategoryRequest {
             client: self.client.clone(),
             path: self.path.clone().param("masterCategory-id", master_category_id),
         }
@@ -1225,12 +1296,12 @@ impl MasterCategories {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MasterCategory {
+pub struct MasterCategoryRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategory {
+impl MasterCategoryRequest {
     /// Delete Outlook category
     ///
     /// Delete the specified outlookCategory object.
@@ -1243,8 +1314,8 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MasterCategoryDelete {
-        MasterCategoryDelete {
+    pub fn delete(&self) -> MasterCategoryDeleteRequest {
+        MasterCategoryDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -1262,8 +1333,8 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MasterCategoryGet {
-        MasterCategoryGet {
+    pub fn get(&self) -> MasterCategoryGetRequest {
+        MasterCategoryGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1283,11 +1354,8 @@ impl MasterCategory {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/outlookcategory-update?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MasterCategoryUpdateRequestBody,
-    ) -> MasterCategoryUpdate {
-        MasterCategoryUpdate {
+    pub fn update(&self, body: types::OutlookCategory) -> MasterCategoryUpdateRequest {
+        MasterCategoryUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1295,490 +1363,16 @@ impl MasterCategory {
     }
 }
 
-/// Requests on /me/messages, /users/\{user-id\}/messages.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MeMessages {
+pub struct MessageAttachmentsRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MeMessages {
-    /// List messages
-    ///
-    /// Get the messages in the signed-in user's mailbox (including the Deleted Items and Clutter folders).
-    ///
-    /// Depending on the page size and mailbox data, getting messages from a mailbox can incur multiple requests. The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000.
-    ///
-    /// To improve the operation response time, use $select to specify the exact properties you need; see example 1 below. Fine-tune the values for $select and $top, especially when you must use a larger page size, as returning a page with hundreds of messages each with a full response payload may trigger the gateway timeout (HTTP 504).
-    ///
-    /// To get the next page of messages, simply apply the entire URL returned in @odata.nextLink to the next get-messages request. This URL includes any query parameters you may have specified in the initial request.
-    ///
-    /// Do not try to extract the $skip value from the @odata.nextLink URL to manipulate responses. This API uses the $skip value to keep count of all the items it has gone through in the user's mailbox to return a page of message-type items. It's therefore possible that even in the initial response, the $skip value is larger than the page size. For more information, see Paging Microsoft Graph data in your app.
-    ///
-    /// Currently, this operation returns message bodies in only HTML format.
-    ///
-    /// There are two scenarios where an app can get messages in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// \> Note Be aware of the known issue that this operation includes Microsoft Teams chat messages in its response.
-    ///
-    /// - GET /users/\{user-id\}/messages
-    /// - GET /me/messages
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0>
-    pub fn list(&self) -> MeMessagesList {
-        MeMessagesList {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            filter: None,
-            orderby: None,
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            count: None,
-        }
-    }
-
-    /// Create message
-    ///
-    /// Create a draft of a new message in either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Include an attachment to the message. - Update the draft later to add content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// By default, this operation saves the draft in the Drafts folder.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, send a new message in a single operation, or create a draft to forward, reply and reply-all to an existing message.
-    ///
-    /// - POST /users/\{user-id\}/messages
-    /// - POST /me/messages
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Message) -> MeMessagesCreate {
-        MeMessagesCreate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
-
-    /// One item by its key.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
-            client: self.client.clone(),
-            path: self.path.clone().param("message-id", message_id),
-        }
-    }
-}
-
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Message {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Message {
-    /// Delete message
-    ///
-    /// Delete a message in the specified user's mailbox, or delete a relationship of the message.
-    ///
-    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
-    ///
-    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - DELETE /me/messages/\{message-id\}
-    /// - DELETE /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 204.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MessageDelete {
-        MessageDelete {
-            client: self.client.clone(),
-            path: self.path.clone(),
-        }
-    }
-
-    /// Get message
-    ///
-    /// Retrieve the properties and relationships of a message object.
-    ///
-    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
-    ///
-    /// There are two scenarios where an app can get a message in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
-    ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - GET /me/messages/\{message-id\}
-    /// - GET /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MessageGet {
-        MessageGet {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            value: None,
-            select: None,
-            expand: None,
-        }
-    }
-
-    /// Update message
-    ///
-    /// Update the properties of a message object.
-    ///
-    /// - PATCH /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
-    /// - PATCH /me/messages/\{message-id\}
-    /// - PATCH /users/\{user-id\}/messages/\{message-id\}
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::MessageUpdateRequestBody) -> MessageUpdate {
-        MessageUpdate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
-
-    /// Get message
-    ///
-    /// Retrieve the properties and relationships of a message object.
-    ///
-    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
-    ///
-    /// There are two scenarios where an app can get a message in another user's mail folder:
-    ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
-    ///
-    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
-    ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
-    /// - GET /me/messages/\{message-id\}/$value
-    /// - GET /users/\{user-id\}/messages/\{message-id\}/$value
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): Mail.ReadBasic.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
-    pub fn value(&self) -> MessageValue {
-        MessageValue {
-            client: self.client.clone(),
-            path: self.path.clone().literal("$value"),
-            value: None,
-            select: None,
-            expand: None,
-        }
-    }
-
-    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
-            client: self.client.clone(),
-            path: self
-                .path
-                .clone()
-                .literal("attachments")
-                .param("attachment-id", attachment_id),
-        }
-    }
-
-    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
-    pub fn attachments(&self) -> MessageAttachments {
-        MessageAttachments {
-            client: self.client.clone(),
-            path: self.path.clone().literal("attachments"),
-        }
-    }
-
-    /// message: copy
-    ///
-    /// Copy a message to a folder.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
-    /// - POST /me/messages/\{message-id\}/copy
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/copy
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
-    pub fn copy(&self, body: types::MessageCopyRequestBody) -> MessageCopy {
-        MessageCopy {
-            client: self.client.clone(),
-            path: self.path.clone().literal("copy"),
-            body,
-        }
-    }
-
-    /// message: createForward
-    ///
-    /// Create a draft to forward an existing message, in either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error. - Update the draft later to add content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, forward a message in a single operation.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
-    /// - POST /me/messages/\{message-id\}/createForward
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createForward
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0>
-    pub fn create_forward(&self) -> MessageCreateForward {
-        MessageCreateForward {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createForward"),
-        }
-    }
-
-    /// message: createReply
-    ///
-    /// Create a draft to reply to the sender of a message in either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If replyTo is specified in the original message, per Internet Message Format (RFC 2822), you should send the reply to the recipients in replyTo, and not the recipients in from. - You can update the draft later to add reply content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, reply to a message in a single operation.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
-    /// - POST /me/messages/\{message-id\}/createReply
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReply
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0>
-    pub fn create_reply(&self) -> MessageCreateReply {
-        MessageCreateReply {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createReply"),
-        }
-    }
-
-    /// message: createReplyAll
-    ///
-    /// Create a draft to reply to the sender and all recipients of a message in either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), you should send the reply to the recipients in the replyTo and toRecipients properties, and not the recipients in the from and toRecipients properties. - You can update the draft later to add reply content to the body or change other message properties.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// Send the draft message in a subsequent operation.
-    ///
-    /// Alternatively, reply-all to a message in a single action.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
-    /// - POST /me/messages/\{message-id\}/createReplyAll
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReplyAll
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0>
-    pub fn create_reply_all(&self) -> MessageCreateReplyAll {
-        MessageCreateReplyAll {
-            client: self.client.clone(),
-            path: self.path.clone().literal("createReplyAll"),
-        }
-    }
-
-    /// message: forward
-    ///
-    /// Forward a message using either JSON or MIME format.
-    ///
-    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to forward a message, and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
-    /// - POST /me/messages/\{message-id\}/forward
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/forward
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0>
-    pub fn forward(&self, body: types::MessageForwardRequestBody) -> MessageForward {
-        MessageForward {
-            client: self.client.clone(),
-            path: self.path.clone().literal("forward"),
-            body,
-        }
-    }
-
-    /// message: move
-    ///
-    /// Move a message to another folder within the specified user's mailbox. This creates a new copy of the message in the destination folder and removes the original message.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
-    /// - POST /me/messages/\{message-id\}/move
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/move
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
-    pub fn move_(&self, body: types::MessageCopyRequestBody) -> MessageMove {
-        MessageMove {
-            client: self.client.clone(),
-            path: self.path.clone().literal("move"),
-            body,
-        }
-    }
-
-    /// message: reply
-    ///
-    /// Reply to the sender of a message using either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to reply to an existing message and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
-    /// - POST /me/messages/\{message-id\}/reply
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/reply
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0>
-    pub fn reply(&self, body: types::MessageReplyRequestBody) -> MessageReply {
-        MessageReply {
-            client: self.client.clone(),
-            path: self.path.clone().literal("reply"),
-            body,
-        }
-    }
-
-    /// message: replyAll
-    ///
-    /// Reply to all recipients of a message using either JSON or MIME format.
-    ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
-    ///
-    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
-    ///
-    /// This method saves the message in the Sent Items folder.
-    ///
-    /// Alternatively, create a draft to reply-all to a message and send it later.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
-    /// - POST /users/me/messages/\{message-id\}/replyAll
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0>
-    pub fn reply_all(&self, body: types::MessageReplyAllRequestBody) -> MessageReplyAll {
-        MessageReplyAll {
-            client: self.client.clone(),
-            path: self.path.clone().literal("replyAll"),
-            body,
-        }
-    }
-
-    /// message: send
-    ///
-    /// Send a message in the draft folder. The draft message can be a new message draft, reply draft, reply-all draft, or a forward draft. The message is then saved in the Sent Items folder.
-    ///
-    /// - POST /me/messages/\{message-id\}/send
-    /// - POST /users/\{user-id\}/messages/\{message-id\}/send
-    ///
-    /// Success: 202.
-    ///
-    /// Permissions (least privileged): Mail.Send.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0>
-    pub fn send(&self) -> MessageSend {
-        MessageSend {
-            client: self.client.clone(),
-            path: self.path.clone().literal("send"),
-        }
-    }
-}
-
-/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct MessageAttachments {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageAttachments {
+impl MessageAttachmentsRequest {
     /// List attachments
     ///
     /// Retrieve a list of attachment objects attached to a message.
@@ -1793,8 +1387,8 @@ impl MessageAttachments {
     /// Permissions (least privileged): Mail.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-list-attachments?view=graph-rest-1.0>
-    pub fn list(&self) -> MessageAttachmentsList {
-        MessageAttachmentsList {
+    pub fn list(&self) -> MessageAttachmentsListRequest {
+        MessageAttachmentsListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1832,8 +1426,8 @@ impl MessageAttachments {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-post-attachments?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Attachment) -> MessageAttachmentsCreate {
-        MessageAttachmentsCreate {
+    pub fn create(&self, body: types::Attachment) -> MessageAttachmentsCreateRequest {
+        MessageAttachmentsCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1867,9 +1461,9 @@ impl MessageAttachments {
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(
         &self,
-        body: types::AttachmentsCreateUploadSessionRequestBody,
-    ) -> MessageAttachmentsCreateUploadSession {
-        MessageAttachmentsCreateUploadSession {
+        body: types::CreateUploadSessionBody,
+    ) -> MessageAttachmentsCreateUploadSessionRequest {
+        MessageAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
             body,
@@ -1877,10 +1471,368 @@ impl MessageAttachments {
     }
 
     /// One item by its key.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self.path.clone().param("attachment-id", attachment_id),
+        }
+    }
+}
+
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /me/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessageRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRequest {
+    /// Delete message
+    ///
+    /// Delete a message in the specified user's mailbox, or delete a relationship of the message.
+    ///
+    /// \>Note You may not be able to delete items in the recoverable items deletions folder (represented by the well-known folder name recoverableitemsdeletions). See Deleted item retention and Clean up deleted items for more information.
+    ///
+    /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - DELETE /me/messages/\{message-id\}
+    /// - DELETE /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 204.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-delete?view=graph-rest-1.0>
+    pub fn delete(&self) -> MessageDeleteRequest {
+        MessageDeleteRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    /// Get message
+    ///
+    /// Retrieve the properties and relationships of a message object.
+    ///
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - GET /me/messages/\{message-id\}
+    /// - GET /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageGetRequest {
+        MessageGetRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            prefer: None,
+        }
+    }
+
+    /// Update message
+    ///
+    /// Update the properties of a message object.
+    ///
+    /// - PATCH /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}
+    /// - PATCH /me/messages/\{message-id\}
+    /// - PATCH /users/\{user-id\}/messages/\{message-id\}
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-update?view=graph-rest-1.0>
+    pub fn update(&self, body: types::Message) -> MessageUpdateRequest {
+        MessageUpdateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value segment and what lies under it.
+    pub fn value(&self) -> MessageValueRequest {
+        MessageValueRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("$value"),
+        }
+    }
+
+    /// One item by its key: /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("attachments")
+                .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// The /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /me/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments, /users/\{user-id\}/messages/\{message-id\}/attachments segment and what lies under it.
+    pub fn attachments(&self) -> MessageAttachmentsRequest {
+        MessageAttachmentsRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("attachments"),
+        }
+    }
+
+    /// message: copy
+    ///
+    /// Copy a message to a folder.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
+    /// - POST /me/messages/\{message-id\}/copy
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/copy
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-copy?view=graph-rest-1.0>
+    pub fn copy(&self, body: types::CopyBody) -> MessageCopyRequest {
+        MessageCopyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("copy"),
+            body,
+        }
+    }
+
+    /// message: createForward
+    ///
+    /// Create a draft to forward an existing message, in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, forward a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createForward
+    /// - POST /me/messages/\{message-id\}/createForward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createForward
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createforward?view=graph-rest-1.0>
+    pub fn create_forward(&self) -> MessageCreateForwardRequest {
+        MessageCreateForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createForward"),
+        }
+    }
+
+    /// message: createReply
+    ///
+    /// Create a draft to reply to the sender of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If replyTo is specified in the original message, per Internet Message Format (RFC 2822), you should send the reply to the recipients in replyTo, and not the recipients in from. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply to a message in a single operation.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReply
+    /// - POST /me/messages/\{message-id\}/createReply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReply
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreply?view=graph-rest-1.0>
+    pub fn create_reply(&self) -> MessageCreateReplyRequest {
+        MessageCreateReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReply"),
+        }
+    }
+
+    /// message: createReplyAll
+    ///
+    /// Create a draft to reply to the sender and all recipients of a message in either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), you should send the reply to the recipients in the replyTo and toRecipients properties, and not the recipients in the from and toRecipients properties. - You can update the draft later to add reply content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, reply-all to a message in a single action.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/createReplyAll
+    /// - POST /me/messages/\{message-id\}/createReplyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/createReplyAll
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-createreplyall?view=graph-rest-1.0>
+    pub fn create_reply_all(&self) -> MessageCreateReplyAllRequest {
+        MessageCreateReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReplyAll"),
+        }
+    }
+
+    /// message: forward
+    ///
+    /// Forward a message using either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - Specify either the toRecipients parameter or the toRecipients property of the message parameter. Specifying both or specifying neither will return an HTTP 400 Bad Request error.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to forward a message, and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/forward
+    /// - POST /me/messages/\{message-id\}/forward
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/forward
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-forward?view=graph-rest-1.0>
+    pub fn forward(&self, body: types::ForwardBody) -> MessageForwardRequest {
+        MessageForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("forward"),
+            body,
+        }
+    }
+
+    /// message: move
+    ///
+    /// Move a message to another folder within the specified user's mailbox. This creates a new copy of the message in the destination folder and removes the original message.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/move
+    /// - POST /me/messages/\{message-id\}/move
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/move
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-move?view=graph-rest-1.0>
+    pub fn move_(&self, body: types::MoveBody) -> MessageMoveRequest {
+        MessageMoveRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("move"),
+            body,
+        }
+    }
+
+    /// message: reply
+    ///
+    /// Reply to the sender of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply to an existing message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/reply
+    /// - POST /me/messages/\{message-id\}/reply
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/reply
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-reply?view=graph-rest-1.0>
+    pub fn reply(&self, body: types::ReplyBody) -> MessageReplyRequest {
+        MessageReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("reply"),
+            body,
+        }
+    }
+
+    /// message: replyAll
+    ///
+    /// Reply to all recipients of a message using either JSON or MIME format.
+    ///
+    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// This method saves the message in the Sent Items folder.
+    ///
+    /// Alternatively, create a draft to reply-all to a message and send it later.
+    ///
+    /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/replyAll
+    /// - POST /me/messages/\{message-id\}/replyAll
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/replyAll
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-replyall?view=graph-rest-1.0>
+    pub fn reply_all(&self, body: types::ReplyAllBody) -> MessageReplyAllRequest {
+        MessageReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("replyAll"),
+            body,
+        }
+    }
+
+    /// message: send
+    ///
+    /// Send a message in the draft folder. The draft message can be a new message draft, reply draft, reply-all draft, or a forward draft. The message is then saved in the Sent Items folder.
+    ///
+    /// - POST /me/messages/\{message-id\}/send
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/send
+    ///
+    /// Success: 202.
+    ///
+    /// Permissions (least privileged): Mail.Send.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0>
+    pub fn send(&self) -> MessageSendRequest {
+        MessageSendRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("send"),
         }
     }
 }
@@ -1889,12 +1841,12 @@ impl MessageAttachments {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MessageRule {
+pub struct MessageRuleRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRule {
+impl MessageRuleRequest {
     /// Delete messageRule
     ///
     /// Delete the specified messageRule object.
@@ -1907,8 +1859,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> MessageRuleDelete {
-        MessageRuleDelete {
+    pub fn delete(&self) -> MessageRuleDeleteRequest {
+        MessageRuleDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -1926,8 +1878,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-get?view=graph-rest-1.0>
-    pub fn get(&self) -> MessageRuleGet {
-        MessageRuleGet {
+    pub fn get(&self) -> MessageRuleGetRequest {
+        MessageRuleGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -1947,11 +1899,8 @@ impl MessageRule {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/messagerule-update?view=graph-rest-1.0>
-    pub fn update(
-        &self,
-        body: types::MessageRuleUpdateRequestBody,
-    ) -> MessageRuleUpdate {
-        MessageRuleUpdate {
+    pub fn update(&self, body: types::MessageRule) -> MessageRuleUpdateRequest {
+        MessageRuleUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -1963,12 +1912,12 @@ impl MessageRule {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct MessageRules {
+pub struct MessageRulesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRules {
+impl MessageRulesRequest {
     /// List rules
     ///
     /// Get all the messageRule objects defined for the user's Inbox.
@@ -1981,8 +1930,8 @@ impl MessageRules {
     /// Permissions (least privileged): MailboxSettings.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messagerules?view=graph-rest-1.0>
-    pub fn list(&self) -> MessageRulesList {
-        MessageRulesList {
+    pub fn list(&self) -> MessageRulesListRequest {
+        MessageRulesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -2010,11 +1959,8 @@ impl MessageRules {
     /// Permissions (least privileged): MailboxSettings.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messagerules?view=graph-rest-1.0>
-    pub fn create(
-        &self,
-        body: types::MessageRulesCreateRequestBody,
-    ) -> MessageRulesCreate {
-        MessageRulesCreate {
+    pub fn create(&self, body: types::MessageRule) -> MessageRulesCreateRequest {
+        MessageRulesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -2022,71 +1968,68 @@ impl MessageRules {
     }
 
     /// One item by its key.
-    pub fn message_rule(&self, message_rule_id: impl Into<String>) -> MessageRule {
-        MessageRule {
+    pub fn message_rule(
+        &self,
+        message_rule_id: impl Into<String>,
+    ) -> MessageRuleRequest {
+        MessageRuleRequest {
             client: self.client.clone(),
             path: self.path.clone().param("messageRule-id", message_rule_id),
         }
     }
 }
 
-/// Requests on /me/mailFolders/\{mailFolder-id\}/messages, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages.
+/// Requests on /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /me/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/$value.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Messages {
+pub struct MessageValueRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Messages {
-    /// List messages
+impl MessageValueRequest {
+    /// Get message
     ///
-    /// Get all the messages in the specified user's mailbox, or those messages in a specified folder in the mailbox.
+    /// Retrieve the properties and relationships of a message object.
     ///
-    /// - GET /me/mailFolders/\{mailFolder-id\}/messages
-    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
+    /// You can use the $value parameter to get the MIME content of a message. See also an example below.
+    ///
+    /// There are two scenarios where an app can get a message in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// Since the message resource supports extensions, you can also use the GET operation to get custom properties and extension data in a message instance.
+    ///
+    /// - GET /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/$value
+    /// - GET /me/messages/\{message-id\}/$value
+    /// - GET /users/\{user-id\}/messages/\{message-id\}/$value
     ///
     /// Success: 200.
     ///
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-list-messages?view=graph-rest-1.0>
-    pub fn list(&self) -> MessagesList {
-        MessagesList {
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-get?view=graph-rest-1.0>
+    pub fn get(&self) -> MessageValueGetRequest {
+        MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
+            prefer: None,
         }
     }
+}
 
-    /// Create message in a mailfolder
-    ///
-    /// Use this API to create a new Message in a mailfolder.
-    ///
-    /// - POST /me/mailFolders/\{mailFolder-id\}/messages
-    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages
-    ///
-    /// Success: 201.
-    ///
-    /// Permissions (least privileged): Mail.ReadWrite.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-post-messages?view=graph-rest-1.0>
-    pub fn create(&self, body: types::Message) -> MessagesCreate {
-        MessagesCreate {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            body,
-        }
-    }
+/// Requests on /me/mailFolders/\{mailFolder-id\}/messages/delta, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/delta.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct MessagesDeltaRequest {
+    client: Client,
+    path: ResourcePath,
+}
 
+impl MessagesDeltaRequest {
     /// message: delta
     ///
     /// Get a set of messages that have been added, deleted, or updated in a specified folder.
@@ -2101,10 +2044,10 @@ impl Messages {
     /// Permissions (least privileged): Mail.ReadBasic.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/message-delta?view=graph-rest-1.0>
-    pub fn delta(&self) -> MessagesDelta {
-        MessagesDelta {
+    pub fn list(&self) -> MessagesDeltaListRequest {
+        MessagesDeltaListRequest {
             client: self.client.clone(),
-            path: self.path.clone().literal("delta"),
+            path: self.path.clone(),
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -2113,15 +2056,9 @@ impl Messages {
             filter: None,
             orderby: None,
             search: None,
+            skip: None,
+            count: None,
             prefer: None,
-        }
-    }
-
-    /// One item by its key.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
-            client: self.client.clone(),
-            path: self.path.clone().param("message-id", message_id),
         }
     }
 }
@@ -2130,20 +2067,20 @@ impl Messages {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Outlook {
+pub struct OutlookRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Outlook {
+impl OutlookRequest {
     /// One item by its key: /me/outlook/masterCategories/\{masterCategory-id\}, /users/\{user-id\}/outlook/masterCategories/\{masterCategory-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn master_category(
         &self,
         master_category_id: impl Into<String>,
-    ) -> MasterCategory {
-        MasterCategory {
+    ) -> MasterCategoryRequest {
+        MasterCategoryRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2154,70 +2091,26 @@ impl Outlook {
     }
 
     /// The /me/outlook/masterCategories, /users/\{user-id\}/outlook/masterCategories segment and what lies under it.
-    pub fn master_categories(&self) -> MasterCategories {
-        MasterCategories {
+    pub fn master_categories(&self) -> MasterCategoriesRequest {
+        MasterCategoriesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("masterCategories"),
         }
     }
 
-    /// outlookUser: supportedLanguages
-    ///
-    /// Get the list of locales and languages that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// When setting up an Outlook client, the user selects the preferred language from this supported list. You can subsequently get the preferred language by getting the user's mailbox settings.
-    ///
-    /// - GET /users/\{user-id\}/outlook/supportedLanguages
-    /// - GET /me/outlook/supportedLanguages
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): User.Read.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0>
-    pub fn supported_languages(&self) -> OutlookSupportedLanguages {
-        OutlookSupportedLanguages {
+    /// The /me/outlook/supportedLanguages, /users/\{user-id\}/outlook/supportedLanguages segment and what lies under it.
+    pub fn supported_languages(&self) -> SupportedLanguagesRequest {
+        SupportedLanguagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("supportedLanguages"),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
-    /// outlookUser: supportedTimeZones
-    ///
-    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
-    ///
-    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
-    ///
-    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
-    ///
-    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
-    /// - GET /me/outlook/supportedTimeZones
-    ///
-    /// Success: 200.
-    ///
-    /// Permissions (least privileged): User.Read.
-    ///
-    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
-    pub fn supported_time_zones(&self) -> OutlookSupportedTimeZones {
-        OutlookSupportedTimeZones {
+    /// The /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones segment and what lies under it.
+    pub fn supported_time_zones(&self) -> SupportedTimeZonesRequest {
+        SupportedTimeZonesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("supportedTimeZones"),
-            select: None,
-            expand: None,
-            top: None,
-            skip: None,
-            search: None,
-            filter: None,
-            count: None,
-            orderby: None,
         }
     }
 
@@ -2240,8 +2133,8 @@ impl Outlook {
     pub fn supported_time_zones_with(
         &self,
         timezone_format: impl Into<String>,
-    ) -> OutlookSupportedTimeZonesWith {
-        OutlookSupportedTimeZonesWith {
+    ) -> OutlookSupportedTimeZonesWithRequest {
+        OutlookSupportedTimeZonesWithRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2269,12 +2162,12 @@ impl Outlook {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Override {
+pub struct OverrideRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Override {
+impl OverrideRequest {
     /// Delete inferenceClassificationOverride
     ///
     /// Delete an override specified by its ID.
@@ -2287,8 +2180,8 @@ impl Override {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-delete?view=graph-rest-1.0>
-    pub fn delete(&self) -> OverrideDelete {
-        OverrideDelete {
+    pub fn delete(&self) -> OverrideDeleteRequest {
+        OverrideDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
         }
@@ -2312,8 +2205,11 @@ impl Override {
     /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassificationoverride-update?view=graph-rest-1.0>
-    pub fn update(&self, body: types::OverrideUpdateRequestBody) -> OverrideUpdate {
-        OverrideUpdate {
+    pub fn update(
+        &self,
+        body: types::InferenceClassificationOverride,
+    ) -> OverrideUpdateRequest {
+        OverrideUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -2325,12 +2221,12 @@ impl Override {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Overrides {
+pub struct OverridesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Overrides {
+impl OverridesRequest {
     /// List overrides
     ///
     /// Get the overrides that a user has set up to always classify messages from certain senders in specific ways.
@@ -2345,8 +2241,8 @@ impl Overrides {
     /// Permissions (least privileged): Mail.Read.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/inferenceclassification-list-overrides?view=graph-rest-1.0>
-    pub fn list(&self) -> OverridesList {
-        OverridesList {
+    pub fn list(&self) -> OverridesListRequest {
+        OverridesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             select: None,
@@ -2379,8 +2275,8 @@ impl Overrides {
     pub fn create(
         &self,
         body: types::InferenceClassificationOverride,
-    ) -> OverridesCreate {
-        OverridesCreate {
+    ) -> OverridesCreateRequest {
+        OverridesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             body,
@@ -2388,8 +2284,8 @@ impl Overrides {
     }
 
     /// One item by its key.
-    pub fn override_(&self, override_id: impl Into<String>) -> Override {
-        Override {
+    pub fn override_(&self, override_id: impl Into<String>) -> OverrideRequest {
+        OverrideRequest {
             client: self.client.clone(),
             path: self.path.clone().param("override-id", override_id),
         }
@@ -2400,17 +2296,17 @@ impl Overrides {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Post {
+pub struct PostRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Post {
+impl PostRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn attachment(&self, attachment_id: impl Into<String>) -> Attachment {
-        Attachment {
+    pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
+        AttachmentRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2421,23 +2317,198 @@ impl Post {
     }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
+/// Requests on /me/outlook/supportedLanguages, /users/\{user-id\}/outlook/supportedLanguages.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct Thread {
+pub struct SupportedLanguagesRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl Thread {
+impl SupportedLanguagesRequest {
+    /// outlookUser: supportedLanguages
+    ///
+    /// Get the list of locales and languages that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred language from this supported list. You can subsequently get the preferred language by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedLanguages
+    /// - GET /me/outlook/supportedLanguages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedlanguages?view=graph-rest-1.0>
+    pub fn list(&self) -> SupportedLanguagesListRequest {
+        SupportedLanguagesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /me/outlook/supportedTimeZones, /users/\{user-id\}/outlook/supportedTimeZones.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct SupportedTimeZonesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl SupportedTimeZonesRequest {
+    /// outlookUser: supportedTimeZones
+    ///
+    /// Get the list of time zones that are supported for the user, as configured on the user's mailbox server.
+    ///
+    /// You can explicitly specify to have time zones returned in the Windows time zone format or Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format. The Windows format is the default.
+    ///
+    /// When setting up an Outlook client, the user selects the preferred time zone from this supported list. You can subsequently get the preferred time zone by getting the user's mailbox settings.
+    ///
+    /// - GET /users/\{user-id\}/outlook/supportedTimeZones
+    /// - GET /me/outlook/supportedTimeZones
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): User.Read.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/outlookuser-supportedtimezones?view=graph-rest-1.0>
+    pub fn list(&self) -> SupportedTimeZonesListRequest {
+        SupportedTimeZonesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            filter: None,
+            count: None,
+            orderby: None,
+        }
+    }
+}
+
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}, /groups/\{group-id\}/threads/\{thread-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct ThreadRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ThreadRequest {
     /// One item by its key: /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn post(&self, post_id: impl Into<String>) -> Post {
-        Post {
+    pub fn post(&self, post_id: impl Into<String>) -> PostRequest {
+        PostRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("posts").param("post-id", post_id),
+        }
+    }
+}
+
+/// Requests on /me/messages, /users/\{user-id\}/messages.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct UserMessagesRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl UserMessagesRequest {
+    /// List messages
+    ///
+    /// Get the messages in the signed-in user's mailbox (including the Deleted Items and Clutter folders).
+    ///
+    /// Depending on the page size and mailbox data, getting messages from a mailbox can incur multiple requests. The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000.
+    ///
+    /// To improve the operation response time, use $select to specify the exact properties you need; see example 1 below. Fine-tune the values for $select and $top, especially when you must use a larger page size, as returning a page with hundreds of messages each with a full response payload may trigger the gateway timeout (HTTP 504).
+    ///
+    /// To get the next page of messages, simply apply the entire URL returned in @odata.nextLink to the next get-messages request. This URL includes any query parameters you may have specified in the initial request.
+    ///
+    /// Do not try to extract the $skip value from the @odata.nextLink URL to manipulate responses. This API uses the $skip value to keep count of all the items it has gone through in the user's mailbox to return a page of message-type items. It's therefore possible that even in the initial response, the $skip value is larger than the page size. For more information, see Paging Microsoft Graph data in your app.
+    ///
+    /// Currently, this operation returns message bodies in only HTML format.
+    ///
+    /// There are two scenarios where an app can get messages in another user's mail folder:
+    ///
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    ///
+    /// \> Note Be aware of the known issue that this operation includes Microsoft Teams chat messages in its response.
+    ///
+    /// - GET /users/\{user-id\}/messages
+    /// - GET /me/messages
+    ///
+    /// Success: 200.
+    ///
+    /// Permissions (least privileged): Mail.ReadBasic.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-list-messages?view=graph-rest-1.0>
+    pub fn list(&self) -> UserMessagesListRequest {
+        UserMessagesListRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            filter: None,
+            orderby: None,
+            select: None,
+            expand: None,
+            top: None,
+            skip: None,
+            search: None,
+            count: None,
+            prefer: None,
+        }
+    }
+
+    /// Create message
+    ///
+    /// Create a draft of a new message in either JSON or MIME format.
+    ///
+    /// When using JSON format, you can: - Include an attachment to the message. - Update the draft later to add content to the body or change other message properties.
+    ///
+    /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
+    ///
+    /// By default, this operation saves the draft in the Drafts folder.
+    ///
+    /// Send the draft message in a subsequent operation.
+    ///
+    /// Alternatively, send a new message in a single operation, or create a draft to forward, reply and reply-all to an existing message.
+    ///
+    /// - POST /users/\{user-id\}/messages
+    /// - POST /me/messages
+    ///
+    /// Success: 201.
+    ///
+    /// Permissions (least privileged): Mail.ReadWrite.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/user-post-messages?view=graph-rest-1.0>
+    pub fn create(&self, body: types::Message) -> UserMessagesCreateRequest {
+        UserMessagesCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            body,
+        }
+    }
+
+    /// One item by its key.
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
+            client: self.client.clone(),
+            path: self.path.clone().param("message-id", message_id),
         }
     }
 }
@@ -2446,15 +2517,15 @@ impl Thread {
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct User {
+pub struct UserRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl User {
+impl UserRequest {
     /// The /me/calendar, /users/\{user-id\}/calendar segment and what lies under it.
-    pub fn calendar(&self) -> Calendar {
-        Calendar {
+    pub fn calendar(&self) -> CalendarRequest {
+        CalendarRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("calendar"),
         }
@@ -2463,8 +2534,11 @@ impl User {
     /// One item by its key: /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendargroup(&self, calendargroup_id: impl Into<String>) -> Calendargroup {
-        Calendargroup {
+    pub fn calendargroup(
+        &self,
+        calendargroup_id: impl Into<String>,
+    ) -> CalendargroupRequest {
+        CalendargroupRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2477,8 +2551,8 @@ impl User {
     /// One item by its key: /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn calendar_2(&self, calendar_id: impl Into<String>) -> Calendar {
-        Calendar {
+    pub fn calendar_by_id(&self, calendar_id: impl Into<String>) -> CalendarRequest {
+        CalendarRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2491,16 +2565,16 @@ impl User {
     /// One item by its key: /me/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn event(&self, event_id: impl Into<String>) -> Event {
-        Event {
+    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
+        EventRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("events").param("event-id", event_id),
         }
     }
 
     /// The /me/inferenceClassification, /users/\{user-id\}/inferenceClassification segment and what lies under it.
-    pub fn inference_classification(&self) -> InferenceClassification {
-        InferenceClassification {
+    pub fn inference_classification(&self) -> InferenceClassificationRequest {
+        InferenceClassificationRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("inferenceClassification"),
         }
@@ -2509,8 +2583,8 @@ impl User {
     /// One item by its key: /me/mailFolders/\{mailFolder-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolder {
-        MailFolder {
+    pub fn mail_folder(&self, mail_folder_id: impl Into<String>) -> MailFolderRequest {
+        MailFolderRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2521,16 +2595,16 @@ impl User {
     }
 
     /// The /me/mailFolders, /users/\{user-id\}/mailFolders segment and what lies under it.
-    pub fn mail_folders(&self) -> MailFolders {
-        MailFolders {
+    pub fn mail_folders(&self) -> MailFoldersRequest {
+        MailFoldersRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("mailFolders"),
         }
     }
 
     /// The /me/mailboxSettings, /users/\{user-id\}/mailboxSettings segment and what lies under it.
-    pub fn mailbox_settings(&self) -> MailboxSettings {
-        MailboxSettings {
+    pub fn mailbox_settings(&self) -> MailboxSettingsRequest {
+        MailboxSettingsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("mailboxSettings"),
         }
@@ -2539,24 +2613,24 @@ impl User {
     /// One item by its key: /me/messages/\{message-id\}, /users/\{user-id\}/messages/\{message-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn message(&self, message_id: impl Into<String>) -> Message {
-        Message {
+    pub fn message(&self, message_id: impl Into<String>) -> MessageRequest {
+        MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
         }
     }
 
     /// The /me/messages, /users/\{user-id\}/messages segment and what lies under it.
-    pub fn messages(&self) -> MeMessages {
-        MeMessages {
+    pub fn messages(&self) -> UserMessagesRequest {
+        UserMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages"),
         }
     }
 
     /// The /me/outlook, /users/\{user-id\}/outlook segment and what lies under it.
-    pub fn outlook(&self) -> Outlook {
-        Outlook {
+    pub fn outlook(&self) -> OutlookRequest {
+        OutlookRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("outlook"),
         }
@@ -2582,8 +2656,8 @@ impl User {
     /// Permissions (least privileged): Mail.Send.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/user-sendmail?view=graph-rest-1.0>
-    pub fn send_mail(&self, body: types::MeSendMailRequestBody) -> UserSendMail {
-        UserSendMail {
+    pub fn send_mail(&self, body: types::SendMailBody) -> UserSendMailRequest {
+        UserSendMailRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
             body,
@@ -2591,49 +2665,22 @@ impl User {
     }
 }
 
-/// Requests on /users.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct Users {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl Users {
-    /// The /users/me segment and what lies under it.
-    pub fn me(&self) -> ChildFolder {
-        ChildFolder {
-            client: self.client.clone(),
-            path: self.path.clone().literal("me"),
-        }
-    }
-
-    /// One item by its key.
-    pub fn user(&self, user_id: impl Into<String>) -> User {
-        User {
-            client: self.client.clone(),
-            path: self.path.clone().param("user-id", user_id),
-        }
-    }
-}
-
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentDelete {
+pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl AttachmentDelete {
+impl AttachmentDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for AttachmentDelete {
+impl std::future::IntoFuture for AttachmentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2647,16 +2694,25 @@ impl std::future::IntoFuture for AttachmentDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentGet {
+pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
+    select: Option<String>,
 }
 
-impl AttachmentGet {
+impl AttachmentGetRequest {
     /// The query parameter $expand. The OData $expand query option Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -2668,39 +2724,15 @@ impl AttachmentGet {
             Some(v) => op.query("$expand", v),
             None => op,
         };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for AttachmentGet {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `post` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentPost {
-    client: Client,
-    path: ResourcePath,
-    body: types::Attachment,
-}
-
-impl AttachmentPost {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for AttachmentPost {
+impl std::future::IntoFuture for AttachmentGetRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2711,16 +2743,44 @@ impl std::future::IntoFuture for AttachmentPost {
     }
 }
 
-/// The `value` request; set optional parameters, then `.await` it to send.
+/// The `post` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentValue {
+pub struct AttachmentPostRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Attachment,
+}
+
+impl AttachmentPostRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for AttachmentPostRequest {
+    type Output = Result<types::Attachment, Error>;
+    type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     expand: Option<String>,
 }
 
-impl AttachmentValue {
+impl AttachmentValueGetRequest {
     /// The query parameter $expand. The OData $expand query option Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
@@ -2729,55 +2789,33 @@ impl AttachmentValue {
         self
     }
 
+    /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+    /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op.streamed()).await?.into_stream()
+        })
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment.value", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
         };
+        let op = op.accept("application/octet-stream");
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for AttachmentValue {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for AttachmentValueGetRequest {
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct AttachmentsCreateUploadSession {
-    client: Client,
-    path: ResourcePath,
-    body: types::AttachmentsCreateUploadSessionRequestBody,
-}
-
-impl AttachmentsCreateUploadSession {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "attachments.create_upload_session",
-            self.path,
-        );
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for AttachmentsCreateUploadSession {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.bytes()
         })
     }
 }
@@ -2785,9 +2823,10 @@ impl std::future::IntoFuture for AttachmentsCreateUploadSession {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ChildFoldersList {
+pub struct ChildFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -2798,7 +2837,13 @@ pub struct ChildFoldersList {
     orderby: Option<String>,
 }
 
-impl ChildFoldersList {
+impl ChildFoldersListRequest {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -2865,6 +2910,10 @@ impl ChildFoldersList {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -2901,7 +2950,7 @@ impl ChildFoldersList {
     }
 }
 
-impl std::future::IntoFuture for ChildFoldersList {
+impl std::future::IntoFuture for ChildFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2915,13 +2964,13 @@ impl std::future::IntoFuture for ChildFoldersList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ChildFoldersCreate {
+pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersCreateRequestBody,
+    body: types::MailFolder,
 }
 
-impl ChildFoldersCreate {
+impl ChildFoldersCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -2933,9 +2982,207 @@ impl ChildFoldersCreate {
     }
 }
 
-impl std::future::IntoFuture for ChildFoldersCreate {
+impl std::future::IntoFuture for ChildFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_upload_session` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct EventAttachmentsCreateUploadSessionRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::CreateUploadSessionBody,
+}
+
+impl EventAttachmentsCreateUploadSessionRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "event_attachments.create_upload_session",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderMessagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl MailFolderMessagesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mail_folder_messages.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderMessagesListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderMessagesCreateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MailFolderMessagesCreateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "mail_folder_messages.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -2947,12 +3194,12 @@ impl std::future::IntoFuture for ChildFoldersCreate {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderDelete {
+pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MailFolderDelete {
+impl MailFolderDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::DELETE,
@@ -2963,7 +3210,7 @@ impl MailFolderDelete {
     }
 }
 
-impl std::future::IntoFuture for MailFolderDelete {
+impl std::future::IntoFuture for MailFolderDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -2977,14 +3224,14 @@ impl std::future::IntoFuture for MailFolderDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderGet {
+pub struct MailFolderGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MailFolderGet {
+impl MailFolderGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3015,7 +3262,7 @@ impl MailFolderGet {
     }
 }
 
-impl std::future::IntoFuture for MailFolderGet {
+impl std::future::IntoFuture for MailFolderGetRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3029,13 +3276,13 @@ impl std::future::IntoFuture for MailFolderGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderUpdate {
+pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderUpdateRequestBody,
+    body: types::MailFolder,
 }
 
-impl MailFolderUpdate {
+impl MailFolderUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path);
         let op = op.json_body(&self.body);
@@ -3043,7 +3290,7 @@ impl MailFolderUpdate {
     }
 }
 
-impl std::future::IntoFuture for MailFolderUpdate {
+impl std::future::IntoFuture for MailFolderUpdateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3057,13 +3304,13 @@ impl std::future::IntoFuture for MailFolderUpdate {
 /// The `copy` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderCopy {
+pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderCopyRequestBody,
+    body: types::CopyBody,
 }
 
-impl MailFolderCopy {
+impl MailFolderCopyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path);
         let op = op.json_body(&self.body);
@@ -3071,7 +3318,7 @@ impl MailFolderCopy {
     }
 }
 
-impl std::future::IntoFuture for MailFolderCopy {
+impl std::future::IntoFuture for MailFolderCopyRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3085,13 +3332,13 @@ impl std::future::IntoFuture for MailFolderCopy {
 /// The `move_` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFolderMove {
+pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFolderCopyRequestBody,
+    body: types::MoveBody,
 }
 
-impl MailFolderMove {
+impl MailFolderMoveRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
         let op = op.json_body(&self.body);
@@ -3099,7 +3346,7 @@ impl MailFolderMove {
     }
 }
 
-impl std::future::IntoFuture for MailFolderMove {
+impl std::future::IntoFuture for MailFolderMoveRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3113,9 +3360,177 @@ impl std::future::IntoFuture for MailFolderMove {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersList {
+pub struct MailFoldersDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    deltatoken: Option<String>,
+    skiptoken: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MailFoldersDeltaListRequest {
+    /// The query parameter $deltatoken. The OData $deltatoken query option
+    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
+        self.deltatoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $skiptoken. The OData $skiptoken query option
+    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
+        self.skiptoken = Some(value.into());
+        self
+    }
+
+    /// The query parameter $select. The OData $select query option Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "mail_folders_delta.list",
+            self.path,
+        );
+        let op = match self.deltatoken {
+            Some(v) => op.query("$deltatoken", v),
+            None => op,
+        };
+        let op = match self.skiptoken {
+            Some(v) => op.query("$skiptoken", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFoldersDeltaListRequest {
+    type Output = Result<types::MailFolderCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFoldersListRequest {
+    client: Client,
+    path: ResourcePath,
+    include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -3126,7 +3541,13 @@ pub struct MailFoldersList {
     orderby: Option<String>,
 }
 
-impl MailFoldersList {
+impl MailFoldersListRequest {
+    /// The query parameter includeHiddenFolders. The includeHiddenFolders query option the page shows in its request line
+    pub fn include_hidden_folders(mut self, value: bool) -> Self {
+        self.include_hidden_folders = Some(value.to_string());
+        self
+    }
+
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3193,6 +3614,10 @@ impl MailFoldersList {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = match self.include_hidden_folders {
+            Some(v) => op.query("includeHiddenFolders", v),
+            None => op,
+        };
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3229,7 +3654,7 @@ impl MailFoldersList {
     }
 }
 
-impl std::future::IntoFuture for MailFoldersList {
+impl std::future::IntoFuture for MailFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3243,13 +3668,13 @@ impl std::future::IntoFuture for MailFoldersList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersCreate {
+pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailFoldersCreateRequestBody,
+    body: types::MailFolder,
 }
 
-impl MailFoldersCreate {
+impl MailFoldersCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path);
         let op = op.json_body(&self.body);
@@ -3257,7 +3682,7 @@ impl MailFoldersCreate {
     }
 }
 
-impl std::future::IntoFuture for MailFoldersCreate {
+impl std::future::IntoFuture for MailFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3268,108 +3693,17 @@ impl std::future::IntoFuture for MailFoldersCreate {
     }
 }
 
-/// The `delta` request; set optional parameters, then `.await` it to send.
+/// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailFoldersDelta {
-    client: Client,
-    path: ResourcePath,
-    deltatoken: Option<String>,
-    skiptoken: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-    prefer: Option<String>,
-}
-
-impl MailFoldersDelta {
-    /// The query parameter $deltatoken. The OData $deltatoken query option
-    pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
-        self.deltatoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $skiptoken. The OData $skiptoken query option
-    pub fn skiptoken(mut self, value: impl Into<String>) -> Self {
-        self.skiptoken = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. The OData $select query option Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.delta", self.path);
-        let op = match self.deltatoken {
-            Some(v) => op.query("$deltatoken", v),
-            None => op,
-        };
-        let op = match self.skiptoken {
-            Some(v) => op.query("$skiptoken", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.prefer {
-            Some(v) => op.header("Prefer", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MailFoldersDelta {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsList {
+pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsList {
+impl MailboxSettingsGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3386,53 +3720,8 @@ impl MailboxSettingsList {
         self
     }
 
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.list",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3441,41 +3730,17 @@ impl MailboxSettingsList {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsList {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsGetRequest {
+    type Output = Result<types::MailboxSettings, Error>;
+    type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3483,13 +3748,13 @@ impl std::future::IntoFuture for MailboxSettingsList {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsUpdate {
+pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MailboxSettingsUpdateRequestBody,
+    body: types::MailboxSettings,
 }
 
-impl MailboxSettingsUpdate {
+impl MailboxSettingsUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -3501,7 +3766,7 @@ impl MailboxSettingsUpdate {
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsUpdate {
+impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -3515,20 +3780,14 @@ impl std::future::IntoFuture for MailboxSettingsUpdate {
 /// The `automatic_replies_setting` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsAutomaticRepliesSetting {
+pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsAutomaticRepliesSetting {
+impl MailboxSettingsAutomaticRepliesSettingRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3540,47 +3799,6 @@ impl MailboxSettingsAutomaticRepliesSetting {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -3600,41 +3818,17 @@ impl MailboxSettingsAutomaticRepliesSetting {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
+    type Output = Result<types::AutomaticRepliesSetting, Error>;
+    type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3642,20 +3836,14 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSetting {
 /// The `date_format` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsDateFormat {
+pub struct MailboxSettingsDateFormatRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsDateFormat {
+impl MailboxSettingsDateFormatRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3667,47 +3855,6 @@ impl MailboxSettingsDateFormat {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -3727,41 +3874,17 @@ impl MailboxSettingsDateFormat {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsDateFormat {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
+    type Output = Result<types::DateFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::DateFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3769,20 +3892,14 @@ impl std::future::IntoFuture for MailboxSettingsDateFormat {
 /// The `delegate_meeting_message_delivery_options` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
+impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3794,47 +3911,6 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -3854,41 +3930,20 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptions {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOptions {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture
+for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
+    type Output = Result<types::DelegateMeetingMessageDeliveryOptions, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::DelegateMeetingMessageDeliveryOptions, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -3896,20 +3951,14 @@ impl std::future::IntoFuture for MailboxSettingsDelegateMeetingMessageDeliveryOp
 /// The `language` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsLanguage {
+pub struct MailboxSettingsLanguageRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsLanguage {
+impl MailboxSettingsLanguageRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -3921,47 +3970,6 @@ impl MailboxSettingsLanguage {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -3981,41 +3989,17 @@ impl MailboxSettingsLanguage {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsLanguage {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
+    type Output = Result<types::LocaleInfo, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4023,20 +4007,14 @@ impl std::future::IntoFuture for MailboxSettingsLanguage {
 /// The `time_format` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsTimeFormat {
+pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsTimeFormat {
+impl MailboxSettingsTimeFormatRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4048,47 +4026,6 @@ impl MailboxSettingsTimeFormat {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -4108,41 +4045,17 @@ impl MailboxSettingsTimeFormat {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsTimeFormat {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
+    type Output = Result<types::TimeFormatResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeFormatResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4150,20 +4063,14 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormat {
 /// The `time_zone` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsTimeZone {
+pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsTimeZone {
+impl MailboxSettingsTimeZoneRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4175,47 +4082,6 @@ impl MailboxSettingsTimeZone {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -4235,41 +4101,17 @@ impl MailboxSettingsTimeZone {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsTimeZone {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
+    type Output = Result<types::TimeZoneResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::TimeZoneResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4277,20 +4119,14 @@ impl std::future::IntoFuture for MailboxSettingsTimeZone {
 /// The `working_hours` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MailboxSettingsWorkingHours {
+pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
 }
 
-impl MailboxSettingsWorkingHours {
+impl MailboxSettingsWorkingHoursRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4302,47 +4138,6 @@ impl MailboxSettingsWorkingHours {
     /// The query parameter $expand. Expand related entities Sent comma-separated.
     pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
@@ -4362,41 +4157,17 @@ impl MailboxSettingsWorkingHours {
             Some(v) => op.query("$expand", v),
             None => op,
         };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MailboxSettingsWorkingHours {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
+    type Output = Result<types::WorkingHours, Error>;
+    type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4404,7 +4175,7 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHours {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoriesList {
+pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -4417,7 +4188,7 @@ pub struct MasterCategoriesList {
     orderby: Option<String>,
 }
 
-impl MasterCategoriesList {
+impl MasterCategoriesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4473,6 +4244,13 @@ impl MasterCategoriesList {
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
         self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
+        let (client, op) = self.into_operation();
+        client.items(op)
     }
 
     fn into_operation(self) -> (Client, Operation) {
@@ -4517,13 +4295,13 @@ impl MasterCategoriesList {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoriesList {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MasterCategoriesListRequest {
+    type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4531,29 +4309,31 @@ impl std::future::IntoFuture for MasterCategoriesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoriesCreate {
+pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
+    body: types::OutlookCategory,
 }
 
-impl MasterCategoriesCreate {
+impl MasterCategoriesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
             "master_categories.create",
             self.path,
         );
+        let op = op.json_body(&self.body);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MasterCategoriesCreate {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MasterCategoriesCreateRequest {
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4561,12 +4341,12 @@ impl std::future::IntoFuture for MasterCategoriesCreate {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryDelete {
+pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MasterCategoryDelete {
+impl MasterCategoryDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::DELETE,
@@ -4577,7 +4357,7 @@ impl MasterCategoryDelete {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryDelete {
+impl std::future::IntoFuture for MasterCategoryDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -4591,14 +4371,14 @@ impl std::future::IntoFuture for MasterCategoryDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryGet {
+pub struct MasterCategoryGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MasterCategoryGet {
+impl MasterCategoryGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -4629,13 +4409,13 @@ impl MasterCategoryGet {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryGet {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MasterCategoryGetRequest {
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4643,13 +4423,13 @@ impl std::future::IntoFuture for MasterCategoryGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MasterCategoryUpdate {
+pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MasterCategoryUpdateRequestBody,
+    body: types::OutlookCategory,
 }
 
-impl MasterCategoryUpdate {
+impl MasterCategoryUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -4661,13 +4441,13 @@ impl MasterCategoryUpdate {
     }
 }
 
-impl std::future::IntoFuture for MasterCategoryUpdate {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MasterCategoryUpdateRequest {
+    type Output = Result<types::OutlookCategory, Error>;
+    type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -4675,601 +4455,7 @@ impl std::future::IntoFuture for MasterCategoryUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MeMessagesList {
-    client: Client,
-    path: ResourcePath,
-    filter: Option<String>,
-    orderby: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    count: Option<String>,
-}
-
-impl MeMessagesList {
-    /// The query parameter $filter. The OData $filter query option
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::Message> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "me_messages.list", self.path);
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MeMessagesList {
-    type Output = Result<types::MessageCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MeMessagesCreate {
-    client: Client,
-    path: ResourcePath,
-    body: types::Message,
-}
-
-impl MeMessagesCreate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "me_messages.create", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MeMessagesCreate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageDelete {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageDelete {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageDelete {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageGet {
-    client: Client,
-    path: ResourcePath,
-    value: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-}
-
-impl MessageGet {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageGet {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageUpdate {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageUpdateRequestBody,
-}
-
-impl MessageUpdate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageUpdate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `value` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageValue {
-    client: Client,
-    path: ResourcePath,
-    value: Option<String>,
-    select: Option<String>,
-    expand: Option<String>,
-}
-
-impl MessageValue {
-    /// The query parameter $value. The OData $value query option
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.value", self.path);
-        let op = match self.value {
-            Some(v) => op.query("$value", v),
-            None => op,
-        };
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageValue {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCopy {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageCopyRequestBody,
-}
-
-impl MessageCopy {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCopy {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateForward {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateForward {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_forward",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateForward {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateReply {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateReply {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateReply {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create_reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageCreateReplyAll {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageCreateReplyAll {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply_all",
-            self.path,
-        );
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageCreateReplyAll {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageForward {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageForwardRequestBody,
-}
-
-impl MessageForward {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageForward {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageMove {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageCopyRequestBody,
-}
-
-impl MessageMove {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageMove {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageReply {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageReplyRequestBody,
-}
-
-impl MessageReply {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageReply {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageReplyAll {
-    client: Client,
-    path: ResourcePath,
-    body: types::MessageReplyAllRequestBody,
-}
-
-impl MessageReplyAll {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageReplyAll {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `send` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageSend {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl MessageSend {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessageSend {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsList {
+pub struct MessageAttachmentsListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -5282,7 +4468,7 @@ pub struct MessageAttachmentsList {
     orderby: Option<String>,
 }
 
-impl MessageAttachmentsList {
+impl MessageAttachmentsListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5389,7 +4575,7 @@ impl MessageAttachmentsList {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsList {
+impl std::future::IntoFuture for MessageAttachmentsListRequest {
     type Output = Result<types::AttachmentCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::AttachmentCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5403,13 +4589,13 @@ impl std::future::IntoFuture for MessageAttachmentsList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsCreate {
+pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::Attachment,
 }
 
-impl MessageAttachmentsCreate {
+impl MessageAttachmentsCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -5421,7 +4607,7 @@ impl MessageAttachmentsCreate {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsCreate {
+impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5435,13 +4621,13 @@ impl std::future::IntoFuture for MessageAttachmentsCreate {
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageAttachmentsCreateUploadSession {
+pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
-    body: types::AttachmentsCreateUploadSessionRequestBody,
+    body: types::CreateUploadSessionBody,
 }
 
-impl MessageAttachmentsCreateUploadSession {
+impl MessageAttachmentsCreateUploadSessionRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -5453,13 +4639,13 @@ impl MessageAttachmentsCreateUploadSession {
     }
 }
 
-impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
+    type Output = Result<types::UploadSession, Error>;
+    type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -5467,23 +4653,19 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSession {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleDelete {
+pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl MessageRuleDelete {
+impl MessageDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::DELETE,
-            "message_rule.delete",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for MessageRuleDelete {
+impl std::future::IntoFuture for MessageDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5497,14 +4679,391 @@ impl std::future::IntoFuture for MessageRuleDelete {
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleGet {
+pub struct MessageGetRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    prefer: Option<String>,
+}
+
+impl MessageGetRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageGetRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `update` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageUpdateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl MessageUpdateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageUpdateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `copy` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCopyRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::CopyBody,
+}
+
+impl MessageCopyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCopyRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateForwardRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateForwardRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_forward",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateForwardRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReplyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyAllRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageCreateReplyAllRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.create_reply_all",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyAllRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `forward` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageForwardRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ForwardBody,
+}
+
+impl MessageForwardRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageForwardRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `move_` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageMoveRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::MoveBody,
+}
+
+impl MessageMoveRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageMoveRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReplyRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ReplyBody,
+}
+
+impl MessageReplyRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReplyRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `reply_all` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageReplyAllRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::ReplyAllBody,
+}
+
+impl MessageReplyAllRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageReplyAllRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `send` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageSendRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageSendRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageSendRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleDeleteRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessageRuleDeleteRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::DELETE,
+            "message_rule.delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageRuleDeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageRuleGetRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
     expand: Option<String>,
 }
 
-impl MessageRuleGet {
+impl MessageRuleGetRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5535,7 +5094,7 @@ impl MessageRuleGet {
     }
 }
 
-impl std::future::IntoFuture for MessageRuleGet {
+impl std::future::IntoFuture for MessageRuleGetRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5549,13 +5108,13 @@ impl std::future::IntoFuture for MessageRuleGet {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRuleUpdate {
+pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRuleUpdateRequestBody,
+    body: types::MessageRule,
 }
 
-impl MessageRuleUpdate {
+impl MessageRuleUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::PATCH,
@@ -5567,7 +5126,7 @@ impl MessageRuleUpdate {
     }
 }
 
-impl std::future::IntoFuture for MessageRuleUpdate {
+impl std::future::IntoFuture for MessageRuleUpdateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5581,7 +5140,7 @@ impl std::future::IntoFuture for MessageRuleUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRulesList {
+pub struct MessageRulesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -5594,7 +5153,7 @@ pub struct MessageRulesList {
     orderby: Option<String>,
 }
 
-impl MessageRulesList {
+impl MessageRulesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -5697,7 +5256,7 @@ impl MessageRulesList {
     }
 }
 
-impl std::future::IntoFuture for MessageRulesList {
+impl std::future::IntoFuture for MessageRulesListRequest {
     type Output = Result<types::MessageRuleCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRuleCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5711,13 +5270,13 @@ impl std::future::IntoFuture for MessageRulesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessageRulesCreate {
+pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MessageRulesCreateRequestBody,
+    body: types::MessageRule,
 }
 
-impl MessageRulesCreate {
+impl MessageRulesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
@@ -5729,7 +5288,7 @@ impl MessageRulesCreate {
     }
 }
 
-impl std::future::IntoFuture for MessageRulesCreate {
+impl std::future::IntoFuture for MessageRulesCreateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -5740,168 +5299,57 @@ impl std::future::IntoFuture for MessageRulesCreate {
     }
 }
 
+/// The `get` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageValueGetRequest {
+    client: Client,
+    path: ResourcePath,
+    prefer: Option<String>,
+}
+
+impl MessageValueGetRequest {
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
+    /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op.streamed()).await?.into_stream()
+        })
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        let op = op.accept("application/octet-stream, text/plain");
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageValueGetRequest {
+    type Output = Result<bytes::Bytes, Error>;
+    type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.bytes()
+        })
+    }
+}
+
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesList {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl MessagesList {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
-    /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::Message> {
-        let (client, op) = self.into_operation();
-        client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages.list", self.path);
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessagesList {
-    type Output = Result<types::MessageCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesCreate {
-    client: Client,
-    path: ResourcePath,
-    body: types::Message,
-}
-
-impl MessagesCreate {
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "messages.create", self.path);
-        let op = op.json_body(&self.body);
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for MessagesCreate {
-    type Output = Result<types::Message, Error>;
-    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `delta` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct MessagesDelta {
+pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
     deltatoken: Option<String>,
@@ -5912,10 +5360,12 @@ pub struct MessagesDelta {
     filter: Option<String>,
     orderby: Option<String>,
     search: Option<String>,
+    skip: Option<String>,
+    count: Option<String>,
     prefer: Option<String>,
 }
 
-impl MessagesDelta {
+impl MessagesDeltaListRequest {
     /// The query parameter $deltatoken. The OData $deltatoken query option
     pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
         self.deltatoken = Some(value.into());
@@ -5937,8 +5387,8 @@ impl MessagesDelta {
     }
 
     /// The query parameter $top. The OData $top query option
-    pub fn top(mut self, value: impl Into<String>) -> Self {
-        self.top = Some(value.into());
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
         self
     }
 
@@ -5956,9 +5406,14 @@ impl MessagesDelta {
         self
     }
 
-    /// The query parameter $orderby. The OData $orderby query option
-    pub fn orderby(mut self, value: impl Into<String>) -> Self {
-        self.orderby = Some(value.into());
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
         self
     }
 
@@ -5968,14 +5423,33 @@ impl MessagesDelta {
         self
     }
 
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
     /// The header Prefer. odata.maxpagesize=\{x\}. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
         self
     }
 
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages.delta", self.path);
+        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,
@@ -6008,6 +5482,14 @@ impl MessagesDelta {
             Some(v) => op.query("$search", v),
             None => op,
         };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -6016,21 +5498,21 @@ impl MessagesDelta {
     }
 }
 
-impl std::future::IntoFuture for MessagesDelta {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for MessagesDeltaListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
 
-/// The `supported_languages` request; set optional parameters, then `.await` it to send.
+/// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedLanguages {
+pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -6043,7 +5525,7 @@ pub struct OutlookSupportedLanguages {
     orderby: Option<String>,
 }
 
-impl OutlookSupportedLanguages {
+impl OutlookSupportedTimeZonesWithRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -6103,263 +5585,9 @@ impl OutlookSupportedLanguages {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
-    pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
         let (client, op) = self.into_operation();
         client.items(op)
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_languages",
-            self.path,
-        );
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for OutlookSupportedLanguages {
-    type Output = Result<types::LocaleInfoCollectionResponse, Error>;
-    type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
-    }
-}
-
-/// The `supported_time_zones` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedTimeZones {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl OutlookSupportedTimeZones {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_time_zones",
-            self.path,
-        );
-        let op = match self.select {
-            Some(v) => op.query("$select", v),
-            None => op,
-        };
-        let op = match self.expand {
-            Some(v) => op.query("$expand", v),
-            None => op,
-        };
-        let op = match self.top {
-            Some(v) => op.query("$top", v),
-            None => op,
-        };
-        let op = match self.skip {
-            Some(v) => op.query("$skip", v),
-            None => op,
-        };
-        let op = match self.search {
-            Some(v) => op.query("$search", v),
-            None => op,
-        };
-        let op = match self.filter {
-            Some(v) => op.query("$filter", v),
-            None => op,
-        };
-        let op = match self.count {
-            Some(v) => op.query("$count", v),
-            None => op,
-        };
-        let op = match self.orderby {
-            Some(v) => op.query("$orderby", v),
-            None => op,
-        };
-        (self.client, op)
-    }
-}
-
-impl std::future::IntoFuture for OutlookSupportedTimeZones {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
-    }
-}
-
-/// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct OutlookSupportedTimeZonesWith {
-    client: Client,
-    path: ResourcePath,
-    select: Option<String>,
-    expand: Option<String>,
-    top: Option<String>,
-    skip: Option<String>,
-    search: Option<String>,
-    filter: Option<String>,
-    count: Option<String>,
-    orderby: Option<String>,
-}
-
-impl OutlookSupportedTimeZonesWith {
-    /// The query parameter $select. Select properties to be returned Sent comma-separated.
-    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.select = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $expand. Expand related entities Sent comma-separated.
-    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.expand = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
-    }
-
-    /// The query parameter $top. Show only the first n items
-    pub fn top(mut self, value: i64) -> Self {
-        self.top = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $skip. Skip the first n items
-    pub fn skip(mut self, value: i64) -> Self {
-        self.skip = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $search. Search items by search phrases
-    pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
-        self
-    }
-
-    /// The query parameter $filter. Filter items by property values
-    pub fn filter(mut self, value: impl Into<String>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// The query parameter $count. Include count of items
-    pub fn count(mut self, value: bool) -> Self {
-        self.count = Some(value.to_string());
-        self
-    }
-
-    /// The query parameter $orderby. Order items by property values Sent comma-separated.
-    pub fn orderby(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.orderby = Some(
-            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
-        );
-        self
     }
 
     fn into_operation(self) -> (Client, Operation) {
@@ -6404,13 +5632,15 @@ impl OutlookSupportedTimeZonesWith {
     }
 }
 
-impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
-    type Output = Result<(), Error>;
-    type IntoFuture = BoxFuture<Result<(), Error>>;
+impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
+            client.execute(op).await?.json()
         })
     }
 }
@@ -6418,19 +5648,19 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWith {
 /// The `delete` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverrideDelete {
+pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl OverrideDelete {
+impl OverrideDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path);
         (self.client, op)
     }
 }
 
-impl std::future::IntoFuture for OverrideDelete {
+impl std::future::IntoFuture for OverrideDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -6444,13 +5674,13 @@ impl std::future::IntoFuture for OverrideDelete {
 /// The `update` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverrideUpdate {
+pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
-    body: types::OverrideUpdateRequestBody,
+    body: types::InferenceClassificationOverride,
 }
 
-impl OverrideUpdate {
+impl OverrideUpdateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path);
         let op = op.json_body(&self.body);
@@ -6458,7 +5688,7 @@ impl OverrideUpdate {
     }
 }
 
-impl std::future::IntoFuture for OverrideUpdate {
+impl std::future::IntoFuture for OverrideUpdateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
     fn into_future(self) -> Self::IntoFuture {
@@ -6472,7 +5702,7 @@ impl std::future::IntoFuture for OverrideUpdate {
 /// The `list` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverridesList {
+pub struct OverridesListRequest {
     client: Client,
     path: ResourcePath,
     select: Option<String>,
@@ -6485,7 +5715,7 @@ pub struct OverridesList {
     orderby: Option<String>,
 }
 
-impl OverridesList {
+impl OverridesListRequest {
     /// The query parameter $select. Select properties to be returned Sent comma-separated.
     pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.select = Some(
@@ -6588,7 +5818,7 @@ impl OverridesList {
     }
 }
 
-impl std::future::IntoFuture for OverridesList {
+impl std::future::IntoFuture for OverridesListRequest {
     type Output = Result<
         types::InferenceClassificationOverrideCollectionResponse,
         Error,
@@ -6607,13 +5837,13 @@ impl std::future::IntoFuture for OverridesList {
 /// The `create` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct OverridesCreate {
+pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
     body: types::InferenceClassificationOverride,
 }
 
-impl OverridesCreate {
+impl OverridesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path);
         let op = op.json_body(&self.body);
@@ -6621,9 +5851,452 @@ impl OverridesCreate {
     }
 }
 
-impl std::future::IntoFuture for OverridesCreate {
+impl std::future::IntoFuture for OverridesCreateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SupportedLanguagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl SupportedLanguagesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "supported_languages.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for SupportedLanguagesListRequest {
+    type Output = Result<types::LocaleInfoCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SupportedTimeZonesListRequest {
+    client: Client,
+    path: ResourcePath,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    count: Option<String>,
+    orderby: Option<String>,
+}
+
+impl SupportedTimeZonesListRequest {
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $filter. Filter items by property values
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $orderby. Order items by property values Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::GET,
+            "supported_time_zones.list",
+            self.path,
+        );
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for SupportedTimeZonesListRequest {
+    type Output = Result<types::TimeZoneInformationCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<
+        Result<types::TimeZoneInformationCollectionResponse, Error>,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `list` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UserMessagesListRequest {
+    client: Client,
+    path: ResourcePath,
+    filter: Option<String>,
+    orderby: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    top: Option<String>,
+    skip: Option<String>,
+    search: Option<String>,
+    count: Option<String>,
+    prefer: Option<String>,
+}
+
+impl UserMessagesListRequest {
+    /// The query parameter $filter. The OData $filter query option
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The query parameter $orderby. The OData $orderby query option Sent comma-separated.
+    pub fn orderby(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.orderby = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $select. Select properties to be returned Sent comma-separated.
+    pub fn select(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.select = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $expand. Expand related entities Sent comma-separated.
+    pub fn expand(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.expand = Some(
+            value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
+        );
+        self
+    }
+
+    /// The query parameter $top. Show only the first n items
+    pub fn top(mut self, value: i64) -> Self {
+        self.top = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $skip. Skip the first n items
+    pub fn skip(mut self, value: i64) -> Self {
+        self.skip = Some(value.to_string());
+        self
+    }
+
+    /// The query parameter $search. Search items by search phrases
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+
+    /// The query parameter $count. Include count of items
+    pub fn count(mut self, value: bool) -> Self {
+        self.count = Some(value.to_string());
+        self
+    }
+
+    /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
+    /// stops handing one out. Each page is one request, with the client's retries.
+    pub fn items(self) -> crate::runtime::Items<types::Message> {
+        let (client, op) = self.into_operation();
+        client.items(op)
+    }
+
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path);
+        let op = match self.filter {
+            Some(v) => op.query("$filter", v),
+            None => op,
+        };
+        let op = match self.orderby {
+            Some(v) => op.query("$orderby", v),
+            None => op,
+        };
+        let op = match self.select {
+            Some(v) => op.query("$select", v),
+            None => op,
+        };
+        let op = match self.expand {
+            Some(v) => op.query("$expand", v),
+            None => op,
+        };
+        let op = match self.top {
+            Some(v) => op.query("$top", v),
+            None => op,
+        };
+        let op = match self.skip {
+            Some(v) => op.query("$skip", v),
+            None => op,
+        };
+        let op = match self.search {
+            Some(v) => op.query("$search", v),
+            None => op,
+        };
+        let op = match self.count {
+            Some(v) => op.query("$count", v),
+            None => op,
+        };
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for UserMessagesListRequest {
+    type Output = Result<types::MessageCollectionResponse, Error>;
+    type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UserMessagesCreateRequest {
+    client: Client,
+    path: ResourcePath,
+    body: types::Message,
+}
+
+impl UserMessagesCreateRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "user_messages.create",
+            self.path,
+        );
+        let op = op.json_body(&self.body);
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for UserMessagesCreateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6635,13 +6308,13 @@ impl std::future::IntoFuture for OverridesCreate {
 /// The `send_mail` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct UserSendMail {
+pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
-    body: types::MeSendMailRequestBody,
+    body: types::SendMailBody,
 }
 
-impl UserSendMail {
+impl UserSendMailRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path);
         let op = op.json_body(&self.body);
@@ -6649,7 +6322,7 @@ impl UserSendMail {
     }
 }
 
-impl std::future::IntoFuture for UserSendMail {
+impl std::future::IntoFuture for UserSendMailRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {

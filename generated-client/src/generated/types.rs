@@ -7,33 +7,6 @@
     missing_docs,
     dead_code
 )]
-///You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum Attachment {
-    FileAttachment(FileAttachment),
-    ItemAttachment(ItemAttachment),
-    ReferenceAttachment(ReferenceAttachment),
-}
-
-impl ::std::convert::From<FileAttachment> for Attachment {
-    fn from(value: FileAttachment) -> Self {
-        Self::FileAttachment(value)
-    }
-}
-
-impl ::std::convert::From<ItemAttachment> for Attachment {
-    fn from(value: ItemAttachment) -> Self {
-        Self::ItemAttachment(value)
-    }
-}
-
-impl ::std::convert::From<ReferenceAttachment> for Attachment {
-    fn from(value: ReferenceAttachment) -> Self {
-        Self::ReferenceAttachment(value)
-    }
-}
-
 ///`AttachmentCollectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AttachmentCollectionResponse {
@@ -53,6 +26,7 @@ pub struct AttachmentCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<Attachment>,
 }
 
@@ -88,21 +62,9 @@ pub struct AttachmentItem {
     pub size: ::std::option::Option<i64>,
 }
 
-///`AttachmentsCreateUploadSessionRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct AttachmentsCreateUploadSessionRequestBody {
-    ///Represents attributes of the item to be uploaded and attached. At minimum, specify the attachment type (file), a name, and the size of the file.
-    #[serde(
-        rename = "AttachmentItem",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub attachment_item: ::std::option::Option<AttachmentItem>,
-}
-
 ///Configuration settings to automatically notify the sender of an incoming email with a message from the
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AutomaticRepliesSetting {
-    ///The set of audience external to the signed-in user's organization who will receive the ExternalReplyMessage, if Status is AlwaysEnabled or Scheduled. The possible values are: none, contactsOnly, all.
     #[serde(
         rename = "externalAudience",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -126,19 +88,16 @@ pub struct AutomaticRepliesSetting {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The date and time that automatic replies are set to end, if Status is set to Scheduled.
     #[serde(
         rename = "scheduledEndDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_end_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The date and time that automatic replies are set to begin, if Status is set to Scheduled.
     #[serde(
         rename = "scheduledStartDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub scheduled_start_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///Configurations status for automatic replies. The possible values are: disabled, alwaysEnabled, scheduled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<AutomaticRepliesStatus>,
 }
@@ -265,6 +224,27 @@ impl ::std::convert::TryFrom<::std::string::String> for BodyType {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+
+///`CopyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CopyBody {
+    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
+}
+
+///`CreateUploadSessionBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct CreateUploadSessionBody {
+    #[serde(rename = "AttachmentItem")]
+    pub attachment_item: AttachmentItem,
+}
+
+///`DateFormatResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct DateFormatResponse {
+    pub value: ::std::string::String,
 }
 
 ///Describes the date, time, and time zone of a point in time.
@@ -444,7 +424,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ExternalAudienceScope {
 }
 
 ///A file (such as a text file or Word document) attached to a user event,
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct FileAttachment {
     ///The base64-encoded contents of the file.
     #[serde(
@@ -464,19 +444,19 @@ pub struct FileAttachment {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub content_location: ::std::option::Option<::std::string::String>,
-    ///The content type of the attachment.
+    ///The MIME type.
     #[serde(
         rename = "contentType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub content_type: ::std::option::Option<::std::string::String>,
-    ///The attachment ID.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Set to true if this is an inline attachment.
+    ///true if the attachment is an inline attachment; otherwise, false.
     #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_inline: ::std::option::Option<bool>,
-    ///The date and time when the attachment was last modified.
+    ///The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
     #[serde(
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -484,91 +464,33 @@ pub struct FileAttachment {
     pub last_modified_date_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The name representing the text that is displayed below the icon representing the embedded attachment.This does not need to be the actual file name.
+    ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The kind of this object.
-    #[serde(rename = "@odata.type")]
-    pub odata_type: FileAttachmentOdataType,
-    ///The size in bytes of the attachment.
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The length of the attachment in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
-}
-
-///The kind of this object.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum FileAttachmentOdataType {
-    #[serde(rename = "#microsoft.graph.fileAttachment")]
-    MicrosoftGraphFileAttachment,
-}
-
-impl ::std::fmt::Display for FileAttachmentOdataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MicrosoftGraphFileAttachment => {
-                f.write_str("#microsoft.graph.fileAttachment")
-            }
-        }
-    }
-}
-
-impl ::std::str::FromStr for FileAttachmentOdataType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "#microsoft.graph.fileAttachment" => Ok(Self::MicrosoftGraphFileAttachment),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for FileAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for FileAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 ///Allows setting a flag in an item for the user to follow up on later.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct FollowupFlag {
-    ///The date and time that the follow-up was finished.
     #[serde(
         rename = "completedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub completed_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The date and time that the follow up is to be finished. Note: To set the due date, you must also specify the startDateTime; otherwise, you will get a 400 Bad Request response.
     #[serde(
         rename = "dueDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub due_date_time: ::std::option::Option<DateTimeTimeZone>,
-    ///The status for follow-up for an item. Possible values are notFlagged, complete, and flagged.
     #[serde(
         rename = "flagStatus",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -580,7 +502,6 @@ pub struct FollowupFlag {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The date and time that the follow-up is to begin.
     #[serde(
         rename = "startDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -652,6 +573,22 @@ impl ::std::convert::TryFrom<::std::string::String> for FollowupFlagStatus {
     }
 }
 
+///`ForwardBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ForwardBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
 ///`Importance`
 #[derive(
     ::serde::Deserialize,
@@ -719,7 +656,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Importance {
 ///Classification of a user's messages to enable focus on those that are more relevant or important to the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct InferenceClassification {
-    ///Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The OData type, when Graph names a derived type.
@@ -738,13 +675,12 @@ pub struct InferenceClassification {
 ///Represents a user's override for how incoming messages from a specific sender should always be classified as.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct InferenceClassificationOverride {
-    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
     #[serde(
         rename = "classifyAs",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub classify_as: ::std::option::Option<InferenceClassificationType>,
-    ///The unique identifier of the override. Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The OData type, when Graph names a derived type.
@@ -753,7 +689,6 @@ pub struct InferenceClassificationOverride {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///The email address information of the sender for whom the override is created.
     #[serde(
         rename = "senderEmailAddress",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -780,6 +715,7 @@ pub struct InferenceClassificationOverrideCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<InferenceClassificationOverride>,
 }
 
@@ -878,24 +814,23 @@ pub struct InternetMessageHeader {
 }
 
 ///A contact, event, or message that's attached to a user event,
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ItemAttachment {
-    ///The content type of the attachment.
+    ///The MIME type.
     #[serde(
         rename = "contentType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub content_type: ::std::option::Option<::std::string::String>,
-    ///The attachment ID.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Set to true if the attachment is inline, such as an embedded image within the body of the item.
+    ///true if the attachment is an inline attachment; otherwise, false.
     #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_inline: ::std::option::Option<bool>,
-    ///OutlookItem (no resource page in spec/docs, so left open)
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub item: ::std::option::Option<::serde_json::Value>,
-    ///The last time and date that the attachment was modified.
+    pub item: ::std::option::Option<OutlookItem>,
+    ///The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
     #[serde(
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -903,73 +838,18 @@ pub struct ItemAttachment {
     pub last_modified_date_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The display name of the attachment.
+    ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The kind of this object.
-    #[serde(rename = "@odata.type")]
-    pub odata_type: ItemAttachmentOdataType,
-    ///The size in bytes of the attachment.
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The length of the attachment in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
-}
-
-///The kind of this object.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ItemAttachmentOdataType {
-    #[serde(rename = "#microsoft.graph.itemAttachment")]
-    MicrosoftGraphItemAttachment,
-}
-
-impl ::std::fmt::Display for ItemAttachmentOdataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MicrosoftGraphItemAttachment => {
-                f.write_str("#microsoft.graph.itemAttachment")
-            }
-        }
-    }
-}
-
-impl ::std::str::FromStr for ItemAttachmentOdataType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "#microsoft.graph.itemAttachment" => Ok(Self::MicrosoftGraphItemAttachment),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for ItemAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for ItemAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 
 ///Represents properties of the body of an item, such as a message, event or group post.
@@ -978,7 +858,6 @@ pub struct ItemBody {
     ///The content of the item.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    ///The type of the content. Possible values are text and html.
     #[serde(
         rename = "contentType",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1031,6 +910,7 @@ pub struct LocaleInfoCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<LocaleInfo>,
 }
 
@@ -1049,6 +929,7 @@ pub struct MailFolder {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub child_folders: ::std::vec::Vec<MailFolder>,
     ///The mailFolder's display name.
     #[serde(
@@ -1056,7 +937,7 @@ pub struct MailFolder {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///The mailFolder's unique identifier.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the mailFolder is hidden. This property can be set only when creating the folder. Find more information in Hidden mail folders.
@@ -1068,9 +949,11 @@ pub struct MailFolder {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub message_rules: ::std::vec::Vec<MessageRule>,
     ///The collection of messages in the mailFolder.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub messages: ::std::vec::Vec<Message>,
     ///The collection of multi-value extended properties defined for the mailFolder. Read-only. Nullable.
     #[serde(
@@ -1133,79 +1016,117 @@ pub struct MailFolderCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<MailFolder>,
 }
 
-///`MailFolderCopyRequestBody`
+///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderCopyRequestBody {
-    ///The folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+pub struct MailSearchFolder {
+    ///The number of immediate child mailFolders in the current mailFolder.
     #[serde(
-        rename = "destinationId",
+        rename = "childFolderCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MailFolderUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFolderUpdateRequestBody {
+    pub child_folder_count: ::std::option::Option<i32>,
+    ///The collection of child folders in the mailFolder.
+    #[serde(
+        rename = "childFolders",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub child_folders: ::std::vec::Vec<MailFolder>,
     ///The mailFolder's display name.
     #[serde(
         rename = "displayName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-}
-
-///`MailFoldersCreateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailFoldersCreateRequestBody {
-    ///The display name of the new folder.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Indicates whether the new folder is hidden. The default value is false. Setting the property is optional. Once set, you cannot update this property. See more information in Hidden mail folders
-    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_hidden: ::std::option::Option<bool>,
-}
-
-///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailSearchFolder {
     ///The OData query to filter the messages.
     #[serde(
         rename = "filterQuery",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub filter_query: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for an entity. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
     ///Indicates how the mailbox folder hierarchy should be traversed in the search. true means that a deep search should be done to include child folders in the hierarchy of each folder explicitly specified in sourceFolderIds. false means a shallow search of only each of the folders explicitly specified in sourceFolderIds.
     #[serde(
         rename = "includeNestedFolders",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub include_nested_folders: ::std::option::Option<bool>,
+    ///Indicates whether the mailFolder is hidden. This property can be set only when creating the folder. Find more information in Hidden mail folders.
+    #[serde(rename = "isHidden", skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_hidden: ::std::option::Option<bool>,
     ///Indicates whether a search folder is editable using REST APIs.
     #[serde(
         rename = "isSupported",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_supported: ::std::option::Option<bool>,
+    ///The collection of rules that apply to the user's Inbox folder.
+    #[serde(
+        rename = "messageRules",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub message_rules: ::std::vec::Vec<MessageRule>,
+    ///The collection of messages in the mailFolder.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
+    pub messages: ::std::vec::Vec<Message>,
+    ///The collection of multi-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "multiValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub multi_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<MultiValueLegacyExtendedProperty>,
+    >,
     ///The OData type, when Graph names a derived type.
     #[serde(
         rename = "@odata.type",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for the mailFolder's parent mailFolder.
+    #[serde(
+        rename = "parentFolderId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub parent_folder_id: ::std::option::Option<::std::string::String>,
+    ///The collection of single-value extended properties defined for the mailFolder. Read-only. Nullable.
+    #[serde(
+        rename = "singleValueExtendedProperties",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub single_value_extended_properties: ::std::option::Option<
+        ::std::vec::Vec<SingleValueLegacyExtendedProperty>,
+    >,
     ///The mailbox folders that should be mined.
     #[serde(
         rename = "sourceFolderIds",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub source_folder_ids: ::std::vec::Vec<::std::string::String>,
+    ///The number of items in the mailFolder.
+    #[serde(
+        rename = "totalItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub total_item_count: ::std::option::Option<i32>,
+    ///The number of items in the mailFolder marked as unread.
+    #[serde(
+        rename = "unreadItemCount",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub unread_item_count: ::std::option::Option<i32>,
 }
 
 ///Settings for the primary mailbox of a user.
@@ -1217,7 +1138,6 @@ pub struct MailboxSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub archive_folder: ::std::option::Option<::std::string::String>,
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user.
     #[serde(
         rename = "automaticRepliesSetting",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1229,7 +1149,6 @@ pub struct MailboxSettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
     #[serde(
         rename = "delegateMeetingMessageDeliveryOptions",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1237,7 +1156,6 @@ pub struct MailboxSettings {
     pub delegate_meeting_message_delivery_options: ::std::option::Option<
         DelegateMeetingMessageDeliveryOptions,
     >,
-    ///The locale information for the user, including the preferred language and country/region.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<LocaleInfo>,
     ///The OData type, when Graph names a derived type.
@@ -1255,50 +1173,6 @@ pub struct MailboxSettings {
     ///The default time zone for the user's mailbox.
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The days of the week and hours in a specific time zone that the user works.
-    #[serde(
-        rename = "workingHours",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub working_hours: ::std::option::Option<WorkingHours>,
-}
-
-///`MailboxSettingsUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MailboxSettingsUpdateRequestBody {
-    ///Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. You can set such notifications for only a future date range.
-    #[serde(
-        rename = "automaticRepliesSetting",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub automatic_replies_setting: ::std::option::Option<AutomaticRepliesSetting>,
-    ///The date format for the user's mailbox.
-    #[serde(
-        rename = "dateFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub date_format: ::std::option::Option<::std::string::String>,
-    ///If the user has a calendar delegate, this specifies whether the delegate, mailbox owner, or both receive meeting messages and meeting responses. Possible values are: sendToDelegateAndInformationToPrincipal, sendToDelegateAndPrincipal, sendToDelegateOnly.
-    #[serde(
-        rename = "delegateMeetingMessageDeliveryOptions",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub delegate_meeting_message_delivery_options: ::std::option::Option<
-        DelegateMeetingMessageDeliveryOptions,
-    >,
-    ///The locale information for the user, including the preferred language and country/region.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<LocaleInfo>,
-    ///The time format for the user's mailbox.
-    #[serde(
-        rename = "timeFormat",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub time_format: ::std::option::Option<::std::string::String>,
-    ///The default time zone for the user's mailbox.
-    #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
-    pub time_zone: ::std::option::Option<::std::string::String>,
-    ///The hours, days of a week, and time zone that the user works.
     #[serde(
         rename = "workingHours",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1311,6 +1185,7 @@ pub struct MailboxSettingsUpdateRequestBody {
 pub struct MainError {
     pub code: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub details: ::std::vec::Vec<ErrorDetails>,
     #[serde(
         rename = "innerError",
@@ -1322,32 +1197,12 @@ pub struct MainError {
     pub target: ::std::option::Option<::std::string::String>,
 }
 
-///`MasterCategoryUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MasterCategoryUpdateRequestBody {
-    ///A pre-set color constant that characterizes a category, and that is mapped to one of 25 predefined colors.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<::std::string::String>,
-}
-
-///`MeSendMailRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MeSendMailRequestBody {
-    ///The message to send. Required.
-    pub message: Message,
-    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
-    #[serde(
-        rename = "saveToSentItems",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub save_to_sent_items: ::std::option::Option<bool>,
-}
-
 ///A message in a mailFolder.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Message {
     ///The fileAttachment and itemAttachment attachments for the message.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub attachments: ::std::vec::Vec<Attachment>,
     ///The Bcc: recipients for the message.
     #[serde(
@@ -1355,8 +1210,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub bcc_recipients: ::std::vec::Vec<Recipient>,
-    ///The body of the message. It can be in HTML or text format. Find out about safe HTML in a message body.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<ItemBody>,
     ///The first 255 characters of the message body. It is in text format.
@@ -1365,8 +1220,9 @@ pub struct Message {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub body_preview: ::std::option::Option<::std::string::String>,
-    ///The categories associated with the message.
+    ///The categories associated with the item
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub categories: ::std::vec::Vec<::std::string::String>,
     ///The Cc: recipients for the message.
     #[serde(
@@ -1374,8 +1230,9 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The version of the message.
+    ///Identifies the version of the item. Every time the item is changed, changeKey changes as well. This allows Exchange to apply changes to the correct version of the object. Read-only.
     #[serde(
         rename = "changeKey",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1393,7 +1250,7 @@ pub struct Message {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub conversation_index: ::std::option::Option<::std::string::String>,
-    ///The date and time the message was created. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    ///The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
     #[serde(
         rename = "createdDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1404,10 +1261,8 @@ pub struct Message {
     ///The collection of open extensions defined for the message. Nullable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extensions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flag: ::std::option::Option<FollowupFlag>,
-    ///The owner of the mailbox from which the message is sent. In most cases, this value is the same as the sender property, except for sharing or delegation scenarios. The value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<Recipient>,
     ///Indicates whether the message has attachments. This property doesn't include inline attachments, so if a message contains only inline attachments, this property is false. To verify the existence of inline attachments, parse the body property to look for a src attribute, such as .
@@ -1416,13 +1271,11 @@ pub struct Message {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub has_attachments: ::std::option::Option<bool>,
-    ///Unique identifier for the message (note that this value may change if a message is moved or altered)
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///The importance of the message. The possible values are: low, normal, and high.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub importance: ::std::option::Option<Importance>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
     #[serde(
         rename = "inferenceClassification",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1434,6 +1287,7 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub internet_message_headers: ::std::vec::Vec<InternetMessageHeader>,
     ///The message ID in the format specified by RFC2822.
     #[serde(
@@ -1459,7 +1313,7 @@ pub struct Message {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The date and time the message was last changed. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
+    ///The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
     #[serde(
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1501,8 +1355,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. In most cases, this value is the same as the from property. You can set this property to a different value when sending a message from a shared mailbox, for a shared calendar, or as a delegate. In any case, the value must correspond to the actual mailbox used. Find out more about setting the from and sender properties of a message.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<Recipient>,
     ///The date and time the message was sent. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z.
@@ -1528,8 +1382,8 @@ pub struct Message {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub to_recipients: ::std::vec::Vec<Recipient>,
-    ///The part of the body of the message that is unique to the current message. uniqueBody is not returned by default but can be retrieved for a given message by use of the ?$select=uniqueBody query. It can be in HTML or text format.
     #[serde(
         rename = "uniqueBody",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1655,61 +1509,15 @@ pub struct MessageCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<Message>,
-}
-
-///`MessageCopyRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageCopyRequestBody {
-    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
-    #[serde(
-        rename = "destinationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub destination_id: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageForwardRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageForwardRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///The list of recipients.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
-}
-
-///`MessageReplyAllRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyAllRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-}
-
-///`MessageReplyRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageReplyRequestBody {
-    ///A comment to include. Can be an empty string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub comment: ::std::option::Option<::std::string::String>,
-    ///Any writeable properties to update in the reply message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<Message>,
 }
 
 ///A rule that applies to messages in the Inbox of a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageRule {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub conditions: ::std::option::Option<MessageRulePredicates>,
     ///The display name of the rule.
@@ -1718,13 +1526,12 @@ pub struct MessageRule {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exceptions: ::std::option::Option<MessageRulePredicates>,
     ///Indicates whether the rule is in an error condition. Read-only.
     #[serde(rename = "hasError", skip_serializing_if = "::std::option::Option::is_none")]
     pub has_error: ::std::option::Option<bool>,
-    ///The unique identifier of the rule. Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///Indicates whether the rule is enabled to be applied to messages.
@@ -1759,6 +1566,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub assign_categories: ::std::vec::Vec<::std::string::String>,
     ///The ID of a folder that a message is to be copied to.
     #[serde(
@@ -1775,6 +1583,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub forward_as_attachment_to: ::std::vec::Vec<Recipient>,
     ///The email addresses of the recipients to which a message should be forwarded.
     #[serde(
@@ -1782,6 +1591,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub forward_to: ::std::vec::Vec<Recipient>,
     ///Indicates whether a message should be marked as read.
     #[serde(
@@ -1789,7 +1599,6 @@ pub struct MessageRuleActions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mark_as_read: ::std::option::Option<bool>,
-    ///Sets the importance of the message, which can be: low, normal, high.
     #[serde(
         rename = "markImportance",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1819,6 +1628,7 @@ pub struct MessageRuleActions {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub redirect_to: ::std::vec::Vec<Recipient>,
     ///Indicates whether subsequent rules should be evaluated.
     #[serde(
@@ -1847,6 +1657,7 @@ pub struct MessageRuleCollectionResponse {
     )]
     pub odata_next_link: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<MessageRule>,
 }
 
@@ -1859,6 +1670,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub body_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the strings that should appear in the body or subject of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1866,9 +1678,11 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub body_or_subject_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the categories that an incoming message should be labeled with in order for the condition or exception to apply.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub categories: ::std::vec::Vec<::std::string::String>,
     ///Represents the specific sender email addresses of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1876,6 +1690,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub from_addresses: ::std::vec::Vec<Recipient>,
     ///Indicates whether an incoming message must have attachments in order for the condition or exception to apply.
     #[serde(
@@ -1889,8 +1704,8 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub header_contains: ::std::vec::Vec<::std::string::String>,
-    ///The importance that is stamped on an incoming message in order for the condition or exception to apply: low, normal, high.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub importance: ::std::option::Option<Importance>,
     ///Indicates whether an incoming message must be an approval request in order for the condition or exception to apply.
@@ -1956,7 +1771,6 @@ pub struct MessageRulePredicates {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_voicemail: ::std::option::Option<bool>,
-    ///Represents the flag-for-action value that appears on an incoming message in order for the condition or exception to apply. The possible values are: any, call, doNotForward, followUp, fyi, forward, noResponseNecessary, read, reply, replyToAll, review.
     #[serde(
         rename = "messageActionFlag",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1980,6 +1794,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub recipient_contains: ::std::vec::Vec<::std::string::String>,
     ///Represents the strings that appear in the from property of an incoming message in order for the condition or exception to apply.
     #[serde(
@@ -1987,8 +1802,8 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub sender_contains: ::std::vec::Vec<::std::string::String>,
-    ///Represents the sensitivity level that must be stamped on an incoming message in order for the condition or exception to apply. The possible values are: normal, personal, private, confidential.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sensitivity: ::std::option::Option<Sensitivity>,
     ///Indicates whether the owner of the mailbox must be in the ccRecipients property of an incoming message in order for the condition or exception to apply.
@@ -2006,6 +1821,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub sent_to_addresses: ::std::vec::Vec<Recipient>,
     ///Indicates whether the owner of the mailbox must be in the toRecipients property of an incoming message in order for the condition or exception to apply.
     #[serde(rename = "sentToMe", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2022,6 +1838,7 @@ pub struct MessageRulePredicates {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub subject_contains: ::std::vec::Vec<::std::string::String>,
     ///sizeRange (no resource page in spec/docs, so left open)
     #[serde(
@@ -2031,167 +1848,18 @@ pub struct MessageRulePredicates {
     pub within_size_range: ::std::option::Option<::serde_json::Value>,
 }
 
-///`MessageRuleUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageRuleUpdateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions are fulfilled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub actions: ::std::option::Option<MessageRuleActions>,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule.
-    #[serde(
-        rename = "displayName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    ///Exception conditions for the rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates if the rule is read-only and cannot be modified or deleted by the rules REST API.
-    #[serde(
-        rename = "isReadOnly",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_only: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sequence: ::std::option::Option<i32>,
-}
-
-///`MessageRulesCreateRequestBody`
+///`MoveBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct MessageRulesCreateRequestBody {
-    ///Actions to be taken on a message when the corresponding conditions, if any, are fulfilled. Required.
-    pub actions: MessageRuleActions,
-    ///Conditions that when fulfilled, will trigger the corresponding actions for that rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub conditions: ::std::option::Option<MessageRulePredicates>,
-    ///The display name of the rule. Required.
-    #[serde(rename = "displayName")]
-    pub display_name: ::std::string::String,
-    ///Represents exception conditions for the rule. Optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exceptions: ::std::option::Option<MessageRulePredicates>,
-    ///Indicates whether the rule is enabled to be applied to messages. Optional.
-    #[serde(
-        rename = "isEnabled",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_enabled: ::std::option::Option<bool>,
-    ///Indicates the order in which the rule is executed, among other rules. Required.
-    pub sequence: i32,
-}
-
-///`MessageUpdateRequestBody`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct MessageUpdateRequestBody {
-    ///The Bcc recipients for the message.
-    #[serde(
-        rename = "bccRecipients",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub bcc_recipients: ::std::option::Option<Recipient>,
-    ///The body of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<ItemBody>,
-    ///The categories associated with the message.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub categories: ::std::vec::Vec<::std::string::String>,
-    ///The Cc recipients for the message.
-    #[serde(
-        rename = "ccRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub cc_recipients: ::std::vec::Vec<Recipient>,
-    ///The flag value that indicates the status, start date, due date, or completion date for the message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<FollowupFlag>,
-    ///The mailbox owner and sender of the message. Must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<Recipient>,
-    ///The importance of the message. The possible values are: Low, Normal, High.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub importance: ::std::option::Option<::std::string::String>,
-    ///The classification of the message for the user, based on inferred relevance or importance, or on an explicit override. The possible values are: focused or other.
-    #[serde(
-        rename = "inferenceClassification",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub inference_classification: ::std::option::Option<::std::string::String>,
-    ///The message ID in the format specified by RFC2822. Updatable only if isDraft = true.
-    #[serde(
-        rename = "internetMessageId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub internet_message_id: ::std::option::Option<::std::string::String>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isDeliveryReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_delivery_receipt_requested: ::std::option::Option<bool>,
-    ///Indicates whether the message has been read.
-    #[serde(rename = "isRead", skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_read: ::std::option::Option<bool>,
-    ///Indicates whether a read receipt is requested for the message.
-    #[serde(
-        rename = "isReadReceiptRequested",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub is_read_receipt_requested: ::std::option::Option<bool>,
-    ///The collection of multi-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "multiValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub multi_value_extended_properties: ::std::vec::Vec<
-        MultiValueLegacyExtendedProperty,
-    >,
-    ///The email addresses to use when replying. Updatable only if isDraft = true.
-    #[serde(
-        rename = "replyTo",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub reply_to: ::std::vec::Vec<Recipient>,
-    ///The account that is actually used to generate the message. Updatable when sending a message from a shared mailbox, or sending a message as a delegate. In any case, the value must correspond to the actual mailbox used.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender: ::std::option::Option<Recipient>,
-    ///The collection of single-value extended properties defined for the message. Nullable.
-    #[serde(
-        rename = "singleValueExtendedProperties",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub single_value_extended_properties: ::std::vec::Vec<
-        SingleValueLegacyExtendedProperty,
-    >,
-    ///The subject of the message. Updatable only if isDraft = true.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    ///The To recipients for the message.
-    #[serde(
-        rename = "toRecipients",
-        default,
-        skip_serializing_if = "::std::vec::Vec::is_empty"
-    )]
-    pub to_recipients: ::std::vec::Vec<Recipient>,
+pub struct MoveBody {
+    ///The destination folder ID, or a well-known folder name. For a list of supported well-known folder names, see mailFolder resource type.
+    #[serde(rename = "destinationId")]
+    pub destination_id: ::std::string::String,
 }
 
 ///An extended property that contains a collection of values.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MultiValueLegacyExtendedProperty {
-    ///The property identifier. Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The OData type, when Graph names a derived type.
@@ -2202,6 +1870,7 @@ pub struct MultiValueLegacyExtendedProperty {
     pub odata_type: ::std::option::Option<::std::string::String>,
     ///A collection of property values.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
     pub value: ::std::vec::Vec<::std::string::String>,
 }
 
@@ -2211,21 +1880,133 @@ pub struct ODataError {
     pub error: MainError,
 }
 
-///`OverrideUpdateRequestBody`
+///Represents a category by which a user can group Outlook items such as messages and events. The user defines categories in a master list, and can apply one or more of these user-defined categories to an item.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct OverrideUpdateRequestBody {
-    ///Specifies how incoming messages from a specific sender should always be classified as. The possible values are: focused, other.
+pub struct OutlookCategory {
+    ///categoryColor (no resource page in spec/docs, so left open)
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub color: ::std::option::Option<::serde_json::Value>,
+    ///A unique name that identifies a category in the user's mailbox. After a category is created, the name cannot be changed. Read-only.
     #[serde(
-        rename = "classifyAs",
+        rename = "displayName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub classify_as: ::std::option::Option<::std::string::String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///The unique identifier for an entity. Read-only.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///No (no resource page in spec/docs, so left open)
+    #[serde(rename = "None", skip_serializing_if = "::std::option::Option::is_none")]
+    pub none: ::std::option::Option<::serde_json::Value>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///Red (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset0", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset0: ::std::option::Option<::serde_json::Value>,
+    ///Orange (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset1", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset1: ::std::option::Option<::serde_json::Value>,
+    ///Steel (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset10", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset10: ::std::option::Option<::serde_json::Value>,
+    ///DarkSteel (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset11", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset11: ::std::option::Option<::serde_json::Value>,
+    ///Gray (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset12", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset12: ::std::option::Option<::serde_json::Value>,
+    ///DarkGray (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset13", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset13: ::std::option::Option<::serde_json::Value>,
+    ///Black (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset14", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset14: ::std::option::Option<::serde_json::Value>,
+    ///DarkRed (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset15", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset15: ::std::option::Option<::serde_json::Value>,
+    ///DarkOrange (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset16", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset16: ::std::option::Option<::serde_json::Value>,
+    ///DarkBrown (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset17", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset17: ::std::option::Option<::serde_json::Value>,
+    ///DarkYellow (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset18", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset18: ::std::option::Option<::serde_json::Value>,
+    ///DarkGreen (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset19", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset19: ::std::option::Option<::serde_json::Value>,
+    ///Brown (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset2", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset2: ::std::option::Option<::serde_json::Value>,
+    ///DarkTeal (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset20", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset20: ::std::option::Option<::serde_json::Value>,
+    ///DarkOlive (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset21", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset21: ::std::option::Option<::serde_json::Value>,
+    ///DarkBlue (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset22", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset22: ::std::option::Option<::serde_json::Value>,
+    ///DarkPurple (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset23", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset23: ::std::option::Option<::serde_json::Value>,
+    ///DarkCranberry (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset24", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset24: ::std::option::Option<::serde_json::Value>,
+    ///Yellow (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset3", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset3: ::std::option::Option<::serde_json::Value>,
+    ///Green (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset4", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset4: ::std::option::Option<::serde_json::Value>,
+    ///Teal (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset5", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset5: ::std::option::Option<::serde_json::Value>,
+    ///Olive (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset6", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset6: ::std::option::Option<::serde_json::Value>,
+    ///Blue (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset7", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset7: ::std::option::Option<::serde_json::Value>,
+    ///Purple (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset8", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset8: ::std::option::Option<::serde_json::Value>,
+    ///Cranberry (no resource page in spec/docs, so left open)
+    #[serde(rename = "Preset9", skip_serializing_if = "::std::option::Option::is_none")]
+    pub preset9: ::std::option::Option<::serde_json::Value>,
+}
+
+///`OutlookCategoryCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct OutlookCategoryCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
+    pub value: ::std::vec::Vec<OutlookCategory>,
 }
 
 ///Represents information about a user in the sending or receiving end of an event, message or group post.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct Recipient {
-    ///The recipient's email address.
     #[serde(
         rename = "emailAddress",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2240,21 +2021,21 @@ pub struct Recipient {
 }
 
 ///A link to a file (such as a text file or Word document) on a OneDrive for Business cloud drive or other supported storage locations, attached to an event, message, or post.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ReferenceAttachment {
-    ///The content type of the attachment.
+    ///The MIME type.
     #[serde(
         rename = "contentType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub content_type: ::std::option::Option<::std::string::String>,
-    ///The attachment ID. Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///Set to true if the attachment appears inline in the body of the embedding object.
+    ///true if the attachment is an inline attachment; otherwise, false.
     #[serde(rename = "isInline", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_inline: ::std::option::Option<bool>,
-    ///The date and time when the attachment was last modified. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
+    ///The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is 2014-01-01T00:00:00Z
     #[serde(
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2262,75 +2043,48 @@ pub struct ReferenceAttachment {
     pub last_modified_date_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The text that is displayed below the icon representing the embedded attachment. This does not need to be the actual file name.
+    ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The kind of this object.
-    #[serde(rename = "@odata.type")]
-    pub odata_type: ReferenceAttachmentOdataType,
-    ///The size of the metadata that is stored on the message for the attachment in bytes. This value does not indicate the size of the actual file.
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The length of the attachment in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
 
-///The kind of this object.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ReferenceAttachmentOdataType {
-    #[serde(rename = "#microsoft.graph.referenceAttachment")]
-    MicrosoftGraphReferenceAttachment,
+///`ReplyAllBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ReplyAllBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
 }
 
-impl ::std::fmt::Display for ReferenceAttachmentOdataType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::MicrosoftGraphReferenceAttachment => {
-                f.write_str("#microsoft.graph.referenceAttachment")
-            }
-        }
-    }
+///`ReplyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ReplyBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
 }
 
-impl ::std::str::FromStr for ReferenceAttachmentOdataType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "#microsoft.graph.referenceAttachment" => {
-                Ok(Self::MicrosoftGraphReferenceAttachment)
-            }
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for ReferenceAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for ReferenceAttachmentOdataType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+///`SendMailBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SendMailBody {
+    pub message: Message,
+    ///Indicates whether to save the message in Sent Items. Specify it only if the parameter is false; default is true. Optional.
+    #[serde(
+        rename = "saveToSentItems",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub save_to_sent_items: ::std::option::Option<bool>,
 }
 
 ///`Sensitivity`
@@ -2404,7 +2158,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Sensitivity {
 ///An extended property that contains a single value.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SingleValueLegacyExtendedProperty {
-    ///The property ID used to identify the property. Read-only.
+    ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     ///The OData type, when Graph names a derived type.
@@ -2416,6 +2170,12 @@ pub struct SingleValueLegacyExtendedProperty {
     ///A property value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+
+///`TimeFormatResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct TimeFormatResponse {
+    pub value: ::std::string::String,
 }
 
 ///The basic representation of a time zone.
@@ -2432,6 +2192,88 @@ pub struct TimeZoneBase {
     pub odata_type: ::std::option::Option<::std::string::String>,
 }
 
+///Represents a time zone. The supported format is Windows, and Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone)
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TimeZoneInformation {
+    ///An identifier for the time zone.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub alias: ::std::option::Option<::std::string::String>,
+    ///A display string that represents the time zone.
+    #[serde(
+        rename = "displayName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub display_name: ::std::option::Option<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+}
+
+///`TimeZoneInformationCollectionResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct TimeZoneInformationCollectionResponse {
+    #[serde(
+        rename = "@odata.count",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_count: ::std::option::Option<i64>,
+    #[serde(
+        rename = "@odata.deltaLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_delta_link: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "@odata.nextLink",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_next_link: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    #[serde(deserialize_with = "null_as_default")]
+    pub value: ::std::vec::Vec<TimeZoneInformation>,
+}
+
+///`TimeZoneResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct TimeZoneResponse {
+    pub value: ::std::string::String,
+}
+
+///The uploadSession resource provides information about how to upload large files to OneDrive, OneDrive for Business, or SharePoint document libraries, or to Outlook event and message items as attachments.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct UploadSession {
+    ///The date and time in UTC that the upload session will expire. The complete file must be uploaded before this expiration time is reached.
+    #[serde(
+        rename = "expirationDateTime",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub expiration_date_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///A collection of byte ranges that the server is missing for the file. These ranges are zero indexed and of the format "start-end" (for example "0-26" to indicate the first 27 bytes of the file). When uploading files as Outlook attachments, instead of a collection of ranges, this property always indicates a single value "\{start\}", the location in the file where the next upload should begin.
+    #[serde(
+        rename = "nextExpectedRanges",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub next_expected_ranges: ::std::vec::Vec<::std::string::String>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    ///The URL endpoint that accepts PUT requests for byte ranges of the file.
+    #[serde(
+        rename = "uploadUrl",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub upload_url: ::std::option::Option<::std::string::String>,
+}
+
 ///Represents the days of the week and hours in a specific time zone that the user works.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkingHours {
@@ -2441,6 +2283,7 @@ pub struct WorkingHours {
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
+    #[serde(deserialize_with = "null_as_default")]
     pub days_of_week: ::std::vec::Vec<::serde_json::Value>,
     ///The time of the day that the user stops working.
     #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
@@ -2457,7 +2300,6 @@ pub struct WorkingHours {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub start_time: ::std::option::Option<::std::string::String>,
-    ///The time zone to which the working hours apply.
     #[serde(rename = "timeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<TimeZoneBase>,
 }
@@ -2494,6 +2336,483 @@ pub mod error {
     impl From<String> for ConversionError {
         fn from(value: String) -> Self {
             Self(value.into())
+        }
+    }
+}
+
+/// `null` on the wire decodes as the field's default (an empty `Vec`), as a missing field does.
+fn null_as_default<'de, D, T>(deserializer: D) -> ::std::result::Result<T, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de> + ::std::default::Default,
+{
+    let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+        deserializer,
+    )?;
+    Ok(value.unwrap_or_default())
+}
+
+/// You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
+///
+/// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Attachment {
+    /// `@odata.type: #microsoft.graph.fileAttachment`
+    FileAttachment(FileAttachment),
+    /// `@odata.type: #microsoft.graph.itemAttachment`
+    ItemAttachment(ItemAttachment),
+    /// `@odata.type: #microsoft.graph.referenceAttachment`
+    ReferenceAttachment(ReferenceAttachment),
+    /// A kind this client does not know, as its JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<FileAttachment> for Attachment {
+    fn from(value: FileAttachment) -> Self {
+        Self::FileAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ItemAttachment> for Attachment {
+    fn from(value: ItemAttachment) -> Self {
+        Self::ItemAttachment(value)
+    }
+}
+
+impl ::std::convert::From<ReferenceAttachment> for Attachment {
+    fn from(value: ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(value)
+    }
+}
+
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (kind, value) = match self {
+            Self::FileAttachment(value) => {
+                ("#microsoft.graph.fileAttachment", ::serde_json::to_value(value))
+            }
+            Self::ItemAttachment(value) => {
+                ("#microsoft.graph.itemAttachment", ::serde_json::to_value(value))
+            }
+            Self::ReferenceAttachment(value) => {
+                ("#microsoft.graph.referenceAttachment", ::serde_json::to_value(value))
+            }
+            Self::Other(value) => return ::serde::Serialize::serialize(value, serializer),
+        };
+        let value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+        let mut map = ::serde_json::Map::new();
+        map.insert(
+            "@odata.type".to_owned(),
+            ::serde_json::Value::String(kind.to_owned()),
+        );
+        if let ::serde_json::Value::Object(fields) = value {
+            for (key, field) in fields {
+                if key != "@odata.type" {
+                    map.insert(key, field);
+                }
+            }
+        }
+
+        ::serde::Serialize::serialize(&map, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let kind = value
+            .get("@odata.type")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default();
+        match kind {
+            "#microsoft.graph.fileAttachment" | "microsoft.graph.fileAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::FileAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.itemAttachment" | "microsoft.graph.itemAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ItemAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.referenceAttachment"
+            | "microsoft.graph.referenceAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ReferenceAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+
+/// Represents an entity. One of its kinds, told apart by `@odata.type`.
+///
+/// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum Entity {
+    /// `@odata.type: #microsoft.graph.attachment`
+    Attachment(Attachment),
+    /// `@odata.type: #microsoft.graph.fileAttachment`
+    FileAttachment(FileAttachment),
+    /// `@odata.type: #microsoft.graph.inferenceClassification`
+    InferenceClassification(InferenceClassification),
+    /// `@odata.type: #microsoft.graph.inferenceClassificationOverride`
+    InferenceClassificationOverride(InferenceClassificationOverride),
+    /// `@odata.type: #microsoft.graph.itemAttachment`
+    ItemAttachment(ItemAttachment),
+    /// `@odata.type: #microsoft.graph.mailFolder`
+    MailFolder(MailFolder),
+    /// `@odata.type: #microsoft.graph.mailSearchFolder`
+    MailSearchFolder(MailSearchFolder),
+    /// `@odata.type: #microsoft.graph.message`
+    Message(Message),
+    /// `@odata.type: #microsoft.graph.messageRule`
+    MessageRule(MessageRule),
+    /// `@odata.type: #microsoft.graph.multiValueLegacyExtendedProperty`
+    MultiValueLegacyExtendedProperty(MultiValueLegacyExtendedProperty),
+    /// `@odata.type: #microsoft.graph.outlookCategory`
+    OutlookCategory(OutlookCategory),
+    /// `@odata.type: #microsoft.graph.outlookItem`
+    OutlookItem(OutlookItem),
+    /// `@odata.type: #microsoft.graph.referenceAttachment`
+    ReferenceAttachment(ReferenceAttachment),
+    /// `@odata.type: #microsoft.graph.singleValueLegacyExtendedProperty`
+    SingleValueLegacyExtendedProperty(SingleValueLegacyExtendedProperty),
+    /// A kind this client does not know, as its JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<Attachment> for Entity {
+    fn from(value: Attachment) -> Self {
+        Self::Attachment(value)
+    }
+}
+
+impl ::std::convert::From<FileAttachment> for Entity {
+    fn from(value: FileAttachment) -> Self {
+        Self::FileAttachment(value)
+    }
+}
+
+impl ::std::convert::From<InferenceClassification> for Entity {
+    fn from(value: InferenceClassification) -> Self {
+        Self::InferenceClassification(value)
+    }
+}
+
+impl ::std::convert::From<InferenceClassificationOverride> for Entity {
+    fn from(value: InferenceClassificationOverride) -> Self {
+        Self::InferenceClassificationOverride(value)
+    }
+}
+
+impl ::std::convert::From<ItemAttachment> for Entity {
+    fn from(value: ItemAttachment) -> Self {
+        Self::ItemAttachment(value)
+    }
+}
+
+impl ::std::convert::From<MailFolder> for Entity {
+    fn from(value: MailFolder) -> Self {
+        Self::MailFolder(value)
+    }
+}
+
+impl ::std::convert::From<MailSearchFolder> for Entity {
+    fn from(value: MailSearchFolder) -> Self {
+        Self::MailSearchFolder(value)
+    }
+}
+
+impl ::std::convert::From<Message> for Entity {
+    fn from(value: Message) -> Self {
+        Self::Message(value)
+    }
+}
+
+impl ::std::convert::From<MessageRule> for Entity {
+    fn from(value: MessageRule) -> Self {
+        Self::MessageRule(value)
+    }
+}
+
+impl ::std::convert::From<MultiValueLegacyExtendedProperty> for Entity {
+    fn from(value: MultiValueLegacyExtendedProperty) -> Self {
+        Self::MultiValueLegacyExtendedProperty(value)
+    }
+}
+
+impl ::std::convert::From<OutlookCategory> for Entity {
+    fn from(value: OutlookCategory) -> Self {
+        Self::OutlookCategory(value)
+    }
+}
+
+impl ::std::convert::From<OutlookItem> for Entity {
+    fn from(value: OutlookItem) -> Self {
+        Self::OutlookItem(value)
+    }
+}
+
+impl ::std::convert::From<ReferenceAttachment> for Entity {
+    fn from(value: ReferenceAttachment) -> Self {
+        Self::ReferenceAttachment(value)
+    }
+}
+
+impl ::std::convert::From<SingleValueLegacyExtendedProperty> for Entity {
+    fn from(value: SingleValueLegacyExtendedProperty) -> Self {
+        Self::SingleValueLegacyExtendedProperty(value)
+    }
+}
+
+impl ::serde::Serialize for Entity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (kind, value) = match self {
+            Self::Attachment(value) => {
+                ("#microsoft.graph.attachment", ::serde_json::to_value(value))
+            }
+            Self::FileAttachment(value) => {
+                ("#microsoft.graph.fileAttachment", ::serde_json::to_value(value))
+            }
+            Self::InferenceClassification(value) => {
+                (
+                    "#microsoft.graph.inferenceClassification",
+                    ::serde_json::to_value(value),
+                )
+            }
+            Self::InferenceClassificationOverride(value) => {
+                (
+                    "#microsoft.graph.inferenceClassificationOverride",
+                    ::serde_json::to_value(value),
+                )
+            }
+            Self::ItemAttachment(value) => {
+                ("#microsoft.graph.itemAttachment", ::serde_json::to_value(value))
+            }
+            Self::MailFolder(value) => {
+                ("#microsoft.graph.mailFolder", ::serde_json::to_value(value))
+            }
+            Self::MailSearchFolder(value) => {
+                ("#microsoft.graph.mailSearchFolder", ::serde_json::to_value(value))
+            }
+            Self::Message(value) => {
+                ("#microsoft.graph.message", ::serde_json::to_value(value))
+            }
+            Self::MessageRule(value) => {
+                ("#microsoft.graph.messageRule", ::serde_json::to_value(value))
+            }
+            Self::MultiValueLegacyExtendedProperty(value) => {
+                (
+                    "#microsoft.graph.multiValueLegacyExtendedProperty",
+                    ::serde_json::to_value(value),
+                )
+            }
+            Self::OutlookCategory(value) => {
+                ("#microsoft.graph.outlookCategory", ::serde_json::to_value(value))
+            }
+            Self::OutlookItem(value) => {
+                ("#microsoft.graph.outlookItem", ::serde_json::to_value(value))
+            }
+            Self::ReferenceAttachment(value) => {
+                ("#microsoft.graph.referenceAttachment", ::serde_json::to_value(value))
+            }
+            Self::SingleValueLegacyExtendedProperty(value) => {
+                (
+                    "#microsoft.graph.singleValueLegacyExtendedProperty",
+                    ::serde_json::to_value(value),
+                )
+            }
+            Self::Other(value) => return ::serde::Serialize::serialize(value, serializer),
+        };
+        let value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+        let mut map = ::serde_json::Map::new();
+        map.insert(
+            "@odata.type".to_owned(),
+            ::serde_json::Value::String(kind.to_owned()),
+        );
+        if let ::serde_json::Value::Object(fields) = value {
+            for (key, field) in fields {
+                if key != "@odata.type" {
+                    map.insert(key, field);
+                }
+            }
+        }
+
+        ::serde::Serialize::serialize(&map, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Entity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let kind = value
+            .get("@odata.type")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default();
+        match kind {
+            "#microsoft.graph.attachment" | "microsoft.graph.attachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::Attachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.fileAttachment" | "microsoft.graph.fileAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::FileAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.inferenceClassification"
+            | "microsoft.graph.inferenceClassification" => {
+                ::serde_json::from_value(value)
+                    .map(Self::InferenceClassification)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.inferenceClassificationOverride"
+            | "microsoft.graph.inferenceClassificationOverride" => {
+                ::serde_json::from_value(value)
+                    .map(Self::InferenceClassificationOverride)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.itemAttachment" | "microsoft.graph.itemAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ItemAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.mailFolder" | "microsoft.graph.mailFolder" => {
+                ::serde_json::from_value(value)
+                    .map(Self::MailFolder)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.mailSearchFolder" | "microsoft.graph.mailSearchFolder" => {
+                ::serde_json::from_value(value)
+                    .map(Self::MailSearchFolder)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.message" | "microsoft.graph.message" => {
+                ::serde_json::from_value(value)
+                    .map(Self::Message)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.messageRule" | "microsoft.graph.messageRule" => {
+                ::serde_json::from_value(value)
+                    .map(Self::MessageRule)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.multiValueLegacyExtendedProperty"
+            | "microsoft.graph.multiValueLegacyExtendedProperty" => {
+                ::serde_json::from_value(value)
+                    .map(Self::MultiValueLegacyExtendedProperty)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.outlookCategory" | "microsoft.graph.outlookCategory" => {
+                ::serde_json::from_value(value)
+                    .map(Self::OutlookCategory)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.outlookItem" | "microsoft.graph.outlookItem" => {
+                ::serde_json::from_value(value)
+                    .map(Self::OutlookItem)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.referenceAttachment"
+            | "microsoft.graph.referenceAttachment" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ReferenceAttachment)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            "#microsoft.graph.singleValueLegacyExtendedProperty"
+            | "microsoft.graph.singleValueLegacyExtendedProperty" => {
+                ::serde_json::from_value(value)
+                    .map(Self::SingleValueLegacyExtendedProperty)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
+        }
+    }
+}
+
+/// One of its kinds, told apart by `@odata.type`.
+///
+/// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+pub enum OutlookItem {
+    /// `@odata.type: #microsoft.graph.message`
+    Message(Message),
+    /// A kind this client does not know, as its JSON.
+    Other(::serde_json::Value),
+}
+
+impl ::std::convert::From<Message> for OutlookItem {
+    fn from(value: Message) -> Self {
+        Self::Message(value)
+    }
+}
+
+impl ::serde::Serialize for OutlookItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (kind, value) = match self {
+            Self::Message(value) => {
+                ("#microsoft.graph.message", ::serde_json::to_value(value))
+            }
+            Self::Other(value) => return ::serde::Serialize::serialize(value, serializer),
+        };
+        let value = value.map_err(<S::Error as ::serde::ser::Error>::custom)?;
+        let mut map = ::serde_json::Map::new();
+        map.insert(
+            "@odata.type".to_owned(),
+            ::serde_json::Value::String(kind.to_owned()),
+        );
+        if let ::serde_json::Value::Object(fields) = value {
+            for (key, field) in fields {
+                if key != "@odata.type" {
+                    map.insert(key, field);
+                }
+            }
+        }
+
+        ::serde::Serialize::serialize(&map, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OutlookItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let kind = value
+            .get("@odata.type")
+            .and_then(::serde_json::Value::as_str)
+            .unwrap_or_default();
+        match kind {
+            "#microsoft.graph.message" | "microsoft.graph.message" => {
+                ::serde_json::from_value(value)
+                    .map(Self::Message)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::Other(value)),
         }
     }
 }

@@ -386,10 +386,10 @@ impl Client {
         self.inner.limits.max_pages
     }
 
-    async fn run(&self, op: Operation, client_request_id: String) -> Result<Response, Error> {
+    async fn run(&self, mut op: Operation, client_request_id: String) -> Result<Response, Error> {
         let until = tokio::time::Instant::now() + self.inner.limits.deadline;
         let url = self.url(&op)?;
-        let body = match op.body {
+        let body = match op.body.take() {
             Some(Ok(body)) => Some(body),
             Some(Err(source)) => return Err(Error::Body { operation: op.name, source }),
             None => None,
@@ -401,13 +401,11 @@ impl Client {
         let mut uncertain = false;
         loop {
             tracing::Span::current().record("attempt", retries + 1);
-            let (mut error, next) = match self
-                .attempt(&op.method, &url, &op.headers, body.as_deref(), &client_request_id, until)
-                .await
-            {
-                Ok(response) => return Ok(response),
-                Err(failure) => failure,
-            };
+            let (mut error, next) =
+                match self.attempt(&op, &url, body.as_deref(), &client_request_id, until).await {
+                    Ok(response) => return Ok(response),
+                    Err(failure) => failure,
+                };
             match &mut error {
                 Error::Timeout { .. } | Error::Interrupted { .. } => uncertain = true,
                 Error::Deadline { may_have_reached_server, .. } => *may_have_reached_server |= uncertain,
@@ -515,13 +513,13 @@ impl Client {
     /// One attempt: the request, any redirects the policy follows, and the answer read within the limits.
     async fn attempt(
         &self,
-        method: &Method,
+        op: &Operation,
         url: &Url,
-        headers: &[(&'static str, String)],
         body: Option<&[u8]>,
         client_request_id: &str,
         until: tokio::time::Instant,
     ) -> Result<Response, (Error, Next)> {
+        let (method, headers, stream) = (&op.method, &op.headers, op.stream);
         let limits = self.inner.limits;
         let past_deadline = |may_have_reached_server| {
             let client_request_id = client_request_id.to_owned();
@@ -604,6 +602,18 @@ impl Client {
         let status = response.status();
         tracing::Span::current().record("status", status.as_u16());
         let headers = response.headers().clone();
+        if status.is_success() && stream {
+            // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
+            // decides how much to keep.
+            return Ok(Response {
+                status,
+                headers,
+                body: Vec::new(),
+                body_error: None,
+                client_request_id: client_request_id.to_owned(),
+                unread: Some(response),
+            });
+        }
         if status.is_success() {
             let (body, body_error) = read_body(response, limits.max_response_body, until).await;
             return Ok(Response {
@@ -612,6 +622,7 @@ impl Client {
                 body,
                 body_error,
                 client_request_id: client_request_id.to_owned(),
+                unread: None,
             });
         }
         // The status is what matters; a body cut short still leaves it.
@@ -646,12 +657,13 @@ impl Client {
         body: Option<&[u8]>,
         client_request_id: &str,
     ) -> reqwest::RequestBuilder {
-        let mut request = self
-            .inner
-            .http
-            .request(method.clone(), url.clone())
-            .header(CLIENT_REQUEST_ID, client_request_id)
-            .header(ACCEPT, "application/json");
+        let mut request =
+            self.inner.http.request(method.clone(), url.clone()).header(CLIENT_REQUEST_ID, client_request_id);
+        // JSON unless the operation names its media types (raw content, `Operation::raw_body`).
+        let names = |wanted: &str| headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(wanted));
+        if !names("accept") {
+            request = request.header(ACCEPT, "application/json");
+        }
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
         }
@@ -659,6 +671,7 @@ impl Client {
             request = request.header(*name, value.clone());
         }
         match body {
+            Some(body) if names("content-type") => request.body(body.to_vec()),
             Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
             // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
             // stack leaves it out when there is no body.

@@ -8,6 +8,7 @@ mod error;
 mod operation;
 mod paging;
 mod path;
+mod raw;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
@@ -18,6 +19,7 @@ pub(crate) use operation::{Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;
+pub use raw::ByteStream;
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
 #[allow(dead_code)]

@@ -20,13 +20,24 @@ pub(crate) struct Operation {
     pub(crate) next_link: Option<String>,
     /// Serialised when the operation is built; an error surfaces from `execute`, before any request.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
+    /// Leave a successful answer's body unread, for the caller to stream (`Response::into_stream`).
+    pub(crate) stream: bool,
 }
 
 #[allow(dead_code)]
 impl Operation {
     /// An operation without query or body; `name` (such as `message.send`) labels its tracing span.
     pub(crate) fn new(method: Method, name: &'static str, path: ResourcePath) -> Self {
-        Self { method, name, path, query: Vec::new(), headers: Vec::new(), next_link: None, body: None }
+        Self {
+            method,
+            name,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            next_link: None,
+            body: None,
+            stream: false,
+        }
     }
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
@@ -67,6 +78,8 @@ pub(crate) struct Response {
     /// on it: for the others the status says everything.
     pub(crate) body_error: Option<BodyFailure>,
     pub(crate) client_request_id: String,
+    /// The answer with its body still unread, when the operation asked to stream it.
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 /// Why a 2xx body was not read in full.
@@ -98,10 +111,10 @@ impl Response {
 
     /// The whole body; an error (saying that the server accepted the request) when it was cut short
     /// or too large.
-    pub(crate) fn bytes(self) -> Result<Vec<u8>, Error> {
+    pub(crate) fn bytes(self) -> Result<bytes::Bytes, Error> {
         let status = self.status.as_u16();
         match self.body_error {
-            None => Ok(self.body),
+            None => Ok(bytes::Bytes::from(self.body)),
             Some(BodyFailure::TooLarge(limit)) => {
                 Err(Error::BodyTooLarge { status, limit, client_request_id: self.client_request_id })
             }
@@ -137,6 +150,7 @@ mod tests {
             body: b"<html>".to_vec(),
             body_error: None,
             client_request_id: "crid".into(),
+            unread: None,
         };
         let err = response.json::<serde_json::Value>().err();
         assert_eq!(err.as_ref().and_then(Error::status), Some(200));
@@ -154,6 +168,7 @@ mod tests {
             body: b"{\"id\":".to_vec(),
             body_error: Some(BodyFailure::Cut("connection reset".into())),
             client_request_id: "crid".into(),
+            unread: None,
         };
         assert!(cut().no_content().is_ok());
         let err = cut().json::<serde_json::Value>().err();
