@@ -160,7 +160,8 @@ pub fn build(resources: &[Resource]) -> Schemas {
                     "title": r.short_name(),
                     "description": describe(r, "One of its kinds, told apart by `@odata.type`."),
                     "oneOf": variants,
-                    "discriminator": { "propertyName": "@odata.type", "mapping": mapping }
+                    "discriminator": { "propertyName": "@odata.type", "mapping": mapping },
+                    "x-ms-docs-source": r.file
                 }),
             );
             continue;
@@ -199,7 +200,10 @@ pub fn build(resources: &[Resource]) -> Schemas {
             "title": r.short_name(),
             "type": "object",
             "description": describe(r, ""),
-            "properties": props
+            "properties": props,
+            // Provenance, as operations carry it: `cargo xtask diff` finds the page (and, through it, the line)
+            // a schema change comes from. Inherited properties are found through the base's own schema.
+            "x-ms-docs-source": r.file
         });
         if !required.is_empty() {
             schema["required"] = Value::Array(required);
