@@ -19,6 +19,8 @@ pub struct ApiNames {
     pub types: BTreeMap<String, TypeItem>,
     /// By upper-case method and path template (`("POST", "/me/messages/{message-id}/send")`).
     pub operations: BTreeMap<(String, String), OperationItem>,
+    /// Every emitted type by its Rust name, request bodies written inline in an operation among them.
+    pub rust_types: BTreeMap<String, TypeItem>,
 }
 
 /// A schema's type in the client's `types` module.
@@ -124,6 +126,7 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
         }
     }
 
+    out.rust_types = items;
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));

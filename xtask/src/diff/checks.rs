@@ -115,7 +115,18 @@ impl Op<'_> {
         out
     }
 
+    /// The scopes that grant the call. Graph's permission tables (`x-ms-permissions`, per kind of caller) list
+    /// alternatives, least privileged first: any one of them is enough. `security` holds only the least
+    /// privileged one, so it is the fallback for documents without the tables.
     fn scopes(&self) -> BTreeSet<String> {
+        if let Some(serde_json::Value::Object(kinds)) = self.op.extensions.get("x-ms-permissions") {
+            return kinds
+                .values()
+                .filter_map(|v| v.as_array())
+                .flatten()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect();
+        }
         self.op.security.iter().flatten().flat_map(|r| r.values()).flatten().cloned().collect()
     }
 
@@ -148,6 +159,16 @@ impl Op<'_> {
                 Some((sig, b.required))
             }
             ReferenceOr::Reference { reference } => Some((reference.clone(), true)),
+        }
+    }
+
+    /// The request body's schema when it is written inline as an object (an action's parameters).
+    fn inline_request(&self) -> Option<&openapiv3::ObjectType> {
+        let ReferenceOr::Item(b) = self.op.request_body.as_ref()? else { return None };
+        let ReferenceOr::Item(s) = b.content.values().find_map(|m| m.schema.as_ref())? else { return None };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => Some(o),
+            _ => None,
         }
     }
 }
@@ -276,24 +297,25 @@ fn operation(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>) {
         );
     }
     let (os, ns) = (o.scopes(), n.scopes());
-    for s in ns.difference(&os) {
-        push(
-            out,
-            "scope-added",
-            Kind::Breaking,
-            n.pointer("/security"),
-            format!("needs scope `{s}`: a token consented without it is refused"),
-            Side::New,
-            Subject::Scopes,
-        );
-    }
+    // Scopes are alternatives: losing one refuses the apps consented to it alone; gaining one refuses no one.
     for s in os.difference(&ns) {
         push(
             out,
             "scope-removed",
+            Kind::Breaking,
+            n.pointer("/x-ms-permissions"),
+            format!("scope `{s}` no longer grants the call: a token with only it is refused"),
+            Side::New,
+            Subject::Scopes,
+        );
+    }
+    for s in ns.difference(&os) {
+        push(
+            out,
+            "scope-added",
             Kind::Additive,
-            n.pointer("/security"),
-            format!("no longer lists scope `{s}`"),
+            n.pointer("/x-ms-permissions"),
+            format!("scope `{s}` now grants the call too"),
             Side::New,
             Subject::Scopes,
         );
@@ -400,8 +422,9 @@ fn param_signature(d: &ParameterData) -> String {
 }
 
 fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<OperationRef>) {
-    let mut push = |id, kind, pointer, message, side| {
-        out.push(change(id, kind, op_ref.clone(), pointer, message, side, Subject::RequestBody));
+    let mut push = |id, kind, pointer, message, side, property: Option<&str>| {
+        let subject = Subject::RequestBody { property: property.map(str::to_string) };
+        out.push(change(id, kind, op_ref.clone(), pointer, message, side, subject));
     };
     match (o.request(), n.request()) {
         (None, Some((sig, true))) => push(
@@ -410,6 +433,7 @@ fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<O
             n.pointer("/requestBody"),
             format!("a required request body ({sig}) was added"),
             Side::New,
+            None,
         ),
         (None, Some((sig, false))) => push(
             "request-body-added",
@@ -417,6 +441,7 @@ fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<O
             n.pointer("/requestBody"),
             format!("an optional request body ({sig}) was added"),
             Side::New,
+            None,
         ),
         (Some((sig, _)), None) => push(
             "request-body-removed",
@@ -424,15 +449,23 @@ fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<O
             o.pointer("/requestBody"),
             format!("the request body ({sig}) was removed"),
             Side::Old,
+            None,
         ),
         (Some((os, or)), Some((ns, nr))) => {
-            if os != ns {
+            if let (Some(a), Some(b)) = (o.inline_request(), n.inline_request()) {
+                // An action's parameters: compared one by one, as a schema's properties are.
+                let mut each = |id, kind, pointer, message, side, property: &str| {
+                    push(id, kind, pointer, message, side, Some(property))
+                };
+                body_properties(a, b, &n.pointer("/requestBody/content/application~1json/schema"), &mut each);
+            } else if os != ns {
                 push(
                     "request-body-type-changed",
                     Kind::Breaking,
                     n.pointer("/requestBody"),
                     format!("request body {os} → {ns}"),
                     Side::New,
+                    None,
                 );
             }
             if !or && nr {
@@ -442,10 +475,86 @@ fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<O
                     n.pointer("/requestBody/required"),
                     "the request body became required".into(),
                     Side::New,
+                    None,
                 );
             }
         }
         (None, None) => {}
+    }
+}
+
+/// The properties of an inline request body; each change is a request's.
+fn body_properties(
+    a: &openapiv3::ObjectType,
+    b: &openapiv3::ObjectType,
+    base: &str,
+    push: &mut dyn FnMut(&'static str, Kind, String, String, Side, &str),
+) {
+    let pp = |p: &str| format!("{base}/properties/{}", tok(p));
+    for (p, ps) in &a.properties {
+        let Some(ns) = b.properties.get(p) else {
+            push(
+                "request-property-removed",
+                Kind::Breaking,
+                pp(p),
+                format!("body property `{p}` removed"),
+                Side::Old,
+                p,
+            );
+            continue;
+        };
+        let (os, nsig) = (boxed_signature(ps), boxed_signature(ns));
+        if os != nsig {
+            push(
+                "request-property-type-changed",
+                Kind::Breaking,
+                pp(p),
+                format!("body property `{p}`: {os} → {nsig}"),
+                Side::New,
+                p,
+            );
+        }
+        if !a.required.contains(p) && b.required.contains(p) {
+            push(
+                "request-property-became-required",
+                Kind::Breaking,
+                format!("{base}/required"),
+                format!("body property `{p}` became required"),
+                Side::New,
+                p,
+            );
+        }
+        if text_changed(&description(ps), &description(ns)) {
+            push(
+                "description-changed",
+                Kind::Docs,
+                format!("{}/description", pp(p)),
+                format!("body property `{p}`: description changed"),
+                Side::New,
+                p,
+            );
+        }
+    }
+    for p in b.properties.keys().filter(|p| !a.properties.contains_key(*p)) {
+        if b.required.contains(p) {
+            push(
+                "request-property-added-required",
+                Kind::Breaking,
+                pp(p),
+                format!("required body property `{p}` added"),
+                Side::New,
+                p,
+            );
+        } else {
+            push(
+                "request-property-added",
+                Kind::Additive,
+                pp(p),
+                format!("optional body property `{p}` added"),
+                Side::New,
+                p,
+            );
+        }
     }
 }
 

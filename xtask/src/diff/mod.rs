@@ -88,7 +88,10 @@ pub enum Subject {
     },
     /// The scopes of an operation.
     Scopes,
-    RequestBody,
+    /// The request body, or one property of an inline one.
+    RequestBody {
+        property: Option<String>,
+    },
     Response,
     Schema {
         name: String,

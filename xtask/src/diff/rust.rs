@@ -55,7 +55,34 @@ impl<'a> Names<'a> {
     pub fn describe(&self, c: &Change) -> Option<String> {
         let other = if c.side == Side::New { Side::Old } else { Side::New };
         match &c.subject {
-            Subject::Operation | Subject::Scopes | Subject::Response | Subject::RequestBody => {
+            Subject::RequestBody { property: Some(property) } => {
+                let item = self.operation(c.side, c)?;
+                let body = item.arguments.iter().find_map(|a| a.strip_prefix("body: "));
+                let Some(field) =
+                    body.and_then(|b| self.side(c.side)?.rust_types.get(b)?.fields.get(property))
+                else {
+                    return Some(format!("{} body", item.path()));
+                };
+                let owner = body.unwrap_or_default();
+                let path = format!("types::{owner}::{}", field.name);
+                Some(match c.id {
+                    id if id.ends_with("-removed") => format!("{path} removed"),
+                    id if id.contains("-added") => format!("{path}: {} added", field.ty),
+                    "description-changed" => format!("{path} (docs)"),
+                    _ => {
+                        let other_item = self.operation(other, c);
+                        let before = other_item
+                            .and_then(|o| o.arguments.iter().find_map(|a| a.strip_prefix("body: ")))
+                            .and_then(|b| self.side(other)?.rust_types.get(b)?.fields.get(property))
+                            .map(|f| f.ty.clone());
+                        match before {
+                            Some(b) if b != field.ty => format!("{path}: {b} → {}", field.ty),
+                            _ => format!("{path}: {}", field.ty),
+                        }
+                    }
+                })
+            }
+            Subject::Operation | Subject::Scopes | Subject::Response | Subject::RequestBody { .. } => {
                 let item = self.operation(c.side, c)?;
                 let call = item.path();
                 Some(match c.id {
@@ -154,7 +181,7 @@ impl<'a> Names<'a> {
             }
             id if id.ends_with("-property-added") => Semver::Major,
             // Only the method's docs say which status Graph answers with.
-            "success-status-changed" | "scope-removed" => Semver::Patch,
+            "success-status-changed" | "scope-added" => Semver::Patch,
             "operation-added" if c.rust.as_deref().is_some_and(|r| r.contains("already there")) => {
                 Semver::Patch
             }

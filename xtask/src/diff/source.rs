@@ -64,15 +64,36 @@ impl<'a> Lines<'a> {
                 let operation =
                     item.iter().find(|(m, _)| m.eq_ignore_ascii_case(&op.method)).map(|(_, o)| o)?;
                 let file = operation.extensions.get("x-ms-docs-source")?.as_str()?.to_string();
-                let scopes = matches!(subject, Subject::Scopes);
                 let (method, path) = (op.method.clone(), op.path.clone());
+                let subject = subject.clone();
                 let line = self.page(&file).and_then(|page| {
-                    let permission = page.permissions.first().map(|p| p.line).filter(|_| scopes);
+                    // The section the change is about, where the page has it; else the request line.
+                    let specific = match &subject {
+                        Subject::Scopes => page.permissions.first().map(|p| p.line),
+                        Subject::Parameter { name, .. } => {
+                            let query =
+                                page.query_parameters.iter().find(|q| q.name == *name).map(|q| q.line);
+                            query.or_else(|| {
+                                page.request_headers.iter().find(|h| h.name == *name).map(|h| h.line)
+                            })
+                        }
+                        Subject::RequestBody { property } => page.request_body.as_ref().map(|b| {
+                            let row =
+                                property.as_ref().and_then(|p| b.properties.iter().find(|r| r.name == *p));
+                            row.map_or(b.line, |r| r.line)
+                        }),
+                        Subject::Response => page
+                            .success
+                            .as_ref()
+                            .map(|s| s.line)
+                            .or(page.response_body.as_ref().map(|r| r.line)),
+                        _ => None,
+                    };
                     let endpoint = page.endpoints.iter().find(|e| {
                         e.method.eq_ignore_ascii_case(&method)
                             && crate::paths::normalise(&e.path).is_ok_and(|t| t.path() == path)
                     });
-                    permission.or(endpoint.map(|e| e.line)).or(page.endpoints.first().map(|e| e.line))
+                    specific.or(endpoint.map(|e| e.line)).or(page.endpoints.first().map(|e| e.line))
                 });
                 Some(Source { file, line })
             }
