@@ -196,6 +196,26 @@ pub fn compare(
     Report { changes }
 }
 
+/// Parses two documents at once, on two threads: parsing the YAML is most of a diff without changes.
+pub fn parse_pair(
+    (old, old_what): (&str, &str),
+    (new, new_what): (&str, &str),
+) -> Result<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
+    let (a, b) = std::thread::scope(|s| {
+        let b = s.spawn(|| parse(new, new_what));
+        (parse(old, old_what), b.join())
+    });
+    let b = b.map_err(|_| anyhow::anyhow!("parsing {new_what} panicked"))?;
+    Ok((a?, b?))
+}
+
+/// Reads two files and parses them (see [`parse_pair`]).
+pub fn load_files(old: &Path, new: &Path) -> Result<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
+    let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()));
+    let (a, b) = (read(old)?, read(new)?);
+    parse_pair((&a, &old.display().to_string()), (&b, &new.display().to_string()))
+}
+
 /// Reads an OpenAPI document from YAML (or JSON) text; `what` names it in errors.
 pub fn parse(text: &str, what: &str) -> Result<openapiv3::OpenAPI> {
     serde_yaml_ng::from_str(text).with_context(|| format!("{what} is not an OpenAPI 3.0 document"))
@@ -236,17 +256,13 @@ pub struct Options {
 pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
     let (old, new, old_pages, new_pages) = match &options.files {
         Some((a, b)) => {
-            let read = |p: &Path| -> Result<openapiv3::OpenAPI> {
-                let text =
-                    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-                parse(&text, &p.display().to_string())
-            };
             // Pages are named relative to the repository (regen) or as given (convert): try both.
             let mut dirs = vec![cwd.to_path_buf()];
             if let Ok(top) = git::toplevel(cwd) {
                 dirs.push(top);
             }
-            (read(a)?, read(b)?, Pages::Disk(dirs.clone()), Pages::Disk(dirs))
+            let (old, new) = load_files(a, b)?;
+            (old, new, Pages::Disk(dirs.clone()), Pages::Disk(dirs))
         }
         None => {
             let repo = git::toplevel(cwd)?;
@@ -255,11 +271,10 @@ pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
             let spec = crate::regen::SPEC_FILE;
             let old_text = git::show(&repo, &rev, spec)?
                 .with_context(|| format!("{spec} does not exist at revision `{rev}`"))?;
-            let old = parse(&old_text, &format!("{spec} at `{rev}`"))?;
             let path = repo.join(spec);
             let new_text =
                 std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let new = parse(&new_text, spec)?;
+            let (old, new) = parse_pair((&old_text, &format!("{spec} at `{rev}`")), (&new_text, spec))?;
             (old, new, Pages::Git { repo: repo.clone(), rev }, Pages::Disk(vec![repo]))
         }
     };
