@@ -483,12 +483,15 @@ fn request_body(o: &Op<'_>, n: &Op<'_>, out: &mut Vec<Change>, op_ref: &Option<O
     }
 }
 
+/// Records one change of an inline body: id, kind, pointer, message, side, property.
+type BodyPush<'a> = dyn FnMut(&'static str, Kind, String, String, Side, &str) + 'a;
+
 /// The properties of an inline request body; each change is a request's.
 fn body_properties(
     a: &openapiv3::ObjectType,
     b: &openapiv3::ObjectType,
     base: &str,
-    push: &mut dyn FnMut(&'static str, Kind, String, String, Side, &str),
+    push: &mut BodyPush<'_>,
 ) {
     let pp = |p: &str| format!("{base}/properties/{}", tok(p));
     for (p, ps) in &a.properties {
