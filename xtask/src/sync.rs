@@ -23,8 +23,11 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     if !from.is_dir() {
         bail!("{} is not a folder; give a local clone of the docs repository", from.display());
     }
+    // Both canonical, so that paths found under `from` read relative to the checkout's top.
+    let from = &from.canonicalize().with_context(|| format!("cannot read {}", from.display()))?;
     let checkout = git::toplevel(from)
         .with_context(|| format!("{} is not a git checkout of the docs repository", from.display()))?;
+    let checkout = checkout.canonicalize().unwrap_or(checkout);
     let commit = git::commit(&checkout, "HEAD")?;
     let mut index: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     walk(from, &mut index)?;
@@ -58,7 +61,7 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     }
     let readme_path = root.join(DOCS_DIR).join("README.md");
     let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
-    let added = added_since(&checkout, &readme, &commit, &folders, &index, &pages);
+    let added = added_since(&checkout, &readme, &commit, &folders, &pages);
     let origin = git_origin(&checkout);
     let mut section = format!("{SECTION}\n\n`cargo xtask sync` last copied the pages above from ");
     match &origin {
@@ -157,7 +160,6 @@ fn added_since(
     readme: &str,
     commit: &str,
     folders: &[PathBuf],
-    index: &BTreeMap<String, Vec<PathBuf>>,
     pages: &[(PathBuf, &str)],
 ) -> Vec<String> {
     let Some(previous) = recorded_commit(readme) else { return Vec::new() };
@@ -166,18 +168,15 @@ fn added_since(
     }
     let ours: Vec<String> =
         pages.iter().filter_map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().to_string())).collect();
-    let mut out = Vec::new();
-    for (name, paths) in index {
-        if ours.contains(name) {
-            continue;
-        }
-        for p in paths.iter().filter(|p| p.parent().is_some_and(|d| folders.iter().any(|f| f == d))) {
-            let rel = p.strip_prefix(checkout).unwrap_or(p).to_string_lossy().replace('\\', "/");
-            if git::show(checkout, &previous, &rel).is_ok_and(|old| old.is_none()) {
-                out.push(rel);
-            }
-        }
-    }
+    let folders: Vec<String> = folders
+        .iter()
+        .map(|f| f.strip_prefix(checkout).unwrap_or(f).to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut out: Vec<String> = git::added(checkout, &previous, commit, &folders)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.ends_with(".md") && !ours.iter().any(|o| f.rsplit('/').next() == Some(o.as_str())))
+        .collect();
     out.sort();
     out
 }

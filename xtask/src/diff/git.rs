@@ -59,3 +59,14 @@ pub fn show(repo: &Path, rev: &str, file: &str) -> Result<Option<String>> {
     }
     String::from_utf8(out.stdout).map(Some).with_context(|| format!("{file} at `{rev}` is not UTF-8"))
 }
+
+/// Files added between two revisions under the given folders (relative to the repository's top).
+pub fn added(repo: &Path, from: &str, to: &str, folders: &[String]) -> Result<Vec<String>> {
+    let mut args = vec!["diff", "--name-only", "--diff-filter=A", "--no-renames", from, to, "--"];
+    args.extend(folders.iter().map(String::as_str));
+    let out = git(repo, &args)?;
+    if !out.status.success() {
+        bail!("git diff {from} {to}: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+}
