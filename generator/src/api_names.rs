@@ -56,6 +56,8 @@ pub struct OperationItem {
     pub arguments: Vec<String>,
     /// The builder's setters (optional parameters and bodies).
     pub setters: Vec<String>,
+    /// What awaiting the builder gives (`Result<Message, Error>`).
+    pub output: String,
 }
 
 impl OperationItem {
@@ -141,11 +143,19 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
 /// operations (`- POST /me/messages/{message-id}/send`) it sends.
 fn operation_items(file: &syn::File) -> BTreeMap<(String, String), OperationItem> {
     let mut setters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
     for item in &file.items {
         let syn::Item::Impl(imp) = item else { continue };
         let syn::Type::Path(ty) = &*imp.self_ty else { continue };
         let Some(owner) = ty.path.segments.last().map(|s| s.ident.to_string()) else { continue };
         if imp.trait_.is_some() {
+            for i in &imp.items {
+                if let syn::ImplItem::Type(t) = i {
+                    if t.ident == "Output" {
+                        outputs.insert(owner.clone(), type_text(&t.ty));
+                    }
+                }
+            }
             continue;
         }
         let fns: Vec<&syn::ImplItemFn> = imp
@@ -196,6 +206,7 @@ fn operation_items(file: &syn::File) -> BTreeMap<(String, String), OperationItem
                     builder: builder.clone(),
                     arguments: arguments.clone(),
                     setters: builder_setters.clone(),
+                    output: outputs.get(&builder).cloned().unwrap_or_default(),
                 };
                 out.entry((method.to_string(), unescape(path))).or_insert(op);
             }

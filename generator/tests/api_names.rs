@@ -22,6 +22,7 @@ fn names_match_the_generated_client() {
     let send = &names.operations[&("POST".to_string(), "/me/messages/{message-id}/send".to_string())];
     assert_eq!(send.path(), "Message::send");
     assert_eq!(send.builder, "MessageSend");
+    assert_eq!(send.output, "Result<(), Error>");
     let list = &names.operations[&("GET".to_string(), "/me/messages".to_string())];
     assert!(list.setters.iter().any(|s| s == "filter"), "{list:?}");
     // Every operation and every schema of the spec has its item, and each item is in the emitted code.

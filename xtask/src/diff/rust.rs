@@ -107,7 +107,13 @@ impl Names {
                     }
                     "request-body-added" => format!("{}::body added", item.builder),
                     "response-body-added" | "response-body-removed" | "response-body-type-changed" => {
-                        format!("{}'s output type", item.builder)
+                        let before = self.operation(other, c).map(|o| o.output.clone()).unwrap_or_default();
+                        let (before, after) = if c.side == Side::New {
+                            (before, item.output.clone())
+                        } else {
+                            (item.output.clone(), before)
+                        };
+                        format!("{} output: {before} → {after}", item.builder)
                     }
                     _ => format!("{call} (docs)"),
                 })
