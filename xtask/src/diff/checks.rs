@@ -81,6 +81,7 @@ impl Op<'_> {
             method: self.method.clone(),
             path: self.path.to_string(),
             operation_id: self.op.operation_id.clone().unwrap_or_default(),
+            docs_url: self.op.external_docs.as_ref().map(|d| d.url.clone()),
         }
     }
 

@@ -75,6 +75,9 @@ pub struct OperationRef {
     pub path: String,
     #[serde(rename = "operationId")]
     pub operation_id: String,
+    /// The Graph reference page (`externalDocs`), for links in the markdown report.
+    #[serde(skip)]
+    pub docs_url: Option<String>,
 }
 
 /// What a change is about, for finding its source line and Rust item.

@@ -118,7 +118,11 @@ pub fn markdown(report: &Report, link_base: Option<&str>) -> String {
         for (op, changes) in ordered {
             match op {
                 Some(op) => {
-                    let _ = writeln!(out, "**`{} {}`** (`{}`)\n", op.method, op.path, op.operation_id);
+                    let _ = write!(out, "**`{} {}`** (`{}`)", op.method, op.path, op.operation_id);
+                    if let Some(url) = op.docs_url.as_deref().filter(|u| u.starts_with("https://")) {
+                        let _ = write!(out, " · [Graph reference]({url})");
+                    }
+                    out.push_str("\n\n");
                 }
                 None => out.push_str("**Schemas**\n\n"),
             }
