@@ -242,3 +242,23 @@ fn errors_exit_2_with_a_reason() {
     let out = diff(outside.path(), &[spec, spec]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+#[test]
+fn base_names_any_revision() {
+    let dir = scratch();
+    std::fs::remove_file(dir.path().join("spec/docs/message-move.md")).expect("remove page");
+    regen_in(dir.path());
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "no more move"]);
+    // HEAD is the tree now: nothing to report; the commit before it had the page.
+    assert_eq!(json(dir.path())["changes"], serde_json::json!([]));
+    let out = diff(dir.path(), &["--base", "HEAD~1", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let c = find(&report, "operation-removed", "/me/messages/{message-id}/move");
+    assert_eq!(
+        c["source"]["file"], "spec/docs/message-move.md",
+        "read from git: the file is gone from the tree"
+    );
+    assert!(c["source"]["line"].as_u64().is_some(), "{c:#}");
+}
