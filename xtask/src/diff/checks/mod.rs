@@ -1,7 +1,7 @@
 //! The checks: two OpenAPI documents → the changes between them, each with its id, kind and pointer.
 //!
-//! Operations are matched by method and path template, parameters by location and name ([`operations`]);
-//! schemas by name and properties by name ([`schemas`]). Direction decides the kind where it matters: a
+//! Operations are matched by method and path template, parameters by location and name (`operations.rs`);
+//! schemas by name and properties by name (`schemas.rs`). Direction decides the kind where it matters: a
 //! property that became required breaks the apps that send the type, not those that only read it.
 
 mod operations;
