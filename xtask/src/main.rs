@@ -11,7 +11,8 @@ const USAGE: &str = "usage: cargo xtask regen [--check]
                         [--link-base URL] [OLD.yaml NEW.yaml]
        cargo xtask sync --from DOCS_CHECKOUT
 
-  regen           read spec/docs, write spec/openapi.yaml and generated-client/src/generated/
+  regen           read spec/docs, write spec/openapi.yaml, generated-client/src/generated/ and
+                  generated-client/API.md (the emitted Rust API, one line per item)
   regen --check   write nothing; print a diff and fail if any generated file is out of date
   convert         read the pages given (files, or folders searched for *.md) and write one OpenAPI document;
                   errors are printed with file and line (warnings too, unless --report is given); exit 1 when
@@ -64,7 +65,8 @@ fn run() -> Result<ExitCode> {
                 [flag] if flag.starts_with("--from=") => PathBuf::from(&flag[7..]),
                 _ => bail!("sync needs `--from DOCS_CHECKOUT`\n\n{USAGE}"),
             };
-            print!("{}", xtask::sync::run(&root, &from)?);
+            let report = xtask::sync::run(&root, &from)?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
         Some("-h" | "--help" | "help") | None => {
@@ -110,7 +112,8 @@ fn diff(args: &[String]) -> ExitCode {
     });
     match result {
         Ok((text, failed)) => {
-            print!("{text}");
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             if failed {
                 ExitCode::FAILURE
             } else {
