@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use openapiv3::OpenAPI;
 use quote::quote;
 
+pub mod api_names;
 mod emit;
 mod inherit;
 mod model;

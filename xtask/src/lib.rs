@@ -1,8 +1,10 @@
 //! The project's build tasks: the doc reader (page → page model), the spec builder (page model → OpenAPI)
 //! and `regen`, which drives them and the generator. `main.rs` is only the command line.
 
+pub mod api_file;
 pub mod convert;
 pub mod diagnostics;
+pub mod diff;
 pub mod markup;
 pub mod page;
 pub mod paths;
@@ -10,6 +12,7 @@ pub mod regen;
 pub mod resource;
 pub mod schemas;
 pub mod spec;
+pub mod sync;
 
 use std::path::PathBuf;
 

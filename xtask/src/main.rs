@@ -7,15 +7,26 @@ use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: cargo xtask regen [--check]
        cargo xtask convert [--keep-going] [--report REPORT.json] --out OUT.yaml PATH...
+       cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on breaking|any|never]
+                        [--link-base URL] [OLD.yaml NEW.yaml]
+       cargo xtask sync --from DOCS_CHECKOUT
 
-  regen           read spec/docs, write spec/openapi.yaml and generated-client/src/generated/
+  regen           read spec/docs, write spec/openapi.yaml, generated-client/src/generated/ and
+                  generated-client/API.md (the emitted Rust API, one line per item)
   regen --check   write nothing; print a diff and fail if any generated file is out of date
   convert         read the pages given (files, or folders searched for *.md) and write one OpenAPI document;
                   errors are printed with file and line (warnings too, unless --report is given); exit 1 when
                   any page has an error
     --out FILE        the OpenAPI document (YAML), written only when every page is good
     --keep-going      write the document even when some pages have errors: it holds every good page
-    --report FILE     a JSON report: per page, whether it is ok, its operations and its diagnostics";
+    --report FILE     a JSON report: per page, whether it is ok, its operations and its diagnostics
+  diff            compare spec/openapi.yaml at REV (default HEAD) with the working tree's, or two files:
+                  each change with its check id, kind (breaking, additive, docs), page line and Rust item,
+                  then the semver step; exit 1 when --fail-on is triggered, 2 on a usage or input error
+    --link-base URL   prefix for page links in the markdown report (e.g. https://github.com/o/r/blob/SHA/)
+  sync            copy the newest version of every page in spec/docs from a local clone of Microsoft's docs
+                  repository (pages matched by file name), report added/changed/vanished pages and record
+                  the clone's commit in spec/docs/README.md";
 
 fn main() -> ExitCode {
     match run() {
@@ -46,6 +57,17 @@ fn run() -> Result<ExitCode> {
             let options = convert_options(&args[1..])?;
             let all_ok = xtask::convert::run(&options)?;
             Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Some("diff") => Ok(diff(&args[1..])),
+        Some("sync") => {
+            let from = match &args[1..] {
+                [flag, dir] if flag == "--from" => PathBuf::from(dir),
+                [flag] if flag.starts_with("--from=") => PathBuf::from(&flag[7..]),
+                _ => bail!("sync needs `--from DOCS_CHECKOUT`\n\n{USAGE}"),
+            };
+            let report = xtask::sync::run(&root, &from)?;
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+            Ok(ExitCode::SUCCESS)
         }
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
@@ -78,6 +100,77 @@ fn convert_options(args: &[String]) -> Result<xtask::convert::Options> {
     options.out = out.with_context(|| format!("convert needs `--out OUT.yaml`\n\n{USAGE}"))?;
     if options.inputs.is_empty() {
         bail!("convert needs at least one page or folder of pages\n\n{USAGE}");
+    }
+    Ok(options)
+}
+
+/// `diff` answers with its own exit codes: 1 only when `--fail-on` is triggered, 2 for any error.
+fn diff(args: &[String]) -> ExitCode {
+    let result = diff_options(args).and_then(|options| {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        xtask::diff::run(&cwd, &options)
+    });
+    match result {
+        Ok((text, failed)) => {
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn diff_options(args: &[String]) -> Result<xtask::diff::Options> {
+    use xtask::diff::{FailOn, Format, Options};
+    let mut options = Options::default();
+    let mut files = Vec::new();
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = || -> Result<String> {
+            inline
+                .clone()
+                .or_else(|| args.next().cloned())
+                .with_context(|| format!("`{flag}` needs a value\n\n{USAGE}"))
+        };
+        match flag {
+            "--base" => options.base = Some(value()?),
+            "--link-base" => options.link_base = Some(value()?),
+            "--format" => {
+                options.format = match value()?.as_str() {
+                    "text" => Format::Text,
+                    "markdown" | "md" => Format::Markdown,
+                    "json" => Format::Json,
+                    other => bail!("unknown format `{other}`: text, markdown or json\n\n{USAGE}"),
+                }
+            }
+            "--fail-on" => {
+                options.fail_on = match value()?.as_str() {
+                    "breaking" => FailOn::Breaking,
+                    "any" => FailOn::Any,
+                    "never" => FailOn::Never,
+                    other => bail!("unknown `--fail-on {other}`: breaking, any or never\n\n{USAGE}"),
+                }
+            }
+            f if f.starts_with('-') => bail!("unknown option `{f}` for diff\n\n{USAGE}"),
+            file => files.push(PathBuf::from(file)),
+        }
+    }
+    match files.len() {
+        0 => {}
+        2 if options.base.is_none() => options.files = Some((files[0].clone(), files[1].clone())),
+        2 => bail!("give either `--base REV` or two files, not both\n\n{USAGE}"),
+        n => bail!("diff takes two files (OLD.yaml NEW.yaml) or none, not {n}\n\n{USAGE}"),
     }
     Ok(options)
 }

@@ -1,4 +1,5 @@
-//! `cargo xtask regen [--check]`: spec/docs → spec/openapi.yaml → generated-client/src/generated/.
+//! `cargo xtask regen [--check]`: spec/docs → spec/openapi.yaml → generated-client/src/generated/, and the
+//! list of the emitted Rust API, generated-client/API.md.
 //!
 //! Everything is computed in memory first; only when every page reads without error and the spec passes its
 //! checks is anything written, and then only the files whose bytes change (so mtimes, and incremental builds,
@@ -241,6 +242,16 @@ pub fn plan(root: &Path) -> Result<Plan> {
     let generated = generator::generate(&openapi, &generator::Settings::default())
         .context("the generator failed on spec/openapi.yaml")?;
     let mut out = vec![(PathBuf::from(SPEC_FILE), yaml)];
+    let module = |name: &str| {
+        generated
+            .files
+            .iter()
+            .find(|f| f.path == Path::new(name))
+            .map(|f| f.contents.as_str())
+            .with_context(|| format!("the generator wrote no {name}, which the API file lists"))
+    };
+    let api = crate::api_file::render(&[("", module("mod.rs")?), ("types::", module("types.rs")?)])?;
+    out.push((PathBuf::from(crate::api_file::API_FILE), api));
     for file in generated.files {
         out.push((Path::new(GENERATED_DIR).join(&file.path), file.contents));
     }

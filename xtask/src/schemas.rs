@@ -246,10 +246,14 @@ fn resource_schema(r: &Resource, catalog: &Catalog) -> Value {
             kinds.iter().map(|k| (format!("#{k}"), Value::String(format!("{PREFIX}{k}")))).collect();
         own["discriminator"] = json!({ "propertyName": "@odata.type", "mapping": mapping });
     }
-    match base {
+    let mut schema = match base {
         Some(b) => json!({ "allOf": [{ "$ref": format!("{PREFIX}{b}") }, own] }),
         None => own,
-    }
+    };
+    // Provenance, as operations carry it: `cargo xtask diff` finds the page (and, through it, the line) a
+    // schema change comes from. Inherited properties are found through the base's own schema.
+    schema["x-ms-docs-source"] = Value::String(r.file.clone());
+    schema
 }
 
 fn describe(r: &Resource, extra: &str) -> String {
