@@ -3,6 +3,7 @@
 
 pub mod convert;
 pub mod diagnostics;
+pub mod includes;
 pub mod markup;
 pub mod page;
 pub mod paths;
