@@ -143,7 +143,7 @@ mod tests {
         assert_eq!(lexical_join(PAGE_FOLDER, root, "../../../../etc/x.md"), None);
         assert_eq!(
             lexical_join(&[], Path::new("docs/api"), "../includes/a.md"),
-            Some(PathBuf::from("docs/includes/a.md"))
+            Some(PathBuf::from("docs/api/../includes/a.md"))
         );
     }
 
