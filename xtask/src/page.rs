@@ -743,6 +743,12 @@ const REQUEST_TITLES: &[&str] = &[
     "http method",
     "http methods",
     "rest request",
+    "request url",
+    "request urls",
+    "endpoint",
+    "endpoints",
+    "http endpoint",
+    "http endpoints",
 ];
 
 /// Code block languages whose blocks in the request section are samples in another language (the C# that
@@ -791,18 +797,23 @@ enum RequestLine {
 }
 
 fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
-    let mut owners: Vec<usize> =
-        (0..sections.len()).filter(|&i| sections[i].section == Section::HttpRequest).collect();
-    if owners.is_empty() {
+    // Per section: whether its code blocks list request lines. Flags by index keep pages of many sections and
+    // blocks linear.
+    let mut owners: Vec<bool> = sections.iter().map(|s| s.section == Section::HttpRequest).collect();
+    if !owners.contains(&true) {
         // Some pages put the request lines under another title (`## Request`, `## Syntax`).
-        owners = (0..sections.len())
-            .filter(|&i| {
-                sections[i].section == Section::Other && REQUEST_TITLES.contains(&sections[i].title.as_str())
-            })
-            .filter(|&i| blocks.iter().any(|b| b.owner == i))
-            .collect();
+        let mut has_blocks = vec![false; sections.len()];
+        for b in blocks {
+            if let Some(flag) = has_blocks.get_mut(b.owner) {
+                *flag = true;
+            }
+        }
+        for (i, s) in sections.iter().enumerate() {
+            owners[i] =
+                has_blocks[i] && s.section == Section::Other && REQUEST_TITLES.contains(&s.title.as_str());
+        }
     }
-    let Some(&first) = owners.first() else {
+    let Some(first) = owners.iter().position(|&o| o) else {
         page.diagnostics.push(Diagnostic::error(
             1,
             "the page has no `HTTP request` section, so it names no endpoint; add `## HTTP request` with an ```http block",
@@ -811,7 +822,7 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
     };
     let request_blocks: Vec<&Block> = blocks
         .iter()
-        .filter(|b| owners.contains(&b.owner) && !OTHER_LANGUAGES.contains(&b.lang.as_str()))
+        .filter(|b| owners.get(b.owner) == Some(&true) && !OTHER_LANGUAGES.contains(&b.lang.as_str()))
         .collect();
     if request_blocks.is_empty() {
         page.diagnostics.push(Diagnostic::error(
@@ -922,16 +933,9 @@ fn request_line(line: &str) -> RequestLine {
         });
     };
     // `GET /a or GET /b`: two requests on one line.
-    let mut requests = vec![(method, rest)];
-    while let Some((_, last)) = requests.last() {
-        let Some((head, tail)) = split_alternative(last) else { break };
-        let (head, tail) = (head.to_string(), tail.to_string());
-        let Some(next) = parse_request_line(&tail) else { break };
-        if let Some(l) = requests.last_mut() {
-            l.1 = head;
-        }
-        requests.push(next);
-    }
+    let mut alternatives = split_alternatives(&rest).into_iter();
+    let mut requests = vec![(method, alternatives.next().unwrap_or_default().to_string())];
+    requests.extend(alternatives.filter_map(parse_request_line));
     let mut warnings = Vec::new();
     let mut endpoints = Vec::new();
     for (method, path) in requests {
@@ -968,19 +972,23 @@ fn request_line(line: &str) -> RequestLine {
     RequestLine::Endpoints(endpoints, warnings)
 }
 
-/// `/a or GET /b` → (`/a`, `GET /b`): the split at an ` or ` followed by a method.
-fn split_alternative(path: &str) -> Option<(&str, &str)> {
-    let lower = path.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find(" or ") {
-        let at = from + at;
-        let tail = path[at + 4..].trim_start();
+/// `/a or GET /b` → [`/a`, `GET /b`]: the text split at each ` or ` followed by a method, in one pass.
+fn split_alternatives(text: &str) -> Vec<&str> {
+    // ASCII lowercasing keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let (mut start, mut from) = (0, 0);
+    while let Some(found) = lower[from..].find(" or ") {
+        let at = from + found;
+        let tail = text[at + 4..].trim_start();
         if tail.split_whitespace().next().is_some_and(is_method) {
-            return Some((path[..at].trim_end(), tail));
+            parts.push(text[start..at].trim_end());
+            start = text.len() - tail.len();
         }
         from = at + 4;
     }
-    None
+    parts.push(&text[start..]);
+    parts
 }
 
 /// Why a path as written cannot go into the spec, if so: documentation shorthand standing for its start or glued
