@@ -1004,6 +1004,9 @@ fn undocumentable(path: &str) -> Option<String> {
     if segments.first().is_some_and(|s| dots(s)) {
         return Some(format!("`{path}` starts with `...` for a path the page does not spell out; skipped"));
     }
+    if segments.len() > 1 && segments.last().is_some_and(|s| dots(s)) {
+        return Some(format!("`{path}` ends with `...` for segments the page does not spell out; skipped"));
+    }
     if let Some(s) = segments.iter().find(|s| dots(s) && **s != "..." && **s != "…") {
         return Some(format!("`{path}` has `...` inside the segment `{s}`, which is not a path; skipped"));
     }

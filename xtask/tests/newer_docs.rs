@@ -323,6 +323,10 @@ fn shorthand_that_stands_for_a_path_is_skipped_never_a_broken_path() {
     assert_eq!(templates(&page), ["/me/messages/{message-id}", "/users/{user-id}/messages/{message-id}"]);
     assert_eq!(diagnostic(&page, "starts with `...`").line, 31);
     assert_eq!(diagnostic(&page, "inside the segment").line, 32);
+    let trailing = original.replacen("DELETE /me/messages/{id}\n", "DELETE /me/messages/...\n", 1);
+    let page = page::read("message-delete.md", &trailing);
+    assert_eq!(diagnostic(&page, "ends with `...`").line, 29);
+    assert_eq!(page.endpoints.len(), 3);
 }
 
 #[test]
