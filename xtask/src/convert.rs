@@ -18,6 +18,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::includes::IncludeRoots;
 use crate::page::{self, Page};
 use crate::paths;
 use crate::resource::{self, Resource};
@@ -33,6 +34,10 @@ pub struct Options {
     pub report: Option<PathBuf>,
     pub out: PathBuf,
     pub inputs: Vec<PathBuf>,
+    /// Folders that mirror the docs' `api-reference/`, where `[!INCLUDE]` targets are looked for after the
+    /// page's own folder (`--includes`); each input folder's `*-includes` sibling is added (see
+    /// [`crate::includes`]).
+    pub includes: Vec<PathBuf>,
 }
 
 /// What convert found about one page.
@@ -161,7 +166,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.path();
         // Folders reached through a symbolic link are not entered: a link to a parent would never end.
         let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_real_dir {
+        // Include folders (`includes/`, the corpus's `2025-en-includes/`) hold parts of pages, not pages.
+        let is_includes = path.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy().to_ascii_lowercase();
+            n == "includes" || n.ends_with("-includes")
+        });
+        if is_real_dir && is_includes {
+            continue;
+        } else if is_real_dir {
             walk(&path, out)?;
         } else if path.is_dir() {
             continue;
@@ -209,11 +221,20 @@ impl Source {
 
 /// Reads one page from bytes: an API page when it lists endpoints, else a resource page when it says it is
 /// one. Text that is not UTF-8 is an error for this page only; a byte order mark is dropped.
+///
+/// Permissions includes are looked for beside `file` (read as a path) only; [`read_bytes_with`] names include
+/// roots too.
 pub fn read_bytes(file: &str, bytes: &[u8]) -> Source {
+    read_bytes_with(file, bytes, &IncludeRoots::default())
+}
+
+/// [`read_bytes`] with include files looked for beside the page, then in `includes` (see [`crate::includes`]).
+pub fn read_bytes_with(file: &str, bytes: &[u8], includes: &IncludeRoots) -> Source {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => {
-            let page = page::read(file, text);
+            let resolve = |target: &str| includes.resolve(Path::new(file), target);
+            let page = page::read_with(file, text, &resolve);
             // Some API pages carry a resource page's front matter (`doc_type: resourcePageType` on
             // `serviceprincipal-update.md`), and API pages hold resource annotations for their bodies:
             // a page that lists endpoints is an API page whatever it says.
@@ -263,7 +284,7 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
 
     for (i, page) in pages.iter().enumerate() {
         progress(i);
-        if reports[i].ok && is_api[i] && page.endpoints.is_empty() {
+        if reports[i].ok && is_api[i] && page.endpoints.is_empty() && page.placeholder.is_none() {
             reports[i].ok = false;
             reports[i].diagnostics.push(Diagnostic::error(1, "the page lists no endpoint"));
         }
@@ -564,13 +585,14 @@ pub fn run(options: &Options) -> Result<bool> {
     if files.is_empty() {
         bail!("no pages found: give `.md` files or folders that hold them");
     }
+    let includes = IncludeRoots::for_inputs(options.includes.clone(), &options.inputs);
     let mut progress = Progress::new(files.len());
     let mut pages = Vec::with_capacity(files.len());
     for (i, path) in files.iter().enumerate() {
         progress.update("reading", i);
         let file = label(path);
         let page = match std::fs::read(path) {
-            Ok(bytes) => read_bytes(&file, &bytes),
+            Ok(bytes) => read_bytes_with(&file, &bytes, &includes),
             Err(e) => {
                 let mut page = Page { file: file.clone(), ..Page::default() };
                 page.diagnostics.push(Diagnostic::error(1, format!("cannot read the page: {e}")));

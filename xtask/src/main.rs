@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: cargo xtask regen [--check]
-       cargo xtask convert [--keep-going] [--report REPORT.json] --out OUT.yaml PATH...
+       cargo xtask convert [--keep-going] [--report REPORT.json] [--includes DIR]... --out OUT.yaml PATH...
        cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on breaking|any|never]
                         [--link-base URL] [OLD.yaml NEW.yaml]
        cargo xtask sync --from DOCS_CHECKOUT
@@ -20,6 +20,8 @@ const USAGE: &str = "usage: cargo xtask regen [--check]
     --out FILE        the OpenAPI document (YAML), written only when every page is good
     --keep-going      write the document even when some pages have errors: it holds every good page
     --report FILE     a JSON report: per page, whether it is ok, its operations and its diagnostics
+    --includes DIR    a folder mirroring the docs' api-reference/ where [!INCLUDE] files are looked for after
+                      the page's own folder (repeatable); a folder F of pages adds its sibling F-includes
   diff            compare spec/openapi.yaml at REV (default HEAD) with the working tree's, or two files:
                   each change with its check id, kind (breaking, additive, docs), page line and Rust item,
                   then the semver step; exit 1 when --fail-on is triggered, 2 on a usage or input error
@@ -89,8 +91,10 @@ fn convert_options(args: &[String]) -> Result<xtask::convert::Options> {
             "--keep-going" => options.keep_going = true,
             "--report" => options.report = Some(value("--report")?),
             "--out" | "-o" => out = Some(value("--out")?),
+            "--includes" => options.includes.push(value("--includes")?),
             flag if flag.starts_with("--report=") => options.report = Some(PathBuf::from(&flag[9..])),
             flag if flag.starts_with("--out=") => out = Some(PathBuf::from(&flag[6..])),
+            flag if flag.starts_with("--includes=") => options.includes.push(PathBuf::from(&flag[11..])),
             flag if flag.starts_with('-') && flag != "-" => {
                 bail!("unknown option `{flag}` for convert\n\n{USAGE}")
             }

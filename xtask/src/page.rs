@@ -33,6 +33,9 @@ pub struct Page {
     /// Scheme, host and version of the first absolute example request URL (`https://graph.microsoft.com/v1.0`).
     pub base_url: Option<String>,
     pub annotations: Vec<Annotation>,
+    /// The line of the empty HTTP request block of a page that documents no endpoint at all (every http block,
+    /// the examples' too, is empty: 2017's `entity_get.md`). Such a page has nothing to convert.
+    pub placeholder: Option<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -254,7 +257,11 @@ fn classify(heading: &Heading) -> Section {
     let is = |names: &[&str]| names.iter().any(|n| *n == anchor || *n == text);
     if is(&["prerequisites", "permissions", "permission"]) {
         Section::Permissions
-    } else if is(&["http request", "http requests"]) || text.starts_with("http request ") {
+    } else if is(&["http request", "http requests"])
+        || text.starts_with("http request ")
+        || text.starts_with("http requests ")
+        || anchor.starts_with("http request")
+    {
         Section::HttpRequest
     } else if is(&["optional query parameters", "query parameters", "optional query parameter"]) {
         Section::QueryParameters
@@ -279,6 +286,8 @@ struct Block {
     lines: Vec<(usize, String)>,
     annotation: Option<serde_json::Value>,
     section: Section,
+    /// The index of the section the block stands in.
+    owner: usize,
     /// The nearest sub-heading inside an examples section ("Request", "Response").
     subheading: Option<String>,
 }
@@ -287,12 +296,26 @@ struct Block {
 struct SectionText {
     section: Section,
     line: usize,
+    /// The heading's English text, as `markup::key` spells it (empty for the preamble).
+    title: String,
     /// Prose lines (English, outside code blocks), with their numbers.
     lines: Vec<(usize, String)>,
+    /// A permissions include in this section could not be read (and said so).
+    missing_include: bool,
 }
 
-/// Reads one page. `file` is only used to label the page.
+/// Finds the text of an include file the page names (`../includes/permissions/x-permissions.md`), or says
+/// where it looked. See [`crate::includes`].
+pub type IncludeResolver<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Reads one page with no include files at hand: a permissions include is a warning that its scopes are
+/// unknown. `file` is only used to label the page.
 pub fn read(file: &str, source: &str) -> Page {
+    read_with(file, source, &|_: &str| Err("no include folder was given".to_string()))
+}
+
+/// Reads one page, resolving its permissions includes through `includes`.
+pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
     let mut page = Page { file: file.to_string(), ..Page::default() };
     let raw: Vec<&str> = source.lines().collect();
     let mut i = 0;
@@ -327,8 +350,13 @@ pub fn read(file: &str, source: &str) -> Page {
         }
     }
 
-    let mut sections: Vec<SectionText> =
-        vec![SectionText { section: Section::Preamble, line: 1, lines: vec![] }];
+    let mut sections: Vec<SectionText> = vec![SectionText {
+        section: Section::Preamble,
+        line: 1,
+        title: String::new(),
+        lines: vec![],
+        missing_include: false,
+    }];
     let mut blocks: Vec<Block> = Vec::new();
     let mut main_level = 1usize;
     let mut subheading: Option<String> = None;
@@ -413,13 +441,23 @@ pub fn read(file: &str, source: &str) -> Page {
                 lines,
                 annotation: pending_annotation.take(),
                 section,
+                owner: sections.len().saturating_sub(1),
                 subheading: subheading.clone(),
             });
             continue;
         }
 
-        // Snippet tabs (`# [C#](#tab/csharp)`) and includes belong to other languages' samples.
-        if trimmed.starts_with("[!INCLUDE") || is_tab_marker(trimmed) {
+        // Snippet tabs (`# [C#](#tab/csharp)`) belong to other languages' samples, and zone pivots
+        // (`::: zone pivot="…"`, `::: zone-end`) only frame text that is read as it stands.
+        if is_tab_marker(trimmed) || trimmed.starts_with(":::") {
+            continue;
+        }
+        // Includes: a permissions table is read from its file as if it stood on this line; the others (cloud
+        // availability notes, the SDK link, code snippets) hold nothing the spec needs.
+        if trimmed.starts_with("[!INCLUDE") {
+            if let Some(s) = sections.last_mut() {
+                include_permissions(&mut page.diagnostics, s, number, trimmed, includes);
+            }
             continue;
         }
 
@@ -442,9 +480,12 @@ pub fn read(file: &str, source: &str) -> Page {
             let in_examples = sections.last().map(|s| s.section) == Some(Section::Examples);
             // A heading opens a main section when it is no deeper than the current one; inside Examples only a
             // shallower-or-equal heading ends it (so `##### Response` stays an example's sub-heading).
+            // An `HTTP request` heading outside the examples opens its section at any depth: pages split their
+            // request lines into per-scenario sections (`### Scenario 1` … `#### HTTP request`).
             let opens = main_level <= 1
                 || h.level <= main_level
-                || (!in_examples && kind != Section::Other && h.level <= 3);
+                || (!in_examples && kind != Section::Other && h.level <= 3)
+                || (!in_examples && kind == Section::HttpRequest);
             if opens {
                 main_level = h.level;
                 subheading = None;
@@ -463,7 +504,13 @@ pub fn read(file: &str, source: &str) -> Page {
                         seen_sections.push((kind, number));
                     }
                 }
-                sections.push(SectionText { section: kind, line: number, lines: vec![] });
+                sections.push(SectionText {
+                    section: kind,
+                    line: number,
+                    title: markup::key(&h.text),
+                    lines: vec![],
+                    missing_include: false,
+                });
             } else {
                 subheading = Some(markup::key(&h.text));
             }
@@ -502,7 +549,13 @@ pub fn read(file: &str, source: &str) -> Page {
             let returns = s.lines.iter().filter(|(_, l)| l.contains("return")).cloned().collect();
             read_response(
                 &mut page,
-                &SectionText { section: Section::Examples, line: s.line, lines: returns },
+                &SectionText {
+                    section: Section::Examples,
+                    line: s.line,
+                    title: s.title.clone(),
+                    lines: returns,
+                    missing_include: false,
+                },
             );
             if page.success.is_some() {
                 break;
@@ -515,15 +568,21 @@ pub fn read(file: &str, source: &str) -> Page {
     page
 }
 
-/// Reads JSON with two slips repaired: trailing commas (`{"a": 1,}`) and raw control characters inside
-/// strings. Returns the value and what was repaired, or `None` when the text is still not JSON.
+/// Reads JSON with three slips repaired: trailing commas (`{"a": 1,}`), raw control characters inside strings,
+/// and keys without quotes (`{ blockType: "request" }`). Returns the value and what was repaired, or `None`
+/// when the text is still not JSON.
 fn lenient_json(text: &str) -> Option<(serde_json::Value, String)> {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 16);
     let mut in_string = false;
     let mut escaped = false;
-    let (mut commas, mut controls) = (0, 0);
+    let (mut commas, mut controls, mut keys) = (0, 0, 0);
+    // The last character outside strings that was not white space: a key may follow `{` or `,`.
+    let mut last_significant = ' ';
     let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         if in_string {
             match c {
                 _ if escaped => escaped = false,
@@ -541,26 +600,61 @@ fn lenient_json(text: &str) -> Option<(serde_json::Value, String)> {
                 }
                 _ => {}
             }
-        } else if c == '"' {
+            out.push(c);
+            continue;
+        }
+        if c == '"' {
             in_string = true;
         } else if c == ','
-            && chars[i + 1..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == '}' || *n == ']')
+            && chars[i..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == '}' || *n == ']')
         {
             commas += 1;
             continue;
+        } else if matches!(last_significant, '{' | ',') && is_bare_key_start(c) {
+            let start = i - 1;
+            let mut end = i;
+            while end < chars.len() && is_bare_key_char(chars[end]) {
+                end += 1;
+            }
+            let colon = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&':');
+            if colon {
+                keys += 1;
+                out.push('"');
+                out.extend(&chars[start..end]);
+                out.push('"');
+                i = end;
+                last_significant = 'k';
+                continue;
+            }
+        }
+        if !c.is_whitespace() {
+            last_significant = c;
         }
         out.push(c);
     }
-    if commas + controls == 0 {
+    if commas + controls + keys == 0 {
         return None;
     }
     let value = serde_json::from_str(&out).ok()?;
-    let slips = match (commas > 0, controls > 0) {
-        (true, true) => "dropping a comma before a closing bracket and escaping line breaks inside strings",
-        (true, false) => "dropping the comma before a closing bracket",
-        _ => "escaping the line breaks inside its strings",
-    };
-    Some((value, slips.to_string()))
+    let mut slips = Vec::new();
+    if commas > 0 {
+        slips.push("dropping the comma before a closing bracket");
+    }
+    if controls > 0 {
+        slips.push("escaping the line breaks inside its strings");
+    }
+    if keys > 0 {
+        slips.push("quoting its unquoted keys");
+    }
+    Some((value, slips.join(" and ")))
+}
+
+fn is_bare_key_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '_' | '$' | '@')
+}
+
+fn is_bare_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '.' | '-')
 }
 
 fn fence_marker(trimmed: &str) -> Option<&'static str> {
@@ -577,6 +671,70 @@ fn is_tab_marker(trimmed: &str) -> bool {
     trimmed.starts_with('#')
         && trimmed.trim_start_matches('#').trim_start().starts_with('[')
         && trimmed.contains("(#tab/")
+}
+
+/// `[!INCLUDE [permissions-table](../includes/permissions/x-permissions.md)]` → (`permissions-table`,
+/// `../includes/permissions/x-permissions.md`).
+fn include_target(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("[!INCLUDE")?.trim_start();
+    let rest = rest.strip_prefix('[')?;
+    let (label, rest) = rest.split_once(']')?;
+    let rest = rest.trim_start().strip_prefix('(')?;
+    let (target, _) = rest.split_once(')')?;
+    Some((label.trim(), target.trim()))
+}
+
+/// An include holds a permissions table when its label or file says so (`permissions-table`,
+/// `includes/permissions/…-permissions.md`).
+fn is_permissions_include(label: &str, target: &str) -> bool {
+    let target = target.to_ascii_lowercase();
+    markup::key(label).starts_with("permission")
+        || target.contains("/permissions/")
+        || target.ends_with("-permissions.md")
+}
+
+/// Reads a permissions include into `section` as lines numbered like the include line, so its table is read as
+/// if the page held it. One that cannot be found is a warning naming the line: the operation's scopes are
+/// unknown, never silently empty. Other includes are skipped.
+fn include_permissions(
+    diagnostics: &mut Vec<Diagnostic>,
+    section: &mut SectionText,
+    number: usize,
+    line: &str,
+    includes: IncludeResolver,
+) {
+    let Some((label, target)) = include_target(line) else { return };
+    if !is_permissions_include(label, target) {
+        return;
+    }
+    match includes(target) {
+        Ok(text) => {
+            let mut lines = text.lines().peekable();
+            // Include files carry front matter of their own (`description: Automatically generated file`).
+            if lines.peek().map(|l| l.trim_end()) == Some("---") {
+                lines.next();
+                for l in lines.by_ref() {
+                    if l.trim_end() == "---" {
+                        break;
+                    }
+                }
+            }
+            for l in lines {
+                if !l.trim_start().starts_with("<!--") {
+                    section.lines.push((number, markup::english(l)));
+                }
+            }
+        }
+        Err(why) => {
+            section.missing_include = true;
+            diagnostics.push(Diagnostic::warning(
+                number,
+                format!(
+                    "the permissions include `{target}` cannot be found ({why}); the operations of this page have no scopes until it is there"
+                ),
+            ));
+        }
+    }
 }
 
 fn description(lines: &[(usize, String)]) -> Option<String> {
@@ -605,54 +763,329 @@ fn description(lines: &[(usize, String)]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Titles some pages give the section that lists their request lines instead of `HTTP request`; used only when
+/// a page has no `HTTP request` section.
+const REQUEST_TITLES: &[&str] = &[
+    "request",
+    "requests",
+    "request syntax",
+    "syntax",
+    "http syntax",
+    "http method",
+    "http methods",
+    "rest request",
+    "request url",
+    "request urls",
+    "endpoint",
+    "endpoints",
+    "http endpoint",
+    "http endpoints",
+];
+
+/// Code block languages whose blocks in the request section are samples in another language (the C# that
+/// encodes a sharing URL on `shares-get.md`), skipped on purpose.
+const OTHER_LANGUAGES: &[&str] = &[
+    "csharp",
+    "cs",
+    "c#",
+    "javascript",
+    "js",
+    "typescript",
+    "ts",
+    "java",
+    "go",
+    "python",
+    "py",
+    "php",
+    "powershell",
+    "objc",
+    "objective-c",
+    "ruby",
+    "swift",
+    "kotlin",
+    "cpp",
+    "c++",
+    "json",
+    "xml",
+    "bash",
+    "sh",
+    "shell",
+    "cmd",
+];
+
+/// What one line of a request code block is.
+#[derive(Debug, PartialEq)]
+enum RequestLine {
+    /// Nothing to read: blank, a comment, a header under the request lines, or `or` between two requests.
+    Nothing,
+    /// One or more endpoints (`GET /a or GET /b` names two), with warnings about how they are written.
+    Endpoints(Vec<(String, String)>, Vec<String>),
+    /// A request line whose path cannot be documented as written (`.../` shorthand in place of its start):
+    /// skipped with this warning.
+    Skipped(String),
+    /// Not a request line at all: prose, or a snippet in another language.
+    Unreadable(String),
+}
+
 fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
-    let Some(section) = sections.iter().find(|s| s.section == Section::HttpRequest) else {
+    // Per section: whether its code blocks list request lines. Flags by index keep pages of many sections and
+    // blocks linear.
+    let mut owners: Vec<bool> = sections.iter().map(|s| s.section == Section::HttpRequest).collect();
+    if !owners.contains(&true) {
+        // Some pages put the request lines under another title (`## Request`, `## Syntax`).
+        let mut has_blocks = vec![false; sections.len()];
+        for b in blocks {
+            if let Some(flag) = has_blocks.get_mut(b.owner) {
+                *flag = true;
+            }
+        }
+        for (i, s) in sections.iter().enumerate() {
+            owners[i] =
+                has_blocks[i] && s.section == Section::Other && REQUEST_TITLES.contains(&s.title.as_str());
+        }
+    }
+    let Some(first) = owners.iter().position(|&o| o) else {
         page.diagnostics.push(Diagnostic::error(
             1,
             "the page has no `HTTP request` section, so it names no endpoint; add `## HTTP request` with an ```http block",
         ));
         return;
     };
-    let request_blocks: Vec<&Block> = blocks.iter().filter(|b| b.section == Section::HttpRequest).collect();
+    let request_blocks: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| owners.get(b.owner) == Some(&true) && !OTHER_LANGUAGES.contains(&b.lang.as_str()))
+        .collect();
     if request_blocks.is_empty() {
         page.diagnostics.push(Diagnostic::error(
-            section.line,
+            sections[first].line,
             "the `HTTP request` section has no code block listing the endpoints",
         ));
         return;
     }
+    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut skipped = 0;
+    let mut empty_blocks: Vec<usize> = Vec::new();
     for block in request_blocks {
-        let before = page.endpoints.len();
-        for (n, l) in &block.lines {
-            let t = l.trim();
-            // Comments, and request headers written under the request lines (`workbook-session-id: {id}`),
-            // which the Request headers table documents.
-            if t.is_empty() || t.starts_with("//") || t.starts_with('#') || is_header_line(t) {
-                continue;
-            }
-            match parse_request_line(t) {
-                Some((method, path)) => {
-                    if path.split(['/', '?']).any(|s| s == "..." || s == "…") {
-                        page.diagnostics.push(Diagnostic::warning(
-                            *n,
-                            format!("`{path}` uses `...` for folders nested to any depth; the spec documents one level"),
-                        ));
-                    }
-                    page.endpoints.push(Endpoint { method, path, line: *n })
-                }
-                None => page.diagnostics.push(Diagnostic::error(
-                    *n,
-                    format!("`{t}` is not a request line: expected an HTTP method (GET, POST, PUT, PATCH, DELETE) and a path"),
-                )),
-            }
+        if block.lines.iter().all(|(_, l)| l.trim().is_empty()) {
+            empty_blocks.push(block.line);
+            continue;
         }
-        if page.endpoints.len() == before && !page.has_errors() {
-            page.diagnostics.push(Diagnostic::error(
-                block.line,
-                "the HTTP request code block is empty; list the endpoints in it, one `GET /path` line each",
-            ));
+        for (n, l) in &block.lines {
+            match request_line(l) {
+                RequestLine::Nothing => {}
+                RequestLine::Endpoints(endpoints, warnings) => {
+                    for w in warnings {
+                        page.diagnostics.push(Diagnostic::warning(*n, w));
+                    }
+                    for (method, path) in endpoints {
+                        page.endpoints.push(Endpoint { method, path, line: *n });
+                    }
+                }
+                RequestLine::Skipped(why) => {
+                    skipped += 1;
+                    page.diagnostics.push(Diagnostic::warning(*n, why));
+                }
+                RequestLine::Unreadable(why) => unreadable.push((*n, why)),
+            }
         }
     }
+    // One unreadable line costs that line; the page fails only when none of its request lines can be read.
+    if page.endpoints.is_empty() {
+        for (n, why) in &unreadable {
+            page.diagnostics.push(Diagnostic::error(*n, why.clone()));
+        }
+        if unreadable.is_empty() && skipped > 0 {
+            page.diagnostics.push(Diagnostic::error(
+                sections[first].line,
+                "no request line of the `HTTP request` section can be documented as written (see the warnings)",
+            ));
+        } else if unreadable.is_empty() {
+            if let Some(&line) = empty_blocks.first() {
+                if blocks
+                    .iter()
+                    .all(|b| b.lines.iter().all(|(_, l)| l.trim().is_empty()) || !is_request_block(b))
+                {
+                    // A placeholder page (`entity_get.md` of 2017): every http block, the examples' too, is empty.
+                    // It documents no operation, so there is nothing to convert and nothing lost.
+                    page.placeholder = Some(line);
+                    page.diagnostics.push(Diagnostic::warning(
+                        line,
+                        "the HTTP request code block is empty and so is every example: the page documents no endpoint",
+                    ));
+                } else {
+                    page.diagnostics.push(Diagnostic::error(
+                        line,
+                        "the HTTP request code block is empty; list the endpoints in it, one `GET /path` line each",
+                    ));
+                }
+            }
+        }
+    } else {
+        for (n, why) in unreadable {
+            page.diagnostics.push(Diagnostic::warning(
+                n,
+                format!("{why}; skipped, the page's other request lines are read"),
+            ));
+        }
+        for line in empty_blocks {
+            page.diagnostics.push(Diagnostic::warning(line, "this HTTP request code block is empty"));
+        }
+    }
+}
+
+/// A block that holds (or should hold) a request: in the request section, annotated as a request, or under an
+/// example's `Request` heading.
+fn is_request_block(block: &Block) -> bool {
+    block.section == Section::HttpRequest
+        || block.annotation.as_ref().and_then(|a| a.get("blockType")).and_then(|v| v.as_str())
+            == Some("request")
+        || block.section == Section::Examples
+            && block.subheading.as_deref().is_some_and(|s| s.contains("request"))
+}
+
+/// Reads one line of a request code block.
+fn request_line(line: &str) -> RequestLine {
+    let t = line.trim();
+    // Comments, and request headers written under the request lines (`workbook-session-id: {id}`), which the
+    // Request headers table documents.
+    if t.is_empty() || t.starts_with("//") || t.starts_with('#') || is_header_line(t) {
+        return RequestLine::Nothing;
+    }
+    // `or` (or `and`) alone between two request lines.
+    if matches!(t.to_ascii_lowercase().trim_end_matches([':', ',']), "or" | "and" | "-or-" | "- or -") {
+        return RequestLine::Nothing;
+    }
+    let Some((method, rest)) = parse_request_line(t) else {
+        let starts_like_a_path = t.starts_with('/') || t.contains("://") && !t.contains(' ');
+        return RequestLine::Unreadable(if starts_like_a_path {
+            format!("`{t}` is not a request line: expected an HTTP method (GET, POST, PUT, PATCH, DELETE) and a path")
+        } else {
+            format!("`{t}` is not a request line (prose, or a snippet in another language)")
+        });
+    };
+    // `GET /a or GET /b`: two requests on one line.
+    let mut alternatives = split_alternatives(&rest).into_iter();
+    let mut requests = vec![(method, alternatives.next().unwrap_or_default().to_string())];
+    requests.extend(alternatives.filter_map(parse_request_line));
+    let mut warnings = Vec::new();
+    let mut endpoints = Vec::new();
+    for (method, path) in requests {
+        // A comment after the path (`GET /me/events // the signed-in user`).
+        let path = match path.find(" //") {
+            Some(at) => path[..at].trim_end().to_string(),
+            None => path,
+        };
+        if let Some(why) = undocumentable(&path) {
+            return RequestLine::Skipped(why);
+        }
+        let path = match placeholders_for_literal_ids(&path) {
+            Some(templated) => {
+                warnings.push(format!(
+                    "`{path}` has literal ids where placeholders belong; read as `{templated}`"
+                ));
+                templated
+            }
+            None => path,
+        };
+        if let Err(e) = crate::paths::normalise(&path) {
+            return RequestLine::Unreadable(format!("`{t}` is not a request line: {e}"));
+        }
+        if path.split(['/', '?']).any(|s| s == "..." || s == "…") {
+            warnings.push(format!(
+                "`{path}` uses `...` for folders nested to any depth; the spec documents one level"
+            ));
+        }
+        if !path.starts_with('/') && !path.contains("://") {
+            warnings.push(format!("`{path}` is written without its leading `/`; read as `/{path}`"));
+        }
+        endpoints.push((method, path));
+    }
+    RequestLine::Endpoints(endpoints, warnings)
+}
+
+/// `/a or GET /b` → [`/a`, `GET /b`]: the text split at each ` or ` followed by a method, in one pass.
+fn split_alternatives(text: &str) -> Vec<&str> {
+    // ASCII lowercasing keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    let mut parts = Vec::new();
+    let (mut start, mut from) = (0, 0);
+    while let Some(found) = lower[from..].find(" or ") {
+        let at = from + found;
+        let tail = text[at + 4..].trim_start();
+        if tail.split_whitespace().next().is_some_and(is_method) {
+            parts.push(text[start..at].trim_end());
+            start = text.len() - tail.len();
+        }
+        from = at + 4;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// Why a path as written cannot go into the spec, if so: documentation shorthand standing for its start or glued
+/// to a segment (`.../messages`, `{id}...`).
+fn undocumentable(path: &str) -> Option<String> {
+    let before_query = path.split('?').next().unwrap_or(path);
+    let local = match before_query.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => before_query,
+    };
+    let segments: Vec<&str> = local.split('/').filter(|s| !s.is_empty()).collect();
+    let dots = |s: &str| s.contains("...") || s.contains('…');
+    if segments.first().is_some_and(|s| dots(s)) {
+        return Some(format!("`{path}` starts with `...` for a path the page does not spell out; skipped"));
+    }
+    if segments.len() > 1 && segments.last().is_some_and(|s| dots(s)) {
+        return Some(format!("`{path}` ends with `...` for segments the page does not spell out; skipped"));
+    }
+    if let Some(s) = segments.iter().find(|s| dots(s) && **s != "..." && **s != "…") {
+        return Some(format!("`{path}` has `...` inside the segment `{s}`, which is not a path; skipped"));
+    }
+    None
+}
+
+/// `/education/classes/acdefc6b-…/assignments` → `/education/classes/{id}/assignments`: literal ids where a
+/// placeholder belongs become `{id}` (named after their collection when the path is normalised).
+fn placeholders_for_literal_ids(path: &str) -> Option<String> {
+    let (before_query, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let (prefix, local) = match before_query.find("://") {
+        Some(at) => {
+            let host_end = before_query[at + 3..].find('/').map_or(before_query.len(), |i| at + 3 + i);
+            before_query.split_at(host_end)
+        }
+        None => ("", before_query),
+    };
+    if !local.split('/').any(is_literal_id) {
+        return None;
+    }
+    let replaced: Vec<&str> = local.split('/').map(|s| if is_literal_id(s) { "{id}" } else { s }).collect();
+    let mut out = format!("{prefix}{}", replaced.join("/"));
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Some(out)
+}
+
+/// A GUID, or a long opaque token (`AAMkAGI2…=`, `01BYE5RZ6QN3…`, `b!xyz…`) standing where a key belongs.
+fn is_literal_id(segment: &str) -> bool {
+    let s = segment;
+    if s.len() < 16
+        || !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '=' | '+' | '!' | '%'))
+    {
+        return false;
+    }
+    let guid = s.len() == 36
+        && s.char_indices()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let upper = s.chars().filter(char::is_ascii_uppercase).count();
+    guid || s.ends_with('=')
+        || s.contains('!')
+        || digits >= 4 && upper >= 4 && (digits + upper) * 5 >= s.len() * 2
 }
 
 /// `/users/me/…` is a slip for `/me/…` (`me` is not a user id): read as `/me/…` with a warning.
@@ -771,6 +1204,7 @@ fn read_permissions(page: &mut Page, section: &SectionText) {
     if page.permissions.len() > before {
         return;
     }
+
     // Prose: the scopes on the line that introduces them or the lines after it.
     let mut scopes = Vec::new();
     let mut first_line = section.line;
@@ -787,7 +1221,11 @@ fn read_permissions(page: &mut Page, section: &SectionText) {
         }
     }
     if scopes.is_empty() {
-        page.diagnostics.push(Diagnostic::warning(section.line, "the permissions section names no scope"));
+        // A permissions include that could not be read has already said the scopes are unknown.
+        if !section.missing_include {
+            page.diagnostics
+                .push(Diagnostic::warning(section.line, "the permissions section names no scope"));
+        }
     } else {
         page.permissions.push(Permission {
             kind: PermissionKind::Unspecified,

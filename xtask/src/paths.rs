@@ -154,7 +154,7 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
     let mut taken = Names::default();
     let mut previous_literal: Option<String> = None;
     for raw_segment in split_segments(path.trim_start_matches('/')) {
-        let segment = alternatives_in_braces(&paren_to_braces(raw_segment.trim()));
+        let segment = alternatives_in_braces(&paren_to_braces(&argument_spaces_dropped(raw_segment.trim())));
         if has_space_outside_braces(&segment) {
             return Err(format!(
                 "the path `{raw}` contains a space outside its `{{placeholders}}`; a path is one word"
@@ -281,6 +281,27 @@ fn alternatives_in_braces(segment: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect();
     format!("{{{}}}", inner.join(" | "))
+}
+
+/// `resizedRange(deltaRows={n}, deltaColumns={n})` → `resizedRange(deltaRows={n},deltaColumns={n})`: spaces
+/// between a function's arguments (outside quotes) are layout, not part of the path.
+fn argument_spaces_dropped(segment: &str) -> String {
+    if !segment.contains('(') || !segment.contains(char::is_whitespace) {
+        return segment.to_string();
+    }
+    let mut out = String::with_capacity(segment.len());
+    let (mut depth, mut quote) = (0i32, false);
+    for c in segment.chars() {
+        match c {
+            '\'' => quote = !quote,
+            '(' if !quote => depth += 1,
+            ')' if !quote => depth -= 1,
+            c if c.is_whitespace() && depth > 0 && !quote => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Spaces are allowed inside placeholders only (`{id | userPrincipalName}`).
@@ -422,6 +443,20 @@ mod tests {
         let t = normalise("/reports/getEmailActivityCounts(period='{period_value}')").expect("normalises");
         assert_eq!(t.path(), "/reports/getEmailActivityCounts(period='{period_value}')");
         assert_eq!(t.operation_id_stem(), "reports.getEmailActivityCounts");
+    }
+
+    #[test]
+    fn function_arguments_written_with_spaces() {
+        let t = normalise("/me/drive/items/{id}/workbook/worksheets/{id}/range/resizedRange(deltaRows={n}, deltaColumns={n})")
+            .expect("normalises");
+        assert_eq!(
+            t.path(),
+            "/me/drive/items/{item-id}/workbook/worksheets/{worksheet-id}/range/resizedRange(deltaRows={n},deltaColumns={n1})"
+        );
+        assert_eq!(
+            path("/range(address='{address}', valuesOnly=true)"),
+            "/range(address='{address}',valuesOnly=true)"
+        );
     }
 
     #[test]

@@ -347,17 +347,52 @@ fn annotation_json_that_cannot_be_read_is_an_error_with_its_line() {
     assert_eq!(broken.lines().nth(e.line - 1).map(str::trim), Some("<!-- {"));
 }
 
+/// `calendar_delete.md` with every request line of its HTTP request section removed: its examples still show
+/// a request, so the page lost its endpoints.
+fn calendar_delete_without_request_lines() -> String {
+    let text = std::fs::read_to_string(fixture("2017-en/calendar_delete.md")).expect("fixture");
+    let lines: Vec<&str> = text.lines().collect();
+    let kept: Vec<&str> =
+        lines.iter().enumerate().filter(|(i, _)| !(10..=19).contains(i)).map(|(_, l)| *l).collect();
+    assert!(kept[9..=10].iter().all(|l| l.starts_with("```")), "the first request block is emptied");
+    kept.join("\n")
+}
+
 #[test]
 fn empty_http_block_fails_that_page_only() {
-    let conversion = convert_pages(&["2017-en/entity_get.md", "2017-en/calendar_delete.md"]);
+    let broken = calendar_delete_without_request_lines();
+    let pages = vec![
+        convert::Source::Api(Box::new(page::read("broken.md", &broken))),
+        convert::read_bytes(
+            "2017-en/calendar_delete.md",
+            &std::fs::read(fixture("2017-en/calendar_delete.md")).expect("fixture"),
+        ),
+    ];
+    let conversion = convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document");
     let failed = &conversion.pages[0];
     assert!(!failed.ok);
     let e = failed.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("an error");
-    assert_eq!(e.line, 8);
+    assert_eq!(e.line, 10);
     assert!(e.message.starts_with("the HTTP request code block is empty"), "{}", e.message);
     assert!(conversion.pages[1].ok);
     assert_eq!(conversion.pages[1].operations.len(), 6);
     assert!(conversion.yaml().expect("yaml").contains("/me/calendars/{calendar-id}:"));
+}
+
+#[test]
+fn placeholder_page_whose_every_http_block_is_empty_documents_no_endpoint() {
+    // 2017's `entity_get.md` documents an abstract type: its request block and its example request are empty.
+    let conversion = convert_pages(&["2017-en/entity_get.md", "2017-en/calendar_delete.md"]);
+    let placeholder = &conversion.pages[0];
+    assert!(placeholder.ok, "{:#?}", placeholder.diagnostics);
+    assert!(placeholder.operations.is_empty());
+    let w = placeholder
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("documents no endpoint"))
+        .expect("a warning");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 8));
+    assert_eq!(read("2017-en/entity_get.md").placeholder, Some(8));
 }
 
 #[test]
@@ -456,22 +491,24 @@ fn command_writes_the_document_and_the_report() {
 fn command_exits_1_on_an_error_and_writes_the_good_pages_only_when_asked() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out.yaml");
+    let broken = dir.path().join("calendar_delete_broken.md");
+    std::fs::write(&broken, calendar_delete_without_request_lines()).expect("write the broken page");
     let run = |keep_going: bool| {
         let mut cmd = xtask();
         cmd.arg("convert");
         if keep_going {
             cmd.arg("--keep-going");
         }
-        cmd.arg("--out")
-            .arg(&out)
-            .arg(fixture("2017-en/entity_get.md"))
-            .arg(fixture("2017-en/calendar_delete.md"));
+        cmd.arg("--out").arg(&out).arg(&broken).arg(fixture("2017-en/calendar_delete.md"));
         cmd.output().expect("run xtask")
     };
     let output = run(false);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("entity_get.md:8: error: the HTTP request code block is empty"), "{stderr}");
+    assert!(
+        stderr.contains("calendar_delete_broken.md:10: error: the HTTP request code block is empty"),
+        "{stderr}"
+    );
     assert!(!out.exists(), "without --keep-going nothing is written");
     let output = run(true);
     assert_eq!(output.status.code(), Some(1));

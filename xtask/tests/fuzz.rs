@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use xtask::convert;
+use xtask::includes::IncludeRoots;
 
 /// One input may take at most this long before the run counts as a hang.
 const STALL: Duration = Duration::from_secs(20);
@@ -110,6 +111,27 @@ const TOKENS: &[&str] = &[
     "'",
     "~~Mail.Read~~",
     "&nbsp;",
+    // The newer pages and the last percent: includes, zone pivots, snippets and prose among request lines.
+    "[!INCLUDE [permissions-table](../includes/permissions/agentuser-post-approleassignments-permissions.md)]\n",
+    "[!INCLUDE [permissions-table](../includes/permissions/fuzz-0-permissions.md)]\n",
+    "[!INCLUDE [permissions-table](../../../../includes/permissions/x.md)]\n",
+    "[!INCLUDE [national-cloud-support](../../includes/all-clouds.md)]\n",
+    "::: zone pivot=\"graph-preview\"\n",
+    "::: zone-end\n",
+    "<!-- { \"blockType\": \"permissions\", \"name\": \"x\" } -->\n",
+    "<!-- { blockType: \"request\", name: \"x\", } -->\n",
+    "|Permission type|Least privileged permissions|Higher privileged permissions|\n",
+    "\nor\n",
+    " or GET /me/messages",
+    "resizedRange(deltaRows={n}, deltaColumns={n})",
+    "/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793",
+    "/AAMkAGI2TAAA=",
+    ".../",
+    "/.../",
+    "```csharp\nstring encodedUrl = \"u!\" + base64Value;\n```\n",
+    "string sharingUrl = \"https://onedrive.live.com/redir?resid=1\";\n",
+    "\n## Request syntax\n",
+    "\n#### HTTP request\n",
 ];
 
 /// Pages written from the parts Graph's pages are made of, in random order and number.
@@ -127,6 +149,11 @@ fn generated_page(rng: &mut Rng) -> Vec<u8> {
         "## Response\nIf successful, this method returns `201 Created` response code and a [message](../resources/message.md) object in the response body.\n",
         "## Examples\n### Example 1\n#### Request\n# [HTTP](#tab/http)\n<!-- { \"blockType\": \"request\", \"name\": \"x\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/me/messages/AAMk/send\n```\n# [C#](#tab/csharp)\n[!INCLUDE [sample-code](../includes/x.md)]\n\n---\n#### Response\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\n```\n",
         "## <a name=\"http-request\"></a><span data-ttu-id=\"a-1\">HTTP-Anforderung</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-1\">HTTP request</span></span>\n```http\nGET /me/messages\n```\n",
+        "## Permissions\n<!-- { \"blockType\": \"permissions\", \"name\": \"x\" } -->\n[!INCLUDE [permissions-table](../includes/permissions/agentuser-post-approleassignments-permissions.md)]\n",
+        "## Permissions\n[!INCLUDE [permissions-table](../includes/permissions/fuzz-1-permissions.md)]\n[!INCLUDE [rbac](../includes/rbac-for-apis/x.md)]\n",
+        "## HTTP request\n```http\nPOST /me/drive/items/{id}/workbook/worksheets/{id}/range/resizedRange(deltaRows={n}, deltaColumns={n})\nor\nGET /education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments\nAs an example, to encode a URL in C#:\n```\n### Encoding sharing URLs\n```csharp\nstring encodedUrl = \"u!\";\n```\n",
+        "## Scenarios\n### Scenario 1\n#### HTTP request\n```http\nGET .../messages\nGET /me/mailFolders/{id}.../messages or DELETE /me/messages/{id}\n```\n",
+        "::: zone pivot=\"graph-preview\"\n## Request syntax\n```\nGET me/events\n```\n::: zone-end\n",
     ];
     let mut out = String::new();
     for _ in 0..rng.below(12) + 1 {
@@ -200,9 +227,17 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>], input: &mut Vec<u8>) {
 
 /// Runs the converter on one set of inputs; `Err` says what went wrong.
 fn check_inputs(inputs: &[Vec<u8>]) -> Result<(), String> {
+    check_inputs_with(inputs, &IncludeRoots::default())
+}
+
+/// [`check_inputs`] with pages labelled as if they stood beside the fixtures' include files
+/// (`tests/fixtures/pages/2025-en/api/`), and `includes` as include roots.
+fn check_inputs_with(inputs: &[Vec<u8>], includes: &IncludeRoots) -> Result<(), String> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages/2025-en/api");
     let mut pages = Vec::new();
     for (i, bytes) in inputs.iter().enumerate() {
-        let page = convert::read_bytes(&format!("fuzz/{i}.md"), bytes);
+        let label = convert::label(&folder.join(format!("fuzz-{i}.md")));
+        let page = convert::read_bytes_with(&label, bytes, includes);
         let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
         if let Some(d) = page.diagnostics().iter().find(|d| d.line == 0 || d.line > lines) {
             return Err(format!("diagnostic at line {} of a {lines}-line page: {}", d.line, d.message));
@@ -219,8 +254,11 @@ fn check_inputs(inputs: &[Vec<u8>]) -> Result<(), String> {
     }
     // An API page counted good must have its endpoints in the report.
     for (p, input) in conversion.pages.iter().zip(inputs) {
-        let resource = matches!(convert::read_bytes("x.md", input), convert::Source::Resource(_));
-        if p.ok && p.operations.is_empty() && !resource {
+        let nothing_to_convert = match convert::read_bytes("x.md", input) {
+            convert::Source::Resource(_) => true,
+            convert::Source::Api(page) => page.placeholder.is_some(),
+        };
+        if p.ok && p.operations.is_empty() && !nothing_to_convert {
             return Err(format!("{} is ok but has no operation", p.file));
         }
     }
@@ -244,6 +282,23 @@ fn seed_pages() -> Vec<Vec<u8>> {
 /// Fuzzes for `duration` (or at least `min_iterations` inputs) and returns the number of iterations.
 fn fuzz(seed: u64, duration: Duration, min_iterations: u64) -> u64 {
     let seeds = Arc::new(seed_pages());
+    // An include root of mutated permission tables: `fuzz-<n>-permissions.md` under `v1.0/includes/permissions/`.
+    let root = tempfile::tempdir().expect("temp dir");
+    let tables = root.path().join("v1.0/includes/permissions");
+    std::fs::create_dir_all(&tables).expect("include folder");
+    let mut rng = Rng(seed ^ 0x1c1d);
+    let include_seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "tests/fixtures/pages/2025-en/includes/permissions/agentuser-post-approleassignments-permissions.md",
+    ))
+    .expect("include fixture");
+    for n in 0..4 {
+        let mut table = include_seed.clone();
+        if n > 0 {
+            mutate(&mut rng, &seeds, &mut table);
+        }
+        std::fs::write(tables.join(format!("fuzz-{n}-permissions.md")), table).expect("write include");
+    }
+    let includes = IncludeRoots::new(vec![root.path().to_path_buf()]);
     let current: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
     let done = Arc::new(AtomicU64::new(0));
     let failure: Arc<Mutex<Option<String>>> = Arc::default();
@@ -251,6 +306,7 @@ fn fuzz(seed: u64, duration: Duration, min_iterations: u64) -> u64 {
     // Whether the worker is making an input (false) or converting it (true), for the stall message.
     let converting = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let worker = {
+        let includes = includes.clone();
         let (seeds, current, done, failure, stop, converting) =
             (seeds.clone(), current.clone(), done.clone(), failure.clone(), stop.clone(), converting.clone());
         std::thread::spawn(move || {
@@ -278,7 +334,7 @@ fn fuzz(seed: u64, duration: Duration, min_iterations: u64) -> u64 {
                     c.clone_from(&inputs);
                 }
                 converting.store(true, Ordering::Relaxed);
-                let outcome = catch_unwind(AssertUnwindSafe(|| check_inputs(&inputs)))
+                let outcome = catch_unwind(AssertUnwindSafe(|| check_inputs_with(&inputs, &includes)))
                     .unwrap_or_else(|_| Err("panicked".to_string()));
                 if let Err(e) = outcome {
                     if let Ok(mut f) = failure.lock() {
@@ -367,6 +423,18 @@ fn large_inputs_stay_linear() {
             "## Permissions\n{}\n## Request headers\n{}\n## HTTP request\n```http\nGET /a\n```\n",
             (0..15_000).map(|i| format!("Scope{i}.Read ")).collect::<String>(),
             (0..15_000).map(|i| format!("| X-H{i} | v |\n")).collect::<String>()
+        ),
+        // One request line of thousands of alternatives, thousands of request sections, an annotation of
+        // thousands of unquoted keys, thousands of include lines.
+        format!("## HTTP request\n```http\nGET /a{}\n```\n", " or GET /b".repeat(50_000)),
+        "## HTTP request\n```http\nGET /a\n```\n".repeat(20_000),
+        format!(
+            "## HTTP request\n```http\nGET /a\n```\n<!-- {{ {} \"z\": 1 }} -->\n",
+            "k: 1, ".repeat(100_000)
+        ),
+        format!(
+            "## Permissions\n{}## HTTP request\n```http\nGET /a\n```\n",
+            "[!INCLUDE [permissions-table](../includes/permissions/missing.md)]\n".repeat(20_000)
         ),
     ];
     for case in &cases {

@@ -233,12 +233,27 @@ fn assert_broken_page_fails(edit: impl Fn(&str) -> String, line: usize, says: &s
 }
 
 #[test]
-fn request_line_without_a_method_fails_with_its_line() {
+fn request_lines_without_a_method_fail_with_their_line() {
     assert_broken_page_fails(
-        |t| t.replace("POST /users/{id | userPrincipalName}", "/users/{id | userPrincipalName}"),
-        11,
+        |t| {
+            t.replace("POST /users/{id | userPrincipalName}", "/users/{id | userPrincipalName}")
+                .replace("POST /me/", "/me/")
+        },
+        10,
         "is not a request line",
     );
+}
+
+#[test]
+fn one_request_line_without_a_method_costs_that_line_with_a_warning() {
+    let seed = std::fs::read_to_string(root().join(DOCS_DIR).join("message_send.md")).expect("seed page");
+    let broken = seed.replace("POST /users/{id | userPrincipalName}", "/users/{id | userPrincipalName}");
+    let page = xtask::page::read("spec/docs/message_send.md", &broken);
+    assert!(!page.has_errors(), "{:#?}", page.diagnostics);
+    assert_eq!(page.endpoints.len(), 1);
+    let w = page.diagnostics.iter().find(|d| d.message.contains("is not a request line")).expect("a warning");
+    assert_eq!((w.severity, w.line), (Severity::Warning, 11));
+    assert!(w.message.contains("skipped"), "{}", w.message);
 }
 
 #[test]
