@@ -153,15 +153,17 @@ pub fn apply_precedence(pages: &mut [Page], rules: &[Preference]) -> Result<()> 
                 rule.loser
             );
         };
+        // Paths compare without regard to case, as Graph matches them (and as the spec builder does).
         let key = |e: &page::Endpoint| {
             crate::paths::normalise(&e.path).map(|t| (e.method.to_ascii_uppercase(), t.path())).ok()
         };
-        let winner_keys: Vec<_> = pages[w].endpoints.iter().filter_map(key).collect();
+        let winner_keys: Vec<_> =
+            pages[w].endpoints.iter().filter_map(key).map(|(m, p)| (m, p.to_ascii_lowercase())).collect();
         let winner_file = pages[w].file.clone();
         let loser = &mut pages[l];
         let mut dropped = Vec::new();
         loser.endpoints.retain(|e| match key(e) {
-            Some(k) if winner_keys.contains(&k) => {
+            Some(k) if winner_keys.contains(&(k.0.clone(), k.1.to_ascii_lowercase())) => {
                 dropped.push((e.line, k));
                 false
             }

@@ -56,6 +56,9 @@ pub fn read(file: &str, source: &str) -> Resource {
     let mut in_front_matter = lines.first().map(|l| l.trim()) == Some("---");
     // A table row is held back one line: if a separator follows, it was the header.
     let mut pending: Option<(usize, Vec<String>, String)> = None;
+    // A table under Properties whose header has no Type column is not a property table: `outlookcategory.md`
+    // follows its properties with a note mapping color constants to colors (`| Pre-set constant | Color … |`).
+    let mut other_table = false;
     let mut annotated_base = false;
     let mut i = 0;
     while i < lines.len() {
@@ -114,6 +117,7 @@ pub fn read(file: &str, source: &str) -> Resource {
         }
         if let Some(h) = markup::heading(line) {
             flush(&mut resource, pending.take(), &section);
+            other_table = false;
             if h.level == 1 && title.is_none() {
                 title = Some(h.text.clone());
                 section = "title".into();
@@ -129,11 +133,17 @@ pub fn read(file: &str, source: &str) -> Resource {
             "properties" | "relationships" => {
                 let Some(cells) = markup::table_row(line) else {
                     flush(&mut resource, pending.take(), &section);
+                    other_table = false;
                     continue;
                 };
                 if markup::is_table_separator(&cells) {
                     // The row above a separator is the table's header, whatever its words.
-                    pending = None;
+                    if let Some((_, header, _)) = pending.take() {
+                        other_table = !header.iter().any(|c| markup::key(c) == "type");
+                    }
+                    continue;
+                }
+                if other_table {
                     continue;
                 }
                 flush(&mut resource, pending.take(), &section);

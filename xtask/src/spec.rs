@@ -80,7 +80,10 @@ pub fn build_with(pages: &[Page], shared: SharedEndpoint) -> Built {
 pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> Built {
     let mut diagnostics = Vec::new();
     let mut paths_map: BTreeMap<String, PathEntry> = BTreeMap::new();
-    let mut owners: BTreeMap<(String, String), (String, usize)> = BTreeMap::new();
+    // Keyed by the path in lower case: Graph matches path segments case-insensitively, and newer pages write one
+    // path both ways (`/me/mailFolders/{id}/messages/delta`, then `/me/mailfolders/{id}/messages/delta?changeType=…`).
+    // The first spelling is the one the spec keeps.
+    let mut owners: BTreeMap<(String, String), (String, usize, String)> = BTreeMap::new();
     let mut operations = Vec::new();
     let mut scopes_seen: Vec<String> = Vec::new();
     let mut scopes_known: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -115,13 +118,14 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
             };
             let path = template.path();
             let method = endpoint.method.to_ascii_lowercase();
-            let key = (path.clone(), method.clone());
-            if let Some((file, line)) = owners.get(&key) {
+            let key = (path.to_ascii_lowercase(), method.clone());
+            if let Some((file, line, first)) = owners.get(&key) {
                 if *file == page.file {
+                    let spelled = if *first == path { String::new() } else { format!(" as `{first}`") };
                     say(Diagnostic::warning(
                         endpoint.line,
                         format!(
-                            "`{} {}` is listed twice (first at line {line}); read once",
+                            "`{} {}` is listed twice (first at line {line}{spelled}); read once",
                             endpoint.method, path
                         ),
                     ));
@@ -144,13 +148,14 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                 }
                 continue;
             }
-            owners.insert(key, (page.file.clone(), endpoint.line));
+            owners.insert(key, (page.file.clone(), endpoint.line, path.clone()));
             // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
             // documents those options for the path it repeats.
             let mut template = template;
             for other in &page.endpoints {
                 let Ok(t) = paths::normalise(&other.path) else { continue };
-                if t.path() == path && other.method.eq_ignore_ascii_case(&endpoint.method) {
+                if t.path().eq_ignore_ascii_case(&path) && other.method.eq_ignore_ascii_case(&endpoint.method)
+                {
                     for (name, value) in t.query.iter().zip(&t.query_values) {
                         if !template.query.contains(name) {
                             template.query.push(name.clone());

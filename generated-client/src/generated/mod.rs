@@ -39,7 +39,7 @@ impl Client {
     }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /me/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -56,14 +56,14 @@ impl AttachmentRequest {
     /// - DELETE /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
     /// - DELETE /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}
-    /// - DELETE /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
     /// - DELETE /me/messages/\{message-id\}/attachments/\{attachment-id\}
     /// - DELETE /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}
-    /// - DELETE /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
+    /// - DELETE /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}
     /// - DELETE /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}
@@ -151,7 +151,7 @@ impl AttachmentRequest {
         }
     }
 
-    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
+    /// The /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value segment and what lies under it.
     pub fn value(&self) -> AttachmentValueRequest {
         AttachmentValueRequest {
             client: self.client.clone(),
@@ -160,7 +160,7 @@ impl AttachmentRequest {
     }
 }
 
-/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
+/// Requests on /groups/\{group-id\}/conversations/\{conversation-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /groups/\{group-id\}/threads/\{thread-id\}/posts/\{post-id\}/attachments/\{attachment-id\}/$value, /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/events/\{event-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /me/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value, /users/\{user-id\}/messages/\{message-id\}/attachments/\{attachment-id\}/$value.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -209,38 +209,17 @@ impl AttachmentValueRequest {
     }
 }
 
-/// Requests on /me/calendar, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendar, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+/// Requests on /me/calendarGroups/\{calendarGroup-id\}, /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
-pub struct CalendarRequest {
+pub struct CalendarGroupRequest {
     client: Client,
     path: ResourcePath,
 }
 
-impl CalendarRequest {
-    /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
-    ///
-    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
-    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
-        EventRequest {
-            client: self.client.clone(),
-            path: self.path.clone().literal("events").param("event-id", event_id),
-        }
-    }
-}
-
-/// Requests on /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
-///
-/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
-#[derive(Debug, Clone)]
-pub struct CalendargroupRequest {
-    client: Client,
-    path: ResourcePath,
-}
-
-impl CalendargroupRequest {
-    /// One item by its key: /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
+impl CalendarGroupRequest {
+    /// One item by its key: /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn calendar(&self, calendar_id: impl Into<String>) -> CalendarRequest {
@@ -251,6 +230,27 @@ impl CalendargroupRequest {
                 .clone()
                 .literal("calendars")
                 .param("calendar-id", calendar_id),
+        }
+    }
+}
+
+/// Requests on /me/calendar, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /me/calendars/\{calendar-id\}, /users/\{user-id\}/calendar, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}, /users/\{user-id\}/calendars/\{calendar-id\}.
+///
+/// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
+#[derive(Debug, Clone)]
+pub struct CalendarRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl CalendarRequest {
+    /// One item by its key: /me/calendar/events/\{event-id\}, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn event(&self, event_id: impl Into<String>) -> EventRequest {
+        EventRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("events").param("event-id", event_id),
         }
     }
 }
@@ -272,6 +272,24 @@ impl ChildFolderRequest {
         MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("messages").param("message-id", message_id),
+        }
+    }
+
+    /// mailFolder: permanentDelete
+    ///
+    /// Permanently delete a mail folder and remove its items from the user's mailbox. For more information about item retention, see Configure Deleted Item retention and Recoverable Items quotas.
+    ///
+    /// \>Note: Folders aren't placed in the Purges folder when they are permanently deleted. Permanently deleted folders are removed from the mailbox.
+    ///
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/childFolders/\{childFolder-id\}/permanentDelete
+    ///
+    /// Success: 204.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-permanentdelete?view=graph-rest-1.0>
+    pub fn permanent_delete(&self) -> ChildFolderPermanentDeleteRequest {
+        ChildFolderPermanentDeleteRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("permanentDelete"),
         }
     }
 }
@@ -371,7 +389,7 @@ impl ConversationRequest {
     }
 }
 
-/// Requests on /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments.
+/// Requests on /me/calendar/events/\{event-id\}/attachments, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -400,6 +418,7 @@ impl EventAttachmentsRequest {
     /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
     ///
     /// - POST /me/events/\{event-id\}/attachments/createUploadSession
+    /// - POST /users/\{user-id\}/events/\{event-id\}/attachments/createUploadSession
     ///
     /// Success: 201.
     ///
@@ -426,7 +445,7 @@ impl EventAttachmentsRequest {
     }
 }
 
-/// Requests on /me/calendar/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /me/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
+/// Requests on /me/calendar/events/\{event-id\}, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}, /me/events/\{event-id\}, /users/\{user-id\}/calendar/events/\{event-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}, /users/\{user-id\}/events/\{event-id\}.
 ///
 /// Made by the accessors of its parent; cheap to clone. Nothing is sent until an operation is awaited.
 #[derive(Debug, Clone)]
@@ -436,7 +455,7 @@ pub struct EventRequest {
 }
 
 impl EventRequest {
-    /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
+    /// One item by its key: /me/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /me/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendar/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments/\{attachment-id\}, /users/\{user-id\}/events/\{event-id\}/attachments/\{attachment-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn attachment(&self, attachment_id: impl Into<String>) -> AttachmentRequest {
@@ -450,7 +469,7 @@ impl EventRequest {
         }
     }
 
-    /// The /me/calendar/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
+    /// The /me/calendar/events/\{event-id\}/attachments, /me/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /me/events/\{event-id\}/attachments, /users/\{user-id\}/calendar/events/\{event-id\}/attachments, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendargroups/\{calendargroup-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/calendars/\{calendar-id\}/events/\{event-id\}/attachments, /users/\{user-id\}/events/\{event-id\}/attachments segment and what lies under it.
     pub fn attachments(&self) -> EventAttachmentsRequest {
         EventAttachmentsRequest {
             client: self.client.clone(),
@@ -677,9 +696,9 @@ impl MailFolderRequest {
     ///
     /// Retrieve the properties and relationships of a message folder object.
     ///
-    /// There are two scenarios where an app can get another user's mail folder:
+    /// The following list shows the two existing scenarios where an app can get another user's mail folder:
     ///
-    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. See details and an example.
+    /// If the app has application permissions, or, If the app has the appropriate delegated permissions from one user, and another user has shared a mail folder with that user, or, has given delegated access to that user. For more details, see Get Outlook messages in a shared or delegated folder.
     ///
     /// - GET /me/mailFolders/\{mailFolder-id\}
     /// - GET /users/\{user-id\}/mailFolders/\{mailFolder-id\}
@@ -798,6 +817,24 @@ impl MailFolderRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
             body,
+        }
+    }
+
+    /// mailFolder: permanentDelete
+    ///
+    /// Permanently delete a mail folder and remove its items from the user's mailbox. For more information about item retention, see Configure Deleted Item retention and Recoverable Items quotas.
+    ///
+    /// \>Note: Folders aren't placed in the Purges folder when they are permanently deleted. Permanently deleted folders are removed from the mailbox.
+    ///
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/permanentDelete
+    ///
+    /// Success: 204.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/mailfolder-permanentdelete?view=graph-rest-1.0>
+    pub fn permanent_delete(&self) -> MailFolderPermanentDeleteRequest {
+        MailFolderPermanentDeleteRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("permanentDelete"),
         }
     }
 }
@@ -1453,6 +1490,7 @@ impl MessageAttachmentsRequest {
     /// \> Be aware of a known issue if you're attaching a large file to a message or event in a shared or delegated mailbox.
     ///
     /// - POST /me/messages/\{message-id\}/attachments/createUploadSession
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/attachments/createUploadSession
     ///
     /// Success: 201.
     ///
@@ -1598,7 +1636,7 @@ impl MessageRequest {
 
     /// message: copy
     ///
-    /// Copy a message to a folder.
+    /// Copy a message to a folder within the user's mailbox.
     ///
     /// - POST /me/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
     /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/copy
@@ -1673,6 +1711,7 @@ impl MessageRequest {
         MessageCreateReplyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReply"),
+            prefer: None,
         }
     }
 
@@ -1757,11 +1796,30 @@ impl MessageRequest {
         }
     }
 
+    /// message: permanentDelete
+    ///
+    /// Permanently delete a message and place it in the Purges folder in the dumpster in the user's mailbox. Email clients such as Outlook or Outlook on the web can't access permanently deleted items. Unless there's a hold set on the mailbox, the items are permanently deleted after a set period of time.
+    ///
+    /// For more information about item retention, see Configure Deleted Item retention and Recoverable Items quotas.
+    ///
+    /// - POST /users/\{user-id\}/mailFolders/\{mailFolder-id\}/messages/\{message-id\}/permanentDelete
+    /// - POST /users/\{user-id\}/messages/\{message-id\}/permanentDelete
+    ///
+    /// Success: 204.
+    ///
+    /// Graph reference: <https://learn.microsoft.com/graph/api/message-permanentdelete?view=graph-rest-1.0>
+    pub fn permanent_delete(&self) -> MessagePermanentDeleteRequest {
+        MessagePermanentDeleteRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("permanentDelete"),
+        }
+    }
+
     /// message: reply
     ///
     /// Reply to the sender of a message using either JSON or MIME format.
     ///
-    /// When using JSON format: - Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. - If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
+    /// When using JSON format: Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400 Bad Request error. If the original message specifies a recipient in the replyTo property, per Internet Message Format (RFC 2822), send the reply to the recipients in replyTo and not the recipient in the from property.
     ///
     /// When using MIME format: - Provide the applicable Internet message headers and the MIME content, all encoded in base64 format in the request body. - Add any attachments and S/MIME properties to the MIME content.
     ///
@@ -1784,6 +1842,7 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("reply"),
             body,
+            prefer: None,
         }
     }
 
@@ -1920,7 +1979,7 @@ pub struct MessageRulesRequest {
 impl MessageRulesRequest {
     /// List rules
     ///
-    /// Get all the messageRule objects defined for the user's Inbox.
+    /// Get all the messageRule objects defined for the user's inbox.
     ///
     /// - GET /users/\{user-id\}/mailFolders/inbox/messageRules
     /// - GET /me/mailFolders/inbox/messageRules
@@ -2048,6 +2107,7 @@ impl MessagesDeltaRequest {
         MessagesDeltaListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            change_type: None,
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -2531,14 +2591,31 @@ impl UserRequest {
         }
     }
 
+    /// One item by its key: /me/calendarGroups/\{calendarGroup-id\}, /users/\{user-id\}/calendarGroups/\{calendarGroup-id\}.
+    ///
+    /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
+    pub fn calendar_group(
+        &self,
+        calendar_group_id: impl Into<String>,
+    ) -> CalendarGroupRequest {
+        CalendarGroupRequest {
+            client: self.client.clone(),
+            path: self
+                .path
+                .clone()
+                .literal("calendarGroups")
+                .param("calendarGroup-id", calendar_group_id),
+        }
+    }
+
     /// One item by its key: /me/calendargroups/\{calendargroup-id\}, /users/\{user-id\}/calendargroups/\{calendargroup-id\}.
     ///
     /// The key is sent as one path segment, percent-encoded; an empty key, `.` and `..` are refused when the request runs.
     pub fn calendargroup(
         &self,
         calendargroup_id: impl Into<String>,
-    ) -> CalendargroupRequest {
-        CalendargroupRequest {
+    ) -> CalendarGroupRequest {
+        CalendarGroupRequest {
             client: self.client.clone(),
             path: self
                 .path
@@ -2816,6 +2893,36 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
         Box::pin(async move {
             let (client, op) = self.into_operation();
             client.execute(op).await?.bytes()
+        })
+    }
+}
+
+/// The `permanent_delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ChildFolderPermanentDeleteRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl ChildFolderPermanentDeleteRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "child_folder.permanent_delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
         })
     }
 }
@@ -3353,6 +3460,36 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
         Box::pin(async move {
             let (client, op) = self.into_operation();
             client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `permanent_delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MailFolderPermanentDeleteRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MailFolderPermanentDeleteRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "mail_folder.permanent_delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
         })
     }
 }
@@ -4831,15 +4968,26 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
 pub struct MessageCreateReplyRequest {
     client: Client,
     path: ResourcePath,
+    prefer: Option<String>,
 }
 
 impl MessageCreateReplyRequest {
+    /// The header Prefer. `outlook.timezone`: Sets the timezone in the email thread to the desired format while replying to an email. Values can be any of the outlook supportedTimeZones. If the header is not specified, by default UTC timezone is followed. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
             reqwest::Method::POST,
             "message.create_reply",
             self.path,
         );
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
         (self.client, op)
     }
 }
@@ -4941,6 +5089,36 @@ impl std::future::IntoFuture for MessageMoveRequest {
     }
 }
 
+/// The `permanent_delete` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessagePermanentDeleteRequest {
+    client: Client,
+    path: ResourcePath,
+}
+
+impl MessagePermanentDeleteRequest {
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(
+            reqwest::Method::POST,
+            "message.permanent_delete",
+            self.path,
+        );
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessagePermanentDeleteRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
 /// The `reply` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4948,12 +5126,23 @@ pub struct MessageReplyRequest {
     client: Client,
     path: ResourcePath,
     body: types::ReplyBody,
+    prefer: Option<String>,
 }
 
 impl MessageReplyRequest {
+    /// The header Prefer. `outlook.timezone`: Sets the time zone for the Sent field of the reply message in HTML that this API creates based on the request body. The value can be any of the supportedTimeZones configured for the user. If not specified, that Sent field is in UTC. Use this header only if you're specifying the Content-Type: application/json header to create the reply message in HTML. If you use the Content-Type: text/plain header, this Prefer header does not have any effect. Optional.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
         let op = op.json_body(&self.body);
+        let op = match self.prefer {
+            Some(v) => op.header("Prefer", v),
+            None => op,
+        };
         (self.client, op)
     }
 }
@@ -5352,6 +5541,7 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    change_type: Option<String>,
     deltatoken: Option<String>,
     skiptoken: Option<String>,
     select: Option<String>,
@@ -5366,6 +5556,12 @@ pub struct MessagesDeltaListRequest {
 }
 
 impl MessagesDeltaListRequest {
+    /// The query parameter changeType. A custom query filter to filter the delta response based on the changeType. Supported values are created, updated or deleted.
+    pub fn change_type(mut self, value: impl Into<String>) -> Self {
+        self.change_type = Some(value.into());
+        self
+    }
+
     /// The query parameter $deltatoken. The OData $deltatoken query option
     pub fn deltatoken(mut self, value: impl Into<String>) -> Self {
         self.deltatoken = Some(value.into());
@@ -5450,6 +5646,10 @@ impl MessagesDeltaListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
+        let op = match self.change_type {
+            Some(v) => op.query("changeType", v),
+            None => op,
+        };
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,

@@ -1020,7 +1020,7 @@ pub struct MailFolderCollectionResponse {
     pub value: ::std::vec::Vec<MailFolder>,
 }
 
-///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook, Outlook for the web, or Outlook Live, the folder must be created in the WellKnownFolderName.SearchFolders folder.
+///A mailSearchFolder is a virtual folder in the user's mailbox that contains all the email items matching specified search criteria. mailSearchFolder inherits from mailFolder. Search folders can be created in any folder in a user's Exchange Online mailbox. However, for a search folder to appear in Outlook clients, the required location differs by client:
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MailSearchFolder {
     ///The number of immediate child mailFolders in the current mailFolder.
@@ -1513,7 +1513,7 @@ pub struct MessageCollectionResponse {
     pub value: ::std::vec::Vec<Message>,
 }
 
-///A rule that applies to messages in the Inbox of a user.
+///Represents a rule that applies to messages in the Inbox of a user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MessageRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1840,12 +1840,11 @@ pub struct MessageRulePredicates {
     )]
     #[serde(deserialize_with = "null_as_default")]
     pub subject_contains: ::std::vec::Vec<::std::string::String>,
-    ///sizeRange (no resource page in spec/docs, so left open)
     #[serde(
         rename = "withinSizeRange",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub within_size_range: ::std::option::Option<::serde_json::Value>,
+    pub within_size_range: ::std::option::Option<SizeRange>,
 }
 
 ///`MoveBody`
@@ -1895,90 +1894,12 @@ pub struct OutlookCategory {
     ///The unique identifier for an entity. Read-only.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///No (no resource page in spec/docs, so left open)
-    #[serde(rename = "None", skip_serializing_if = "::std::option::Option::is_none")]
-    pub none: ::std::option::Option<::serde_json::Value>,
     ///The OData type, when Graph names a derived type.
     #[serde(
         rename = "@odata.type",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub odata_type: ::std::option::Option<::std::string::String>,
-    ///Red (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset0", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset0: ::std::option::Option<::serde_json::Value>,
-    ///Orange (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset1", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset1: ::std::option::Option<::serde_json::Value>,
-    ///Steel (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset10", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset10: ::std::option::Option<::serde_json::Value>,
-    ///DarkSteel (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset11", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset11: ::std::option::Option<::serde_json::Value>,
-    ///Gray (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset12", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset12: ::std::option::Option<::serde_json::Value>,
-    ///DarkGray (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset13", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset13: ::std::option::Option<::serde_json::Value>,
-    ///Black (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset14", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset14: ::std::option::Option<::serde_json::Value>,
-    ///DarkRed (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset15", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset15: ::std::option::Option<::serde_json::Value>,
-    ///DarkOrange (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset16", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset16: ::std::option::Option<::serde_json::Value>,
-    ///DarkBrown (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset17", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset17: ::std::option::Option<::serde_json::Value>,
-    ///DarkYellow (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset18", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset18: ::std::option::Option<::serde_json::Value>,
-    ///DarkGreen (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset19", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset19: ::std::option::Option<::serde_json::Value>,
-    ///Brown (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset2", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset2: ::std::option::Option<::serde_json::Value>,
-    ///DarkTeal (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset20", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset20: ::std::option::Option<::serde_json::Value>,
-    ///DarkOlive (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset21", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset21: ::std::option::Option<::serde_json::Value>,
-    ///DarkBlue (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset22", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset22: ::std::option::Option<::serde_json::Value>,
-    ///DarkPurple (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset23", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset23: ::std::option::Option<::serde_json::Value>,
-    ///DarkCranberry (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset24", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset24: ::std::option::Option<::serde_json::Value>,
-    ///Yellow (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset3", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset3: ::std::option::Option<::serde_json::Value>,
-    ///Green (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset4", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset4: ::std::option::Option<::serde_json::Value>,
-    ///Teal (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset5", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset5: ::std::option::Option<::serde_json::Value>,
-    ///Olive (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset6", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset6: ::std::option::Option<::serde_json::Value>,
-    ///Blue (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset7", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset7: ::std::option::Option<::serde_json::Value>,
-    ///Purple (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset8", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset8: ::std::option::Option<::serde_json::Value>,
-    ///Cranberry (no resource page in spec/docs, so left open)
-    #[serde(rename = "Preset9", skip_serializing_if = "::std::option::Option::is_none")]
-    pub preset9: ::std::option::Option<::serde_json::Value>,
 }
 
 ///`OutlookCategoryCollectionResponse`
@@ -2170,6 +2091,29 @@ pub struct SingleValueLegacyExtendedProperty {
     ///A property value.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+
+///Specifies the maximum and minimum sizes (in kilobytes) that an incoming message must have in order for a condition or exception to apply.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct SizeRange {
+    ///The maximum size (in kilobytes) that an incoming message must have in order for a condition or exception to apply.
+    #[serde(
+        rename = "maximumSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub maximum_size: ::std::option::Option<i32>,
+    ///The minimum size (in kilobytes) that an incoming message must have in order for a condition or exception to apply.
+    #[serde(
+        rename = "minimumSize",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub minimum_size: ::std::option::Option<i32>,
+    ///The OData type, when Graph names a derived type.
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
 }
 
 ///`TimeFormatResponse`
