@@ -154,3 +154,27 @@ fn enum_values_and_schemas() {
     assert_eq!((c.id, c.kind), ("schema-added", Kind::Additive));
     assert_eq!(c.rust.as_deref(), Some("types::Level added"));
 }
+
+#[test]
+fn reordered_properties_are_no_change() {
+    // The newer `mailsearchfolder.md` lists its properties alphabetically; JSON objects and Rust structs with
+    // named fields do not care about order.
+    let operation = ops(true, BODY_OUT, "");
+    let base = object("in", &[]) + &object("out", &[]);
+    let derived = |props: &str| {
+        format!(
+            "{base}    kind:
+      allOf:
+      - $ref: '#/components/schemas/out'
+      - {{ type: object, properties: {{ {props} }} }}\n"
+        )
+    };
+    let old = doc(&operation, &derived("z: { type: string }, c: { type: boolean }"));
+    let new = doc(&operation, &derived("c: { type: boolean }, z: { type: string }"));
+    let report = diff(&old, &new);
+    assert!(report.changes.is_empty(), "{:#?}", report.changes);
+
+    // A property that goes is still a change.
+    let fewer = doc(&operation, &derived("c: { type: boolean }"));
+    assert!(!diff(&old, &fewer).changes.is_empty());
+}

@@ -110,7 +110,10 @@ pub(super) fn item_signature(s: &Schema) -> String {
             format!("array<{}>", a.items.as_ref().map(boxed_signature).unwrap_or_else(|| "any".into()))
         }
         SchemaKind::Type(Type::Object(o)) => {
-            let props: Vec<String> = o.properties.keys().cloned().collect();
+            // In name order: a page that lists its properties in another order changes neither the JSON
+            // nor the Rust struct.
+            let mut props: Vec<String> = o.properties.keys().cloned().collect();
+            props.sort();
             format!("object{{{}}}", props.join(","))
         }
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => signature(&all_of[0]),
