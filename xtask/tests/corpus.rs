@@ -177,8 +177,10 @@ fn shape(raw: &str) -> String {
         out.pop();
     }
     // A segment that is only `(team-id)` is a placeholder in the wrong brackets, and a GUID is an id written
-    // where its placeholder belongs; `...` stands for any depth.
-    out.split('/')
+    // where its placeholder belongs; `...` stands for any depth. Graph matches paths without regard to case, and
+    // so does the converter (`/me/mailfolders/…` after `/me/mailFolders/…` is one endpoint): so does the count.
+    out.to_ascii_lowercase()
+        .split('/')
         .filter(|s| *s != "...")
         .map(|s| {
             let bracketed = s.len() > 2 && s.starts_with('(') && s.ends_with(')') && !s.contains('=');
