@@ -556,3 +556,31 @@ fn the_api_file_lists_the_emitted_rust_api_and_check_mode_covers_it() {
         outcome.diff
     );
 }
+
+#[test]
+fn precedence_compares_paths_without_case() {
+    // Graph matches paths without regard to case; a loser that spells `mailfolders` still shares the winner's
+    // `mailFolders` endpoints, and loses them with a warning each.
+    let docs = root().join(regen::DOCS_DIR);
+    let text = |name: &str| std::fs::read_to_string(docs.join(name)).expect("page");
+    let winner = xtask::page::read("spec/docs/message-delete.md", &text("message-delete.md"));
+    let loser = xtask::page::read(
+        "spec/docs/eventmessage-delete.md",
+        &text("eventmessage-delete.md").replace("/mailFolders/", "/mailfolders/"),
+    );
+    assert!(loser.endpoints.iter().any(|e| e.path.contains("/mailfolders/")), "{:#?}", loser.endpoints);
+    let mut pages = vec![winner, loser];
+    let rule = regen::Preference {
+        winner: "message-delete.md".into(),
+        loser: "eventmessage-delete.md".into(),
+        line: 1,
+    };
+    regen::apply_precedence(&mut pages, &[rule]).expect("the rule matches");
+    assert!(pages[1].endpoints.is_empty(), "{:#?}", pages[1].endpoints);
+    let dropped = pages[1]
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("which spec/docs/precedence.txt prefers"))
+        .count();
+    assert_eq!(dropped, 4);
+}
