@@ -178,3 +178,31 @@ async fn token_provider_is_asked_per_attempt() {
     assert_eq!(tokens, ["Bearer tok-1", "Bearer tok-2"]);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn permanent_delete_is_a_body_less_post_on_each_path_the_newer_pages_give() {
+    // The permanentDelete pages (microsoft-graph-docs-contrib, 2024) document POST …/permanentDelete, 204.
+    let server =
+        Server::start([Reply::status(204), Reply::status(204), Reply::status(204), Reply::status(204)]).await;
+    let user = client(&server).user("alice@contoso.com");
+    user.message("AAMk=").permanent_delete().await.expect("message");
+    user.mail_folder("inbox").message("AAMk=").permanent_delete().await.expect("message in a folder");
+    user.mail_folder("AQMk=").permanent_delete().await.expect("folder");
+    user.mail_folder("inbox").child_folder("AQMk/x").permanent_delete().await.expect("child folder");
+
+    let requests = server.requests();
+    let lines: Vec<String> = requests.iter().map(|r| r.request_line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "POST /v1.0/users/alice%40contoso.com/messages/AAMk%3D/permanentDelete HTTP/1.1",
+            "POST /v1.0/users/alice%40contoso.com/mailFolders/inbox/messages/AAMk%3D/permanentDelete HTTP/1.1",
+            "POST /v1.0/users/alice%40contoso.com/mailFolders/AQMk%3D/permanentDelete HTTP/1.1",
+            "POST /v1.0/users/alice%40contoso.com/mailFolders/inbox/childFolders/AQMk%2Fx/permanentDelete HTTP/1.1",
+        ]
+    );
+    for request in &requests {
+        assert_eq!(request.header("content-length").as_deref(), Some("0"), "{}", request.head());
+        assert!(request.body.is_empty());
+    }
+}
