@@ -658,15 +658,17 @@ fn read_endpoints(page: &mut Page, sections: &[SectionText], blocks: &[Block]) {
 /// `/users/me/…` is a slip for `/me/…` (`me` is not a user id): read as `/me/…` with a warning.
 fn correct_users_me(page: &mut Page) {
     for e in &mut page.endpoints {
-        let rest = e.path.strip_prefix("/users/me/").or_else(|| e.path.strip_prefix("users/me/"));
-        if let Some(rest) = rest {
-            let corrected = format!("/me/{rest}");
-            page.diagnostics.push(Diagnostic::warning(
-                e.line,
-                format!("`{}` names the user `me`; read as `{corrected}`", e.path),
-            ));
-            e.path = corrected;
-        }
+        let bare = e.path.strip_prefix('/').unwrap_or(&e.path);
+        let rest = match bare.strip_prefix("users/me") {
+            Some(rest) if rest.is_empty() || rest.starts_with(['/', '?']) => rest,
+            _ => continue,
+        };
+        let corrected = format!("/me{rest}");
+        page.diagnostics.push(Diagnostic::warning(
+            e.line,
+            format!("`{}` names the user `me`; read as `{corrected}`", e.path),
+        ));
+        e.path = corrected;
     }
 }
 
@@ -1175,7 +1177,7 @@ fn response_choices(lines: &[(usize, String)]) -> Vec<ResponseChoice> {
 }
 
 /// "returns a 200 OK response code and a message object in the response body" → ("message", false);
-/// "… a collection of message objects …" → ("message", true); "… [message] collection object …" →
+/// "… a collection of message objects …" → ("message", true); "… message collection object …" →
 /// ("message", true); "the response body includes an attachment object" → ("attachment", false).
 pub fn response_resource(text: &str) -> Option<(String, bool)> {
     let lower = text.to_ascii_lowercase();
@@ -1401,5 +1403,119 @@ fn check_example_status(page: &mut Page) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_with(paths: &[&str]) -> Page {
+        let mut page = Page::default();
+        for (i, p) in paths.iter().enumerate() {
+            page.endpoints.push(Endpoint { method: "GET".into(), path: p.to_string(), line: i + 1 });
+        }
+        correct_users_me(&mut page);
+        page
+    }
+
+    #[test]
+    fn users_me_is_read_as_me_and_only_that() {
+        let page =
+            page_with(&["/users/me/messages/{id}/replyAll", "users/me", "/users/meetings", "/users/{id}"]);
+        let paths: Vec<&str> = page.endpoints.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["/me/messages/{id}/replyAll", "/me", "/users/meetings", "/users/{id}"]);
+        assert_eq!(page.diagnostics.iter().map(|d| d.line).collect::<Vec<_>>(), [1, 2]);
+    }
+
+    #[test]
+    fn prefer_rows_become_one_prefer_header() {
+        let mut page = Page::default();
+        let description = "The format of the **body**. Optional.";
+        add_preference(
+            &mut page,
+            prefer_row("Prefer: outlook.body-content-type", description).expect("prefer"),
+            3,
+        );
+        add_preference(
+            &mut page,
+            prefer_row("Prefer", "odata.maxpagesize={x}. Optional.").expect("prefer"),
+            4,
+        );
+        assert!(prefer_row("Authorization", "Bearer {token}").is_none());
+        assert_eq!(page.request_headers.len(), 1);
+        let h = &page.request_headers[0];
+        assert_eq!((h.name.as_str(), h.line, h.required), ("Prefer", 3, false));
+        assert!(h.description.starts_with("`outlook.body-content-type`: The format"), "{}", h.description);
+        assert!(h.description.ends_with("odata.maxpagesize={x}. Optional."), "{}", h.description);
+    }
+
+    #[test]
+    fn response_prose_in_its_shapes() {
+        let r = |t: &str| response_resource(&markup::inline_text(t));
+        assert_eq!(
+            r("returns a `200 OK` response code and [mailFolder](x.md) collection object in the response body."),
+            Some(("mailFolder".into(), true))
+        );
+        assert_eq!(
+            r("If you're getting it, the response body includes an [attachment](x.md) object. More."),
+            Some(("attachment".into(), false))
+        );
+        assert_eq!(
+            r("returns `200 OK` and one of the following requested objects in the response body:"),
+            None
+        );
+        let lines: Vec<(usize, String)> = [
+            "- [mailboxSettings](../resources/mailboxsettings.md) object",
+            "- string (for **dateFormat**)",
+            "",
+            "## Examples",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 10, l.to_string()))
+        .collect();
+        let choices = response_choices(&lines);
+        assert_eq!(choices.len(), 2);
+        assert_eq!(
+            (choices[0].type_name.as_str(), choices[0].property.as_deref()),
+            ("mailboxSettings", None)
+        );
+        assert_eq!(
+            (choices[1].type_name.as_str(), choices[1].property.as_deref()),
+            ("string", Some("dateFormat"))
+        );
+    }
+
+    #[test]
+    fn example_bodies_give_media_type_and_odata_markers() {
+        let block: Vec<(usize, String)> = [
+            "HTTP/1.1 200 OK",
+            "Content-type: application/json; odata.metadata=minimal",
+            "",
+            "{",
+            r#"  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('a')/messages","#,
+            r##"  "value": [ { "@odata.type": "#microsoft.graph.eventMessage", "id": "x" } ]"##,
+            "}",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.to_string()))
+        .collect();
+        let body = example_body(&block, 1);
+        assert_eq!(body.content_type.as_deref(), Some("application/json"));
+        assert_eq!(
+            body.odata_context.as_deref(),
+            Some("https://graph.microsoft.com/v1.0/$metadata#users('a')/messages")
+        );
+        assert!(body.json && body.value_array);
+        assert_eq!(body.odata_type, None, "an item's type is not the body's");
+        let raw: Vec<(usize, String)> = ["HTTP/1.1 200 OK", "", "BEGIN:VCARD"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.to_string()))
+            .collect();
+        let body = example_body(&raw, 1);
+        assert!(!body.json && body.content_type.is_none());
     }
 }

@@ -149,9 +149,15 @@ fn shape(raw: &str) -> String {
             }
         }
     }
+    // `/users/me/…` is a slip for `/me/…`, which the reader corrects (with a warning).
+    let p = p.trim_start_matches('/');
+    let p = match p.strip_prefix("users/me") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => &p["users/".len()..],
+        _ => p,
+    };
     let mut out = String::from("/");
     let mut depth = 0;
-    for c in p.trim_start_matches('/').chars() {
+    for c in p.chars() {
         match c {
             '{' | '<' => {
                 if depth == 0 {

@@ -370,27 +370,71 @@ fn mail_schemas_carry_every_property_their_resource_pages_list() {
             std::fs::read_to_string(root().join(regen::RESOURCES_DIR).join(page)).expect("resource page");
         let names = table_names(&text);
         assert!(!names.is_empty(), "{page} lists properties");
-        let props =
-            schemas[schema]["properties"].as_object().unwrap_or_else(|| panic!("{schema} has properties"));
+        let props = all_properties(schemas, schema);
+        assert!(!props.is_empty(), "{schema} has properties");
         for name in names {
             assert!(props.contains_key(&name), "{schema} lacks `{name}` from {page}");
         }
     }
     // Types as Graph means them.
-    let message = &schemas["microsoft.graph.message"]["properties"];
+    let message = &serde_json::Value::Object(all_properties(schemas, "microsoft.graph.message"));
     assert_eq!(message["receivedDateTime"]["format"], "date-time");
     assert_eq!(message["toRecipients"]["type"], "array");
     assert_eq!(message["internetMessageHeaders"]["readOnly"], true);
     assert_eq!(schemas["microsoft.graph.importance"]["enum"], serde_json::json!(["low", "normal", "high"]));
     assert_eq!(schemas["microsoft.graph.bodyType"]["enum"], serde_json::json!(["text", "html"]));
-    // Attachments are told apart by `@odata.type`.
-    let kinds = schemas["microsoft.graph.attachment"]["oneOf"].as_array().expect("attachment is a oneOf");
-    assert_eq!(kinds.len(), 3);
-    assert_eq!(schemas["microsoft.graph.attachment"]["discriminator"]["propertyName"], "@odata.type");
+    // Inheritance is Microsoft's `allOf` chain: entity → outlookItem → message, mailFolder → mailSearchFolder.
+    let base = |schema: &str| schemas[schema]["allOf"][0]["$ref"].as_str().map(str::to_string);
     assert_eq!(
-        schemas["microsoft.graph.fileAttachment"]["properties"]["@odata.type"]["enum"],
-        serde_json::json!(["#microsoft.graph.fileAttachment"])
+        base("microsoft.graph.message").as_deref(),
+        Some("#/components/schemas/microsoft.graph.outlookItem")
     );
+    assert_eq!(
+        base("microsoft.graph.outlookItem").as_deref(),
+        Some("#/components/schemas/microsoft.graph.entity")
+    );
+    assert_eq!(
+        base("microsoft.graph.mailSearchFolder").as_deref(),
+        Some("#/components/schemas/microsoft.graph.mailFolder")
+    );
+    assert!(all_properties(schemas, "microsoft.graph.mailSearchFolder").contains_key("displayName"));
+    // Attachments are told apart by `@odata.type`: the abstract base names its kinds; a concrete base does not.
+    let own = |schema: &str| schemas[schema]["allOf"][1].clone();
+    let attachment = own("microsoft.graph.attachment");
+    assert_eq!(attachment["discriminator"]["propertyName"], "@odata.type");
+    let kinds = attachment["discriminator"]["mapping"].as_object().expect("a mapping");
+    assert_eq!(
+        kinds.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "#microsoft.graph.fileAttachment",
+            "#microsoft.graph.itemAttachment",
+            "#microsoft.graph.referenceAttachment"
+        ]
+    );
+    assert!(own("microsoft.graph.mailFolder").get("discriminator").is_none());
+    // Nullable as Graph's model has it: single values are, the key and collections are not.
+    assert_eq!(message["subject"]["nullable"], true);
+    assert_eq!(message["body"]["nullable"], true);
+    assert!(message["id"].get("nullable").is_none());
+    assert!(message["toRecipients"].get("nullable").is_none());
+}
+
+/// A schema's properties with those of its `allOf` bases, base first.
+fn all_properties(schemas: &serde_json::Value, name: &str) -> serde_json::Map<String, serde_json::Value> {
+    let schema = &schemas[name];
+    let mut out = serde_json::Map::new();
+    let parts = match schema["allOf"].as_array() {
+        Some(parts) => parts.clone(),
+        None => vec![schema.clone()],
+    };
+    for part in parts {
+        if let Some(base) = part["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            out.extend(all_properties(schemas, base));
+        } else if let Some(props) = part["properties"].as_object() {
+            out.extend(props.clone());
+        }
+    }
+    out
 }
 
 #[test]
