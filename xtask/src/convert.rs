@@ -18,6 +18,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::files;
 use crate::includes::IncludeRoots;
 use crate::page::{self, Page};
 use crate::paths;
@@ -177,9 +178,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             walk(&path, out)?;
         } else if path.is_dir() {
             continue;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
-            && path.file_name().is_some_and(|n| !n.eq_ignore_ascii_case("README.md"))
-        {
+        } else if files::is_page(&path) {
             out.push(path);
         }
     }
@@ -187,9 +186,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// A file's label in diagnostics and the report: its path with `/` separators.
-pub fn label(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
-}
+pub use crate::files::label;
 
 /// One input of convert: an API page (endpoints) or a resource page (a type, for the schemas).
 #[derive(Debug, Clone)]
@@ -230,8 +227,7 @@ pub fn read_bytes(file: &str, bytes: &[u8]) -> Source {
 
 /// [`read_bytes`] with include files looked for beside the page, then in `includes` (see [`crate::includes`]).
 pub fn read_bytes_with(file: &str, bytes: &[u8], includes: &IncludeRoots) -> Source {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    match files::page_text(bytes) {
         Ok(text) => {
             let resolve = |target: &str| includes.resolve(Path::new(file), target);
             let page = page::read_with(file, text, &resolve);
@@ -244,9 +240,7 @@ pub fn read_bytes_with(file: &str, bytes: &[u8], includes: &IncludeRoots) -> Sou
                 Source::Api(Box::new(page))
             }
         }
-        Err(e) => {
-            let at = e.valid_up_to();
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Err(files::NotUtf8 { offset: at, line }) => {
             let mut page = Page { file: file.to_string(), ..Page::default() };
             page.diagnostics.push(Diagnostic::error(
                 line,
@@ -586,21 +580,25 @@ pub fn run(options: &Options) -> Result<bool> {
         bail!("no pages found: give `.md` files or folders that hold them");
     }
     let includes = IncludeRoots::for_inputs(options.includes.clone(), &options.inputs);
-    let mut progress = Progress::new(files.len());
-    let mut pages = Vec::with_capacity(files.len());
-    for (i, path) in files.iter().enumerate() {
-        progress.update("reading", i);
+    // Pages are read on every core; the bar counts the pages read so far, whichever thread read them.
+    let progress = std::sync::Mutex::new(Progress::new(files.len()));
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let pages = files::read_all(&files, |path| {
+        let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut bar) = progress.lock() {
+            bar.update("reading", done);
+        }
         let file = label(path);
-        let page = match std::fs::read(path) {
+        match std::fs::read(path) {
             Ok(bytes) => read_bytes_with(&file, &bytes, &includes),
             Err(e) => {
-                let mut page = Page { file: file.clone(), ..Page::default() };
+                let mut page = Page { file, ..Page::default() };
                 page.diagnostics.push(Diagnostic::error(1, format!("cannot read the page: {e}")));
                 Source::Api(Box::new(page))
             }
-        };
-        pages.push(page);
-    }
+        }
+    });
+    let mut progress = progress.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let conversion = convert(pages, &mut |i| progress.update("checking", i))?;
     progress.finish();
 
@@ -637,9 +635,7 @@ pub fn run(options: &Options) -> Result<bool> {
     Ok(all_ok)
 }
 
+/// Writes one output through the one writer: only when it changed, never half a file.
 fn write_file(path: &Path, contents: &str) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+    files::write(path, &label(path), contents.as_bytes(), false, &mut String::new()).map(drop)
 }

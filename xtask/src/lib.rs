@@ -5,6 +5,7 @@ pub mod api_file;
 pub mod convert;
 pub mod diagnostics;
 pub mod diff;
+pub mod files;
 pub mod includes;
 pub mod markup;
 pub mod page;

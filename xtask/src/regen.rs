@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::files;
 use crate::includes::IncludeRoots;
 use crate::page::{self, Page};
 use crate::resource::{self, Resource};
@@ -45,22 +46,7 @@ impl Plan {
 
 /// Lists the pages in `spec/docs` (every `*.md` but README.md), sorted so output never depends on the disk.
 pub fn page_files(root: &Path) -> Result<Vec<PathBuf>> {
-    markdown_files(&root.join(DOCS_DIR))
-}
-
-/// The `*.md` files of one folder but its README, sorted.
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        let is_page = path.extension().is_some_and(|e| e == "md")
-            && path.file_name().is_some_and(|n| !n.eq_ignore_ascii_case("README.md"));
-        if is_page {
-            out.push(path);
-        }
-    }
-    out.sort();
-    Ok(out)
+    files::pages_in(&root.join(DOCS_DIR))
 }
 
 /// Reads a page file, its permissions includes looked for beside it and in `spec/docs/includes`; the label is
@@ -82,17 +68,15 @@ pub fn read_page(root: &Path, path: &Path) -> Result<Page> {
     Ok(page)
 }
 
-/// A page's label (its path from the repo root, `/`-separated) and its text, which must be UTF-8.
+/// A page's label (its path from the repo root, `/`-separated) and its text, which must be UTF-8 (a byte order
+/// mark is dropped, as convert does).
 fn read_text(root: &Path, path: &Path) -> Result<(String, String)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let label = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{label}: the page is not UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+    let label = files::label(path.strip_prefix(root).unwrap_or(path));
+    let text = files::page_text(&bytes).map_err(|e| {
+        anyhow::anyhow!("{label}:{}: the page is not UTF-8 (invalid byte at offset {})", e.line, e.offset)
     })?;
-    Ok((label, text))
+    Ok((label, text.to_string()))
 }
 
 /// Lists the resource (type) pages in `spec/docs/resources`; none is fine.
@@ -101,7 +85,7 @@ pub fn resource_files(root: &Path) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    markdown_files(&dir)
+    files::pages_in(&dir)
 }
 
 /// Reads a resource page file.
@@ -247,13 +231,16 @@ pub fn plan(root: &Path) -> Result<Plan> {
     if files.is_empty() {
         bail!("{DOCS_DIR} holds no pages; add a reference page (see README.md, \"Adding a page\")");
     }
-    let mut pages = files.iter().map(|f| read_page(root, f)).collect::<Result<Vec<_>>>()?;
+    // Pages are read on every core; the rest of regen needs them all.
+    let mut pages =
+        files::read_all(&files, |f| read_page(root, f)).into_iter().collect::<Result<Vec<_>>>()?;
     // A broken page is reported first (by `spec_yaml`): precedence rules are only checked on pages that read.
     if !pages.iter().any(Page::has_errors) {
         apply_precedence(&mut pages, &read_precedence(root)?)?;
     }
-    let resources =
-        resource_files(root)?.iter().map(|f| read_resource(root, f)).collect::<Result<Vec<_>>>()?;
+    let resources = files::read_all(&resource_files(root)?, |f| read_resource(root, f))
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
     let mut diagnostics = Vec::new();
     let (yaml, openapi, operations) = spec_yaml(&pages, &resources, &mut diagnostics)?;
     let generated = generator::generate(&openapi, &generator::Settings::default())
@@ -289,26 +276,16 @@ pub struct Outcome {
     pub diff: String,
 }
 
-/// Writes the plan (or, with `check`, only compares it). Files are written whole through a temporary file
-/// and a rename, so an interrupted regen never leaves half a file.
+/// Writes the plan (or, with `check`, only compares it), each file through [`files::write`]: only what
+/// changed, whole, through a temporary file and a rename, so an interrupted regen never leaves half a file.
 pub fn apply(root: &Path, plan: &Plan, check: bool) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     for (rel, contents) in &plan.files {
-        let path = root.join(rel);
-        let old = std::fs::read_to_string(&path).ok();
-        if old.as_deref() == Some(contents.as_str()) {
-            continue;
-        }
-        outcome.changed.push(rel.clone());
-        if check {
-            let old_text = old.unwrap_or_default();
-            let name = rel.to_string_lossy().replace('\\', "/");
-            let diff = similar::TextDiff::from_lines(&old_text, contents);
-            let _ = write!(
-                outcome.diff,
-                "{}",
-                diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}"))
-            );
+        let name = files::label(rel);
+        if files::write(&root.join(rel), &name, contents.as_bytes(), check, &mut outcome.diff)?
+            == files::Written::Changed
+        {
+            outcome.changed.push(rel.clone());
         }
     }
     for dir in &plan.owned_dirs {
@@ -324,31 +301,14 @@ pub fn apply(root: &Path, plan: &Plan, check: bool) -> Result<Outcome> {
         for rel in stale {
             if check {
                 let _ = writeln!(outcome.diff, "stale file {} would be removed", rel.display());
+            } else {
+                std::fs::remove_file(root.join(&rel))
+                    .with_context(|| format!("cannot remove stale {}", rel.display()))?;
             }
             outcome.removed.push(rel);
         }
     }
-    if check {
-        return Ok(outcome);
-    }
-    for rel in &outcome.changed {
-        let (_, contents) = plan.files.iter().find(|(f, _)| f == rel).context("planned file vanished")?;
-        write_atomically(&root.join(rel), contents)?;
-    }
-    for rel in &outcome.removed {
-        std::fs::remove_file(root.join(rel))
-            .with_context(|| format!("cannot remove stale {}", rel.display()))?;
-    }
     Ok(outcome)
-}
-
-fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    let tmp = path.with_extension("regen-tmp");
-    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 /// `cargo xtask regen [--check]`: prints diagnostics and a one-line summary; in check mode fails on drift.
