@@ -338,7 +338,7 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
             }
             let schema = &assembly.built.document["components"]["schemas"][resource.name.as_str()];
             let mut refs = Vec::new();
-            collect_refs(schema, &mut refs);
+            spec::collect_refs(schema, &mut refs);
             let document = &assembly.built.document;
             if let Some(bad) =
                 refs.iter().find(|r| r.strip_prefix('#').and_then(|p| document.pointer(p)).is_none())
@@ -427,21 +427,6 @@ fn build_schemas(resources: &[(usize, Resource)], reports: &mut [PageReport]) ->
         if !failed {
             return built;
         }
-    }
-}
-
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                match (k.as_str(), v.as_str()) {
-                    ("$ref", Some(r)) => out.push(r.to_string()),
-                    _ => collect_refs(v, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
     }
 }
 

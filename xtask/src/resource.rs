@@ -209,8 +209,10 @@ fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, sec
     });
 }
 
-/// `recipient collection` → (`recipient`, true); `Collection(String)` → (`String`, true).
-fn parse_type(cell: &str) -> (String, bool) {
+/// A type cell of a property or body-parameter table (markup already stripped): `recipient collection` →
+/// (`recipient`, true); `Collection(String)` → (`String`, true). Resource pages and API pages' request-body
+/// tables both read their types here.
+pub fn parse_type(cell: &str) -> (String, bool) {
     let t = cell.trim();
     if let Some(inner) = t
         .strip_prefix("Collection(")

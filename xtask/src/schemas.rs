@@ -10,9 +10,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, PageDiagnostic};
 use crate::resource::{Property, Resource};
-use crate::spec::PageDiagnostic;
 
 pub const PREFIX: &str = "#/components/schemas/";
 

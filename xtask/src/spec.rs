@@ -17,18 +17,7 @@ pub const DEFAULT_SERVER: &str = "https://graph.microsoft.com/v1.0";
 pub const ERROR_SCHEMA: &str = "microsoft.graph.ODataErrors.ODataError";
 pub const SECURITY_SCHEME: &str = "azureaadv2";
 
-/// A diagnostic about one page, for output that spans pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageDiagnostic {
-    pub file: String,
-    pub diagnostic: Diagnostic,
-}
-
-impl std::fmt::Display for PageDiagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.diagnostic.display(&self.file))
-    }
-}
+pub use crate::diagnostics::PageDiagnostic;
 
 /// One operation as it went into the document, for reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -608,7 +597,8 @@ fn declared(params: Option<&Value>, location: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn collect_refs(v: &Value, out: &mut Vec<String>) {
+/// Every `$ref` in a JSON value, in document order.
+pub fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, v) in m {
@@ -680,7 +670,7 @@ fn request_body_schema(
         let mut props = Map::new();
         let mut required = Vec::new();
         for p in &body.properties {
-            let (type_name, collection) = body_type(&p.type_name);
+            let (type_name, collection) = crate::resource::parse_type(&p.type_name);
             let mut schema = schemas::type_schema(&schemas.catalog, &type_name, collection);
             if schema.get("$ref").is_some() {
                 schema = json!({ "allOf": [schema] });
@@ -739,16 +729,6 @@ fn parameter_required(description: &str, parameters: usize) -> bool {
         return false;
     }
     parameters == 1
-}
-
-/// `recipient collection` in a body table (markup already stripped) → (`recipient`, true).
-fn body_type(cell: &str) -> (String, bool) {
-    let t = cell.trim();
-    if let Some(inner) = t.strip_prefix("Collection(").and_then(|s| s.strip_suffix(')')) {
-        return (inner.to_string(), true);
-    }
-    let collection = t.to_ascii_lowercase().ends_with(" collection");
-    (t.split_whitespace().next().unwrap_or("").to_string(), collection)
 }
 
 /// "In the request body, supply a JSON representation of [message](../resources/message.md) object." →
