@@ -8,6 +8,7 @@ pub mod diff;
 pub mod files;
 pub mod includes;
 pub mod markup;
+pub mod memo;
 pub mod page;
 pub mod paths;
 pub mod regen;

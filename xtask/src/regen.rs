@@ -259,7 +259,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
     // The spec's YAML and the client are both made from the document alone: one thread each.
     let (yaml, client) = std::thread::scope(|s| {
         let yaml = s.spawn(|| spec_text(&openapi));
-        let client = client_files(&openapi);
+        let client = client_files(root, &openapi);
         (yaml.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), client)
     });
     let mut out = vec![(PathBuf::from(SPEC_FILE), yaml?)];
@@ -275,7 +275,21 @@ pub fn plan(root: &Path) -> Result<Plan> {
 }
 
 /// The client's files for a document: API.md, then the generated modules, as paths from the repo root.
-fn client_files(openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
+/// When this binary made them for this same document before and they are on disk unchanged, they are taken
+/// from there (see [`crate::memo`]).
+fn client_files(root: &Path, openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
+    let key = crate::memo::key(openapi);
+    if let Some(files) = key.as_deref().and_then(|k| crate::memo::recall(root, k)) {
+        return Ok(files);
+    }
+    let files = generate_client(openapi)?;
+    if let Some(key) = &key {
+        crate::memo::remember(key, &files);
+    }
+    Ok(files)
+}
+
+fn generate_client(openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
     let generated = generator::generate(openapi, &generator::Settings::default())
         .context("the generator failed on spec/openapi.yaml")?;
     let module = |name: &str| {
