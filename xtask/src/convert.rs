@@ -304,7 +304,8 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
         }
         let problems = spec::check(&assembly.built.document);
         let loaded = if problems.is_empty() {
-            serde_json::from_value::<openapiv3::OpenAPI>(assembly.built.document.clone())
+            // Loaded from a borrow: the document is kept for blaming pages should loading fail.
+            <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&assembly.built.document)
                 .map_err(|e| e.to_string())
         } else {
             Err(problems.join("; "))
@@ -594,16 +595,22 @@ pub fn run(options: &Options) -> Result<bool> {
             }
         }
     }
-    if let Some(report) = &options.report {
-        let text =
-            serde_json::to_string_pretty(&conversion.report_json()).context("cannot write the report")?;
-        write_file(report, &format!("{text}\n"))?;
-    }
     let all_ok = conversion.failed_pages() == 0;
     let written = all_ok || options.keep_going;
-    if written {
-        write_file(&options.out, &conversion.yaml()?)?;
-    }
+    // The report and the document are independent texts of the same conversion: one thread each.
+    std::thread::scope(|s| {
+        let report = s.spawn(|| match &options.report {
+            Some(report) => {
+                let text = serde_json::to_string_pretty(&conversion.report_json())
+                    .context("cannot write the report")?;
+                write_file(report, &format!("{text}\n"))
+            }
+            None => Ok(()),
+        });
+        let document =
+            if written { conversion.yaml().and_then(|y| write_file(&options.out, &y)) } else { Ok(()) };
+        report.join().unwrap_or_else(|e| std::panic::resume_unwind(e)).and(document)
+    })?;
     println!(
         "convert: {} page(s), {} failed, {} operation(s), {} error(s), {} warning(s); {}",
         conversion.pages.len(),

@@ -94,11 +94,16 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                 scopes_seen.push(s);
             }
         }
+        // Each request line is normalised once: every endpoint looks at its page's others (below).
+        let templates: Vec<Result<Template, String>> =
+            page.endpoints.iter().map(|e| paths::normalise(&e.path)).collect();
+        let template_paths: Vec<Option<String>> =
+            templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
         for (index, endpoint) in page.endpoints.iter().enumerate() {
-            let template = match paths::normalise(&endpoint.path) {
-                Ok(t) => t,
+            let template = match &templates[index] {
+                Ok(t) => t.clone(),
                 Err(e) => {
-                    say(Diagnostic::error(endpoint.line, e));
+                    say(Diagnostic::error(endpoint.line, e.clone()));
                     continue;
                 }
             };
@@ -137,9 +142,9 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
             // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
             // documents those options for the path it repeats.
             let mut template = template;
-            for other in &page.endpoints {
-                let Ok(t) = paths::normalise(&other.path) else { continue };
-                if t.path() == path && other.method.eq_ignore_ascii_case(&endpoint.method) {
+            for ((other, t), other_path) in page.endpoints.iter().zip(&templates).zip(&template_paths) {
+                let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
+                if *other_path == path && other.method.eq_ignore_ascii_case(&endpoint.method) {
                     for (name, value) in t.query.iter().zip(&t.query_values) {
                         if !template.query.contains(name) {
                             template.query.push(name.clone());
