@@ -213,9 +213,10 @@ pub fn spec_document(
     if errors(diagnostics) > 0 {
         bail!(failure_text(diagnostics, errors(diagnostics)));
     }
-    let problems = spec::check(&built.document);
-    if !problems.is_empty() {
-        bail!("the spec built from the pages fails its checks:\n  {}", problems.join("\n  "));
+    // The document's own checks speak at the page and line of the operation at fault, with the rest.
+    diagnostics.extend(spec::check_at(&built.document, &built.operations, pages, SPEC_FILE));
+    if errors(diagnostics) > 0 {
+        bail!(failure_text(diagnostics, errors(diagnostics)));
     }
     let openapi: openapiv3::OpenAPI = serde_json::from_value(built.document)
         .context("the spec built from the pages does not load as an OpenAPI 3.0 document")?;

@@ -523,6 +523,48 @@ fn error_schemas() -> Value {
 
 /// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
 pub fn check(document: &Value) -> Vec<String> {
+    problems(document).into_iter().map(|p| p.message).collect()
+}
+
+/// [`check`]'s problems as diagnostics at the page and request line of the operation each is about (as
+/// built from `pages`); a problem outside any operation is put on `spec_file`, line 1.
+pub fn check_at(
+    document: &Value,
+    operations: &[BuiltOperation],
+    pages: &[Page],
+    spec_file: &str,
+) -> Vec<PageDiagnostic> {
+    let line_of = |op: &BuiltOperation| {
+        pages
+            .iter()
+            .find(|p| p.file == op.file)
+            .and_then(|p| p.endpoints.get(op.endpoint))
+            .map_or(1, |e| e.line)
+    };
+    problems(document)
+        .into_iter()
+        .map(|p| {
+            let source = p.operation.as_ref().and_then(|(method, path)| {
+                operations.iter().find(|o| o.method.eq_ignore_ascii_case(method) && o.path == *path)
+            });
+            let (file, line) = match source {
+                Some(op) => (op.file.clone(), line_of(op)),
+                None => (spec_file.to_string(), 1),
+            };
+            PageDiagnostic { file, diagnostic: Diagnostic::error(line, p.message) }
+        })
+        .collect()
+}
+
+/// One finding of [`check`]: the operation (method, path) it is about, if any, and the sentence.
+struct Problem {
+    operation: Option<(String, String)>,
+    message: String,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn problems(document: &Value) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     let empty = Map::new();
@@ -532,13 +574,14 @@ pub fn check(document: &Value) -> Vec<String> {
         let path_level = declared(item.get("parameters"), "path");
         let Some(item_obj) = item.as_object() else { continue };
         for (method, op) in item_obj {
-            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                .contains(&method.as_str())
-            {
+            if !METHODS.contains(&method.as_str()) {
                 continue;
             }
             let op_level = declared(op.get("parameters"), "path");
             let label = format!("{} {path}", method.to_ascii_uppercase());
+            let mut say = |message: String| {
+                problems.push(Problem { operation: Some((method.clone(), path.clone())), message })
+            };
             // Counted through maps: a path can carry thousands of parameters.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for name in path_level.iter().chain(&op_level) {
@@ -549,32 +592,47 @@ pub fn check(document: &Value) -> Vec<String> {
             for name in &template_params {
                 let count = counts.get(name.as_str()).copied().unwrap_or(0);
                 if count != 1 {
-                    problems.push(format!(
-                        "{label}: path parameter `{name}` is declared {count} times, not once"
-                    ));
+                    say(format!("{label}: path parameter `{name}` is declared {count} times, not once"));
                 }
             }
             for name in path_level.iter().chain(&op_level) {
                 if !in_path.contains(name.as_str()) {
-                    problems.push(format!("{label}: parameter `{name}` is declared but not in the path"));
+                    say(format!("{label}: parameter `{name}` is declared but not in the path"));
                 }
             }
             match op.get("operationId").and_then(Value::as_str) {
                 Some(id) => {
                     if let Some(other) = ids.insert(id.to_string(), label.clone()) {
-                        problems.push(format!("operationId `{id}` is used by both {other} and {label}"));
+                        problems.push(Problem {
+                            operation: Some((method.clone(), path.clone())),
+                            message: format!("operationId `{id}` is used by both {other} and {label}"),
+                        });
                     }
                 }
-                None => problems.push(format!("{label} has no operationId")),
+                None => say(format!("{label} has no operationId")),
+            }
+            let mut refs = Vec::new();
+            collect_refs(op, &mut refs);
+            for r in refs.into_iter().filter(|r| resolve(document, r).is_none()) {
+                problems.push(Problem {
+                    operation: Some((method.clone(), path.clone())),
+                    message: format!("`$ref: {r}` does not resolve"),
+                });
             }
         }
     }
+    // `$ref`s outside the operations (schemas, shared parameters and responses).
     let mut refs = Vec::new();
-    collect_refs(document, &mut refs);
-    for r in refs {
-        if resolve(document, &r).is_none() {
-            problems.push(format!("`$ref: {r}` does not resolve"));
+    for (_, value) in document.as_object().into_iter().flatten().filter(|(k, _)| *k != "paths") {
+        collect_refs(value, &mut refs);
+    }
+    for item in paths.values().filter_map(Value::as_object) {
+        for (_, value) in item.iter().filter(|(k, _)| !METHODS.contains(&k.as_str())) {
+            collect_refs(value, &mut refs);
         }
+    }
+    for r in refs.into_iter().filter(|r| resolve(document, r).is_none()) {
+        problems.push(Problem { operation: None, message: format!("`$ref: {r}` does not resolve") });
     }
     problems
 }
@@ -1042,6 +1100,50 @@ pub fn odata_options(collection: bool) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_at_names_the_page_and_request_line_of_the_operation_at_fault() {
+        let document = serde_json::json!({
+            "paths": {
+                "/me/messages/{message-id}": {
+                    "get": {
+                        "operationId": "me.messages.get",
+                        "parameters": [{"name": "message-id", "in": "path"}],
+                        "responses": {"200": {"$ref": "#/components/responses/missing"}}
+                    }
+                }
+            },
+            "components": {"schemas": {"x": {"$ref": "#/components/schemas/gone"}}}
+        });
+        let page = Page {
+            file: "spec/docs/message-get.md".into(),
+            endpoints: vec![crate::page::Endpoint {
+                method: "GET".into(),
+                path: "/me/messages/{id}".into(),
+                line: 17,
+            }],
+            ..Page::default()
+        };
+        let operations = [BuiltOperation {
+            file: page.file.clone(),
+            method: "get".into(),
+            path: "/me/messages/{message-id}".into(),
+            operation_id: "me.messages.get".into(),
+            responses: vec!["200".into()],
+            endpoint: 0,
+        }];
+        let found: Vec<String> = check_at(&document, &operations, &[page], "spec/openapi.yaml")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "spec/docs/message-get.md:17: error: `$ref: #/components/responses/missing` does not resolve",
+                "spec/openapi.yaml:1: error: `$ref: #/components/schemas/gone` does not resolve",
+            ]
+        );
+    }
 
     #[test]
     fn operation_ids_follow_the_path() {
