@@ -68,7 +68,7 @@ pub fn read_all<T: Send>(files: &[PathBuf], read: impl Fn(&Path) -> T + Sync) ->
     })
 }
 
-/// What [`write`] did, or in check mode would do.
+/// What [`write()`] did, or in check mode would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
     Unchanged,

@@ -5,7 +5,7 @@
 //! (`"@odata.type": "microsoft.graph.message"`), its base type and whether it is abstract.
 
 use crate::diagnostics::Diagnostic;
-use crate::markup;
+use crate::reader::markup;
 
 #[derive(Debug, Clone, Default)]
 pub struct Resource {

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::diff::git;
-use crate::regen::{self, DOCS_DIR};
+use crate::tasks::diff::git;
+use crate::tasks::regen::{self, DOCS_DIR};
 
 /// The README section sync owns; everything from its heading to the next `## ` heading is rewritten.
 const SECTION: &str = "## Last sync";

@@ -2,11 +2,11 @@
 //!
 //! The reader is line based. It never keys a section on translated text: headings match on their
 //! `<a name>` anchor or their English title (bilingual spans are reduced to English first, see
-//! [`crate::markup::english`]). It never panics on odd input; what it cannot make sense of becomes a
+//! [`crate::reader::markup::english`]). It never panics on odd input; what it cannot make sense of becomes a
 //! diagnostic.
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::markup::{self, Heading};
+use crate::reader::markup::{self, Heading};
 
 /// Everything the spec builder needs from one page.
 #[derive(Debug, Clone, Default)]
@@ -305,7 +305,7 @@ struct SectionText {
 }
 
 /// Finds the text of an include file the page names (`../includes/permissions/x-permissions.md`), or says
-/// where it looked. See [`crate::includes`].
+/// where it looked. See [`crate::reader::includes`].
 pub type IncludeResolver<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
 /// Reads one page with no include files at hand: a permissions include is a warning that its scopes are
