@@ -58,3 +58,16 @@ impl fmt::Display for DisplayWithFile<'_> {
         )
     }
 }
+
+/// A diagnostic about one page, for output that spans pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageDiagnostic {
+    pub file: String,
+    pub diagnostic: Diagnostic,
+}
+
+impl fmt::Display for PageDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diagnostic.display(&self.file))
+    }
+}

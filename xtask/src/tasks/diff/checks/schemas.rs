@@ -7,7 +7,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use super::operations::operations;
 use super::{boxed_signature, change, description, item_signature, signature, text_changed, SCHEMAS};
-use crate::diff::{pointer_token as tok, Change, Kind, Side, Subject};
+use crate::tasks::diff::{pointer_token as tok, Change, Kind, Side, Subject};
 
 /// Which schemas the operations send (requests) and read (responses), following `$ref`s.
 fn usage(doc: &OpenAPI) -> BTreeMap<String, (bool, bool)> {

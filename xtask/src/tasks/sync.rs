@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::diff::git;
-use crate::regen::{self, DOCS_DIR};
+use crate::tasks::diff::git;
+use crate::tasks::regen::{self, DOCS_DIR};
 
 /// The README section sync owns; everything from its heading to the next `## ` heading is rewritten.
 const SECTION: &str = "## Last sync";
@@ -79,9 +79,7 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     writes.push((readme_path, replace_section(&readme, &section).into_bytes()));
 
     for (path, bytes) in &writes {
-        let tmp = path.with_extension("sync-tmp");
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+        crate::files::write(path, &crate::files::label(path), bytes, false, &mut String::new())?;
     }
 
     let mut out = String::new();

@@ -271,7 +271,7 @@ pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
             let repo = git::toplevel(cwd)?;
             let rev = options.base.clone().unwrap_or_else(|| "HEAD".into());
             git::verify(&repo, &rev)?;
-            let spec = crate::regen::SPEC_FILE;
+            let spec = crate::tasks::regen::SPEC_FILE;
             let old_text = git::show(&repo, &rev, spec)?
                 .with_context(|| format!("{spec} does not exist at revision `{rev}`"))?;
             let path = repo.join(spec);

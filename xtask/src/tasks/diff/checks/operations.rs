@@ -8,7 +8,7 @@ use openapiv3::{
 };
 
 use super::{boxed_signature, change, description, signature, text_changed};
-use crate::diff::{pointer_token as tok, Change, Kind, OperationRef, Side, Subject};
+use crate::tasks::diff::{pointer_token as tok, Change, Kind, OperationRef, Side, Subject};
 
 /// One operation of a document, with where it sits.
 pub(super) struct Op<'a> {

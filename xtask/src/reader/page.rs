@@ -2,241 +2,13 @@
 //!
 //! The reader is line based. It never keys a section on translated text: headings match on their
 //! `<a name>` anchor or their English title (bilingual spans are reduced to English first, see
-//! [`crate::markup::english`]). It never panics on odd input; what it cannot make sense of becomes a
+//! [`crate::reader::markup::english`]). It never panics on odd input; what it cannot make sense of becomes a
 //! diagnostic.
 
-use crate::diagnostics::{Diagnostic, Severity};
-use crate::markup::{self, Heading};
+use crate::diagnostics::Diagnostic;
+use crate::reader::markup::{self, Heading};
 
-/// Everything the spec builder needs from one page.
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    /// Where the page came from, as shown in diagnostics (`spec/docs/message_send.md`).
-    pub file: String,
-    pub title: Option<String>,
-    /// The prose under the title, paragraphs joined by blank lines.
-    pub description: Option<String>,
-    pub endpoints: Vec<Endpoint>,
-    pub permissions: Vec<Permission>,
-    /// Query parameters the `Optional query parameters` section names: OData options (`$select`) in its
-    /// prose, and the rows of its table (`startDateTime`).
-    pub query_parameters: Vec<QueryParameter>,
-    pub request_headers: Vec<Header>,
-    pub request_body: Option<RequestBody>,
-    pub success: Option<Success>,
-    /// The resource the prose says the response carries ("returns a message object").
-    pub response_body: Option<ResponseBody>,
-    /// The line of the Response prose that says a body comes back ("… in the response body"), whether or not
-    /// it names a type the reader understands: a body the spec cannot type is reported, never dropped.
-    pub documented_body: Option<usize>,
-    pub examples: Vec<HttpExample>,
-    /// Scheme, host and version of the first absolute example request URL (`https://graph.microsoft.com/v1.0`).
-    pub base_url: Option<String>,
-    pub annotations: Vec<Annotation>,
-    /// The line of the empty HTTP request block of a page that documents no endpoint at all (every http block,
-    /// the examples' too, is empty: 2017's `entity_get.md`). Such a page has nothing to convert.
-    pub placeholder: Option<usize>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Page {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
-    }
-
-    /// The permissions that apply to one endpoint, one entry per kind in page order.
-    ///
-    /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
-    /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
-    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
-    /// first.
-    pub fn permissions_for(&self, template: &crate::paths::Template) -> Vec<Permission> {
-        let segments: Vec<String> = template
-            .segments
-            .iter()
-            .filter_map(|s| match s {
-                crate::paths::Segment::Literal(l) => Some(l.to_ascii_lowercase()),
-                _ => None,
-            })
-            .flat_map(
-                |l| if l == "me" { vec!["user".to_string()] } else { vec![crate::paths::singular(&l), l] },
-            )
-            .collect();
-        let score = |p: &Permission| {
-            p.resource
-                .as_deref()
-                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
-        };
-        let best = self.permissions.iter().map(score).max().unwrap_or(0);
-        let mut out: Vec<Permission> = Vec::new();
-        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
-            match out.iter_mut().find(|o| o.kind == p.kind) {
-                Some(o) => {
-                    for s in &p.scopes {
-                        if !o.scopes.contains(s) {
-                            o.scopes.push(s.clone());
-                        }
-                    }
-                }
-                None => out.push(Permission { resource: None, ..p.clone() }),
-            }
-        }
-        out
-    }
-
-    /// Scopes of every permission type, deduplicated, in page order.
-    pub fn scopes(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for p in &self.permissions {
-            for s in &p.scopes {
-                if seen.insert(s) {
-                    out.push(s.clone());
-                }
-            }
-        }
-        out
-    }
-}
-
-/// One line of the HTTP request section: `POST /me/messages/{id}/send`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    pub method: String,
-    pub path: String,
-    pub line: usize,
-}
-
-/// Which kind of caller a permission row is for. Old pages state scopes in prose without a kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PermissionKind {
-    Unspecified,
-    DelegatedWork,
-    DelegatedPersonal,
-    Application,
-}
-
-impl PermissionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PermissionKind::Unspecified => "unspecified",
-            PermissionKind::DelegatedWork => "delegatedWork",
-            PermissionKind::DelegatedPersonal => "delegatedPersonal",
-            PermissionKind::Application => "application",
-        }
-    }
-}
-
-/// Scopes one kind of caller needs, least privileged first as the page lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Permission {
-    pub kind: PermissionKind,
-    pub scopes: Vec<String>,
-    pub line: usize,
-    /// The resource a row is for, in tables that give scopes per resource (`message`, `group event`).
-    pub resource: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueryParameter {
-    pub name: String,
-    /// The table's type cell (`String`, `Int32`), empty for OData options named in prose.
-    pub type_name: String,
-    pub description: String,
-    pub required: bool,
-    pub line: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    pub name: String,
-    pub description: String,
-    pub required: bool,
-    pub line: usize,
-}
-
-/// The request body section when it says more than "none".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestBody {
-    pub line: usize,
-    pub prose: String,
-    pub properties: Vec<BodyProperty>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodyProperty {
-    pub name: String,
-    pub type_name: String,
-    pub description: String,
-    pub line: usize,
-}
-
-/// The success status the Response prose names: `202, Accepted` → 202, "Accepted".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Success {
-    pub status: u16,
-    pub reason: String,
-    pub line: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseBody {
-    pub resource: String,
-    pub collection: bool,
-    pub line: usize,
-    /// The objects a "one of the following requested objects" list names, one per endpoint kind
-    /// (`mailboxSettings`, `automaticRepliesSetting`, `string (for dateFormat)`); empty for a single answer.
-    pub choices: Vec<ResponseChoice>,
-}
-
-/// One item of a Response list: a type (`automaticRepliesSetting`, `string`) and the property it is for,
-/// when the list says so (`string (for **dateFormat**)` → `dateFormat`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseChoice {
-    pub type_name: String,
-    pub property: Option<String>,
-    pub line: usize,
-}
-
-/// An annotated example block (`<!-- { "blockType": "request" } -->` and the fenced block after it).
-#[derive(Debug, Clone, PartialEq)]
-pub struct HttpExample {
-    pub kind: ExampleKind,
-    /// The fenced block's first line (`POST https://…` or `HTTP/1.1 200 OK`).
-    pub first_line: String,
-    pub line: usize,
-    pub name: Option<String>,
-    /// What the block shows after its first line: headers and the start of the JSON body.
-    pub body: ExampleBody,
-}
-
-/// The parts of an example's headers and body the spec builder reads: the media type, and the OData type
-/// markers of a JSON body (`@odata.context`, the top-level `@odata.type`, a `value` array).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExampleBody {
-    pub content_type: Option<String>,
-    pub odata_context: Option<String>,
-    pub odata_type: Option<String>,
-    /// The body is a JSON object whose `value` is an array (a collection).
-    pub value_array: bool,
-    /// The body starts with `{` or `[`.
-    pub json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExampleKind {
-    Request,
-    Response,
-}
-
-/// An ApiDoctor annotation: an HTML comment holding a JSON object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Annotation {
-    pub line: usize,
-    pub value: serde_json::Value,
-}
-
-pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+pub use super::model::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -305,7 +77,7 @@ struct SectionText {
 }
 
 /// Finds the text of an include file the page names (`../includes/permissions/x-permissions.md`), or says
-/// where it looked. See [`crate::includes`].
+/// where it looked. See [`crate::reader::includes`].
 pub type IncludeResolver<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
 /// Reads one page with no include files at hand: a permissions include is a warning that its scopes are
@@ -388,7 +160,7 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
             if content.starts_with('{') {
                 let parsed = match serde_json::from_str::<serde_json::Value>(content) {
                     Ok(value) => Some(value),
-                    Err(e) => match lenient_json(content) {
+                    Err(e) => match super::json_repair::lenient_json(content) {
                         // Published pages carry slips JSON forbids but whose meaning is plain: a comma before
                         // `}`, a line break inside a string. They cost a warning, not the page.
                         Some((value, slips)) => {
@@ -566,95 +338,6 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
     check_example_status(&mut page);
     page.diagnostics.sort_by_key(|d| d.line);
     page
-}
-
-/// Reads JSON with three slips repaired: trailing commas (`{"a": 1,}`), raw control characters inside strings,
-/// and keys without quotes (`{ blockType: "request" }`). Returns the value and what was repaired, or `None`
-/// when the text is still not JSON.
-fn lenient_json(text: &str) -> Option<(serde_json::Value, String)> {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut in_string = false;
-    let mut escaped = false;
-    let (mut commas, mut controls, mut keys) = (0, 0, 0);
-    // The last character outside strings that was not white space: a key may follow `{` or `,`.
-    let mut last_significant = ' ';
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        i += 1;
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                c if c.is_control() => {
-                    controls += 1;
-                    out.push_str(match c {
-                        '\n' => "\\n",
-                        '\r' => "\\r",
-                        '\t' => "\\t",
-                        _ => " ",
-                    });
-                    continue;
-                }
-                _ => {}
-            }
-            out.push(c);
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        } else if c == ','
-            && chars[i..].iter().find(|c| !c.is_whitespace()).is_some_and(|n| *n == '}' || *n == ']')
-        {
-            commas += 1;
-            continue;
-        } else if matches!(last_significant, '{' | ',') && is_bare_key_start(c) {
-            let start = i - 1;
-            let mut end = i;
-            while end < chars.len() && is_bare_key_char(chars[end]) {
-                end += 1;
-            }
-            let colon = chars[end..].iter().find(|c| !c.is_whitespace()) == Some(&':');
-            if colon {
-                keys += 1;
-                out.push('"');
-                out.extend(&chars[start..end]);
-                out.push('"');
-                i = end;
-                last_significant = 'k';
-                continue;
-            }
-        }
-        if !c.is_whitespace() {
-            last_significant = c;
-        }
-        out.push(c);
-    }
-    if commas + controls + keys == 0 {
-        return None;
-    }
-    let value = serde_json::from_str(&out).ok()?;
-    let mut slips = Vec::new();
-    if commas > 0 {
-        slips.push("dropping the comma before a closing bracket");
-    }
-    if controls > 0 {
-        slips.push("escaping the line breaks inside its strings");
-    }
-    if keys > 0 {
-        slips.push("quoting its unquoted keys");
-    }
-    Some((value, slips.join(" and ")))
-}
-
-fn is_bare_key_start(c: char) -> bool {
-    c.is_ascii_alphabetic() || matches!(c, '_' | '$' | '@')
-}
-
-fn is_bare_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '@' | '.' | '-')
 }
 
 fn fence_marker(trimmed: &str) -> Option<&'static str> {

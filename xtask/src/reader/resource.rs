@@ -5,7 +5,7 @@
 //! (`"@odata.type": "microsoft.graph.message"`), its base type and whether it is abstract.
 
 use crate::diagnostics::Diagnostic;
-use crate::markup;
+use crate::reader::markup;
 
 #[derive(Debug, Clone, Default)]
 pub struct Resource {
@@ -219,8 +219,10 @@ fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, sec
     });
 }
 
-/// `recipient collection` → (`recipient`, true); `Collection(String)` → (`String`, true).
-fn parse_type(cell: &str) -> (String, bool) {
+/// A type cell of a property or body-parameter table (markup already stripped): `recipient collection` →
+/// (`recipient`, true); `Collection(String)` → (`String`, true). Resource pages and API pages' request-body
+/// tables both read their types here.
+pub fn parse_type(cell: &str) -> (String, bool) {
     let t = cell.trim();
     if let Some(inner) = t
         .strip_prefix("Collection(")

@@ -10,9 +10,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostics::Diagnostic;
-use crate::resource::{Property, Resource};
-use crate::spec::PageDiagnostic;
+use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::reader::resource::{Property, Resource};
 
 pub const PREFIX: &str = "#/components/schemas/";
 
@@ -275,7 +274,7 @@ fn describe(r: &Resource, extra: &str) -> String {
 /// Microsoft's OpenAPI writes `nullable: true` on such properties): every single-valued property is, but the
 /// key (`id`) and one its page calls "not nullable" or "required". A collection is an array, empty when unset.
 fn nullable(p: &Property) -> bool {
-    let key = crate::markup::key(&p.description);
+    let key = crate::reader::markup::key(&p.description);
     if p.nullable {
         return true;
     }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, ReferenceOr, SchemaKind, Type};
 
 use super::{Change, Pages, Source, Subject};
-use crate::page::Page;
-use crate::resource::Resource;
+use crate::reader::page::Page;
+use crate::reader::resource::Resource;
 
 /// Reads pages of one side on demand, each once.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ impl<'a> Lines<'a> {
         let pages = self.pages;
         self.api
             .entry(file.to_string())
-            .or_insert_with(|| pages.read(file).map(|text| crate::page::read(file, &text)))
+            .or_insert_with(|| pages.read(file).map(|text| crate::reader::page::read(file, &text)))
             .as_ref()
     }
 
@@ -36,7 +36,7 @@ impl<'a> Lines<'a> {
         let pages = self.pages;
         self.resources
             .entry(file.to_string())
-            .or_insert_with(|| pages.read(file).map(|text| crate::resource::read(file, &text)))
+            .or_insert_with(|| pages.read(file).map(|text| crate::reader::resource::read(file, &text)))
             .as_ref()
     }
 

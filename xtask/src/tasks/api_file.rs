@@ -22,11 +22,26 @@ One line per public item of `src/generated/` (re-exported at the crate root; `ty
 /// The file's text for the emitted modules, given as (module prefix, source): `("", mod.rs)`,
 /// `("types::", types.rs)`.
 pub fn render(modules: &[(&str, &str)]) -> Result<String> {
+    // Parsing is most of the work, and the modules are independent: one thread each (syn's trees stay on
+    // the thread that made them; only the lines cross).
+    let parsed: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = modules
+            .iter()
+            .map(|(prefix, source)| {
+                s.spawn(move || {
+                    let file: syn::File = syn::parse_file(source)
+                        .with_context(|| format!("the emitted module `{prefix}` does not parse"))?;
+                    let mut lines = Vec::new();
+                    items(prefix, &file.items, &mut lines);
+                    Ok(lines)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
     let mut lines = Vec::new();
-    for (prefix, source) in modules {
-        let file: syn::File = syn::parse_file(source)
-            .with_context(|| format!("the emitted module `{prefix}` does not parse"))?;
-        items(prefix, &file.items, &mut lines);
+    for module in parsed {
+        lines.extend(module?);
     }
     // By item path, so a type's fields, variants, methods and impls stand together under it.
     lines.sort();

@@ -9,26 +9,20 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::diagnostics::Diagnostic;
-use crate::page::{Page, PermissionKind};
 use crate::paths::{self, Segment, Template};
-use crate::schemas::{self, Schemas};
+use crate::reader::page::{Page, PermissionKind};
+use schemas::Schemas;
+
+mod check;
+pub mod schemas;
+
+pub use check::{check, check_at, collect_refs};
 
 pub const DEFAULT_SERVER: &str = "https://graph.microsoft.com/v1.0";
 pub const ERROR_SCHEMA: &str = "microsoft.graph.ODataErrors.ODataError";
 pub const SECURITY_SCHEME: &str = "azureaadv2";
 
-/// A diagnostic about one page, for output that spans pages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageDiagnostic {
-    pub file: String,
-    pub diagnostic: Diagnostic,
-}
-
-impl std::fmt::Display for PageDiagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.diagnostic.display(&self.file))
-    }
-}
+pub use crate::diagnostics::PageDiagnostic;
 
 /// One operation as it went into the document, for reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,11 +102,16 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
                 scopes_seen.push(s);
             }
         }
+        // Each request line is normalised once: every endpoint looks at its page's others (below).
+        let templates: Vec<Result<Template, String>> =
+            page.endpoints.iter().map(|e| paths::normalise(&e.path)).collect();
+        let template_paths: Vec<Option<String>> =
+            templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
         for (index, endpoint) in page.endpoints.iter().enumerate() {
-            let template = match paths::normalise(&endpoint.path) {
-                Ok(t) => t,
+            let template = match &templates[index] {
+                Ok(t) => t.clone(),
                 Err(e) => {
-                    say(Diagnostic::error(endpoint.line, e));
+                    say(Diagnostic::error(endpoint.line, e.clone()));
                     continue;
                 }
             };
@@ -152,9 +151,10 @@ pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> 
             // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
             // documents those options for the path it repeats.
             let mut template = template;
-            for other in &page.endpoints {
-                let Ok(t) = paths::normalise(&other.path) else { continue };
-                if t.path().eq_ignore_ascii_case(&path) && other.method.eq_ignore_ascii_case(&endpoint.method)
+            for ((other, t), other_path) in page.endpoints.iter().zip(&templates).zip(&template_paths) {
+                let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
+                if other_path.eq_ignore_ascii_case(&path)
+                    && other.method.eq_ignore_ascii_case(&endpoint.method)
                 {
                     for (name, value) in t.query.iter().zip(&t.query_values) {
                         if !template.query.contains(name) {
@@ -532,111 +532,6 @@ fn error_schemas() -> Value {
     })
 }
 
-/// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
-pub fn check(document: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    let empty = Map::new();
-    let paths = document.get("paths").and_then(Value::as_object).unwrap_or(&empty);
-    for (path, item) in paths {
-        let template_params: Vec<String> = placeholders(path);
-        let path_level = declared(item.get("parameters"), "path");
-        let Some(item_obj) = item.as_object() else { continue };
-        for (method, op) in item_obj {
-            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                .contains(&method.as_str())
-            {
-                continue;
-            }
-            let op_level = declared(op.get("parameters"), "path");
-            let label = format!("{} {path}", method.to_ascii_uppercase());
-            // Counted through maps: a path can carry thousands of parameters.
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for name in path_level.iter().chain(&op_level) {
-                *counts.entry(name.as_str()).or_default() += 1;
-            }
-            let in_path: std::collections::BTreeSet<&str> =
-                template_params.iter().map(String::as_str).collect();
-            for name in &template_params {
-                let count = counts.get(name.as_str()).copied().unwrap_or(0);
-                if count != 1 {
-                    problems.push(format!(
-                        "{label}: path parameter `{name}` is declared {count} times, not once"
-                    ));
-                }
-            }
-            for name in path_level.iter().chain(&op_level) {
-                if !in_path.contains(name.as_str()) {
-                    problems.push(format!("{label}: parameter `{name}` is declared but not in the path"));
-                }
-            }
-            match op.get("operationId").and_then(Value::as_str) {
-                Some(id) => {
-                    if let Some(other) = ids.insert(id.to_string(), label.clone()) {
-                        problems.push(format!("operationId `{id}` is used by both {other} and {label}"));
-                    }
-                }
-                None => problems.push(format!("{label} has no operationId")),
-            }
-        }
-    }
-    let mut refs = Vec::new();
-    collect_refs(document, &mut refs);
-    for r in refs {
-        if resolve(document, &r).is_none() {
-            problems.push(format!("`$ref: {r}` does not resolve"));
-        }
-    }
-    problems
-}
-
-fn placeholders(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        out.push(rest[open + 1..open + close].to_string());
-        rest = &rest[open + close + 1..];
-    }
-    out
-}
-
-fn declared(params: Option<&Value>, location: &str) -> Vec<String> {
-    params
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn collect_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                if k == "$ref" {
-                    if let Some(s) = v.as_str() {
-                        out.push(s.to_string());
-                    }
-                } else {
-                    collect_refs(v, out);
-                }
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
-/// Resolves a local JSON pointer reference (`#/components/schemas/x`); names may contain dots, not slashes.
-fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    document.pointer(pointer)
-}
-
 /// The JSON request body. A table of the resource's own properties (PATCH, or POST to a collection) is the
 /// resource itself (`$ref`), so an update sends only the fields set, typed as the resource types them. An
 /// action's parameters are an inline object, `required` as [`parameter_required`] reads the table. Prose naming an object ("supply a JSON
@@ -685,7 +580,7 @@ fn request_body_schema(
         let mut props = Map::new();
         let mut required = Vec::new();
         for p in &body.properties {
-            let (type_name, collection) = body_type(&p.type_name);
+            let (type_name, collection) = crate::reader::resource::parse_type(&p.type_name);
             let mut schema = schemas::type_schema(&schemas.catalog, &type_name, collection);
             if schema.get("$ref").is_some() {
                 schema = json!({ "allOf": [schema] });
@@ -735,7 +630,7 @@ fn body_owner(page: &Page, method: &str, template: &Template, catalog: &schemas:
 /// default, or allows an empty value. Where the page says neither, the only parameter of an action is
 /// required (`move`'s `destinationId`: the body exists to carry it) and one of several is not.
 fn parameter_required(description: &str, parameters: usize) -> bool {
-    let key = crate::markup::key(description);
+    let key = crate::reader::markup::key(description);
     let words: Vec<&str> = key.split(' ').collect();
     if words.contains(&"required") {
         return true;
@@ -744,16 +639,6 @@ fn parameter_required(description: &str, parameters: usize) -> bool {
         return false;
     }
     parameters == 1
-}
-
-/// `recipient collection` in a body table (markup already stripped) → (`recipient`, true).
-fn body_type(cell: &str) -> (String, bool) {
-    let t = cell.trim();
-    if let Some(inner) = t.strip_prefix("Collection(").and_then(|s| s.strip_suffix(')')) {
-        return (inner.to_string(), true);
-    }
-    let collection = t.to_ascii_lowercase().ends_with(" collection");
-    (t.split_whitespace().next().unwrap_or("").to_string(), collection)
 }
 
 /// "In the request body, supply a JSON representation of [message](../resources/message.md) object." →
@@ -791,7 +676,7 @@ pub struct Answer {
 /// body the page documents but the spec cannot type is a warning, never silently left out.
 fn answer(
     page: &Page,
-    endpoint: &crate::page::Endpoint,
+    endpoint: &crate::reader::page::Endpoint,
     template: &Template,
     schemas: &Schemas,
     collections: &mut BTreeMap<String, Value>,
@@ -893,7 +778,7 @@ fn describe_type(qualified: &str, collection: bool) -> String {
 /// endpoint's last segment picks one: a choice of that name (`…/automaticRepliesSetting`), else a property of
 /// the first choice (`…/mailboxSettings/language` → its `localeInfo`), else a choice `for` it, else the first.
 fn prose_type(
-    body: &crate::page::ResponseBody,
+    body: &crate::reader::page::ResponseBody,
     template: &Template,
     catalog: &schemas::Catalog,
 ) -> Result<(Typed, bool, Option<String>), String> {
@@ -961,11 +846,11 @@ fn type_ref(qualified: &str, collection: bool, collections: &mut BTreeMap<String
 /// template (literals equal, any value where the template has a key).
 fn matching_response<'a>(
     page: &'a Page,
-    endpoint: &crate::page::Endpoint,
+    endpoint: &crate::reader::page::Endpoint,
     template: &Template,
-) -> Option<&'a crate::page::HttpExample> {
-    use crate::page::ExampleKind;
-    let mut request: Option<&crate::page::HttpExample> = None;
+) -> Option<&'a crate::reader::page::HttpExample> {
+    use crate::reader::page::ExampleKind;
+    let mut request: Option<&crate::reader::page::HttpExample> = None;
     for e in &page.examples {
         match e.kind {
             ExampleKind::Request => request = Some(e),
@@ -980,8 +865,8 @@ fn matching_response<'a>(
     None
 }
 
-fn request_fits(first_line: &str, endpoint: &crate::page::Endpoint, template: &Template) -> bool {
-    let Some((method, url)) = crate::page::parse_request_line(first_line) else { return false };
+fn request_fits(first_line: &str, endpoint: &crate::reader::page::Endpoint, template: &Template) -> bool {
+    let Some((method, url)) = crate::reader::page::parse_request_line(first_line) else { return false };
     if !method.eq_ignore_ascii_case(&endpoint.method) {
         return false;
     }
@@ -997,7 +882,10 @@ fn request_fits(first_line: &str, endpoint: &crate::page::Endpoint, template: &T
 /// The type an example response shows: its top-level `@odata.type`, else what its `@odata.context` names
 /// (`#Collection(microsoft.graph.x)`, `#users('…')/messages/$entity`, `#users('…')/mailFolders`). `None`
 /// when neither names a type the spec has.
-fn example_type(body: &crate::page::ExampleBody, catalog: &schemas::Catalog) -> Option<(String, bool)> {
+fn example_type(
+    body: &crate::reader::page::ExampleBody,
+    catalog: &schemas::Catalog,
+) -> Option<(String, bool)> {
     if !body.json {
         return None;
     }
@@ -1062,6 +950,50 @@ pub fn odata_options(collection: bool) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_at_names_the_page_and_request_line_of_the_operation_at_fault() {
+        let document = serde_json::json!({
+            "paths": {
+                "/me/messages/{message-id}": {
+                    "get": {
+                        "operationId": "me.messages.get",
+                        "parameters": [{"name": "message-id", "in": "path"}],
+                        "responses": {"200": {"$ref": "#/components/responses/missing"}}
+                    }
+                }
+            },
+            "components": {"schemas": {"x": {"$ref": "#/components/schemas/gone"}}}
+        });
+        let page = Page {
+            file: "spec/docs/message-get.md".into(),
+            endpoints: vec![crate::reader::page::Endpoint {
+                method: "GET".into(),
+                path: "/me/messages/{id}".into(),
+                line: 17,
+            }],
+            ..Page::default()
+        };
+        let operations = [BuiltOperation {
+            file: page.file.clone(),
+            method: "get".into(),
+            path: "/me/messages/{message-id}".into(),
+            operation_id: "me.messages.get".into(),
+            responses: vec!["200".into()],
+            endpoint: 0,
+        }];
+        let found: Vec<String> = check_at(&document, &operations, &[page], "spec/openapi.yaml")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "spec/docs/message-get.md:17: error: `$ref: #/components/responses/missing` does not resolve",
+                "spec/openapi.yaml:1: error: `$ref: #/components/schemas/gone` does not resolve",
+            ]
+        );
+    }
 
     #[test]
     fn operation_ids_follow_the_path() {

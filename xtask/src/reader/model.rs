@@ -1,0 +1,234 @@
+//! The page model: what the reader makes of one API page, and all the spec builder reads from it.
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::reader::markup;
+
+/// Everything the spec builder needs from one page.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Where the page came from, as shown in diagnostics (`spec/docs/message_send.md`).
+    pub file: String,
+    pub title: Option<String>,
+    /// The prose under the title, paragraphs joined by blank lines.
+    pub description: Option<String>,
+    pub endpoints: Vec<Endpoint>,
+    pub permissions: Vec<Permission>,
+    /// Query parameters the `Optional query parameters` section names: OData options (`$select`) in its
+    /// prose, and the rows of its table (`startDateTime`).
+    pub query_parameters: Vec<QueryParameter>,
+    pub request_headers: Vec<Header>,
+    pub request_body: Option<RequestBody>,
+    pub success: Option<Success>,
+    /// The resource the prose says the response carries ("returns a message object").
+    pub response_body: Option<ResponseBody>,
+    /// The line of the Response prose that says a body comes back ("… in the response body"), whether or not
+    /// it names a type the reader understands: a body the spec cannot type is reported, never dropped.
+    pub documented_body: Option<usize>,
+    pub examples: Vec<HttpExample>,
+    /// Scheme, host and version of the first absolute example request URL (`https://graph.microsoft.com/v1.0`).
+    pub base_url: Option<String>,
+    pub annotations: Vec<Annotation>,
+    /// The line of the empty HTTP request block of a page that documents no endpoint at all (every http block,
+    /// the examples' too, is empty: 2017's `entity_get.md`). Such a page has nothing to convert.
+    pub placeholder: Option<usize>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Page {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The permissions that apply to one endpoint, one entry per kind in page order.
+    ///
+    /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
+    /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
+    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
+    /// first.
+    pub fn permissions_for(&self, template: &crate::paths::Template) -> Vec<Permission> {
+        let segments: Vec<String> = template
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                crate::paths::Segment::Literal(l) => Some(l.to_ascii_lowercase()),
+                _ => None,
+            })
+            .flat_map(
+                |l| if l == "me" { vec!["user".to_string()] } else { vec![crate::paths::singular(&l), l] },
+            )
+            .collect();
+        let score = |p: &Permission| {
+            p.resource
+                .as_deref()
+                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
+        };
+        let best = self.permissions.iter().map(score).max().unwrap_or(0);
+        let mut out: Vec<Permission> = Vec::new();
+        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
+            match out.iter_mut().find(|o| o.kind == p.kind) {
+                Some(o) => {
+                    for s in &p.scopes {
+                        if !o.scopes.contains(s) {
+                            o.scopes.push(s.clone());
+                        }
+                    }
+                }
+                None => out.push(Permission { resource: None, ..p.clone() }),
+            }
+        }
+        out
+    }
+
+    /// Scopes of every permission type, deduplicated, in page order.
+    pub fn scopes(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &self.permissions {
+            for s in &p.scopes {
+                if seen.insert(s) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One line of the HTTP request section: `POST /me/messages/{id}/send`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub method: String,
+    pub path: String,
+    pub line: usize,
+}
+
+/// Which kind of caller a permission row is for. Old pages state scopes in prose without a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PermissionKind {
+    Unspecified,
+    DelegatedWork,
+    DelegatedPersonal,
+    Application,
+}
+
+impl PermissionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PermissionKind::Unspecified => "unspecified",
+            PermissionKind::DelegatedWork => "delegatedWork",
+            PermissionKind::DelegatedPersonal => "delegatedPersonal",
+            PermissionKind::Application => "application",
+        }
+    }
+}
+
+/// Scopes one kind of caller needs, least privileged first as the page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permission {
+    pub kind: PermissionKind,
+    pub scopes: Vec<String>,
+    pub line: usize,
+    /// The resource a row is for, in tables that give scopes per resource (`message`, `group event`).
+    pub resource: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryParameter {
+    pub name: String,
+    /// The table's type cell (`String`, `Int32`), empty for OData options named in prose.
+    pub type_name: String,
+    pub description: String,
+    pub required: bool,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+    pub line: usize,
+}
+
+/// The request body section when it says more than "none".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    pub line: usize,
+    pub prose: String,
+    pub properties: Vec<BodyProperty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyProperty {
+    pub name: String,
+    pub type_name: String,
+    pub description: String,
+    pub line: usize,
+}
+
+/// The success status the Response prose names: `202, Accepted` → 202, "Accepted".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Success {
+    pub status: u16,
+    pub reason: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    pub resource: String,
+    pub collection: bool,
+    pub line: usize,
+    /// The objects a "one of the following requested objects" list names, one per endpoint kind
+    /// (`mailboxSettings`, `automaticRepliesSetting`, `string (for dateFormat)`); empty for a single answer.
+    pub choices: Vec<ResponseChoice>,
+}
+
+/// One item of a Response list: a type (`automaticRepliesSetting`, `string`) and the property it is for,
+/// when the list says so (`string (for **dateFormat**)` → `dateFormat`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseChoice {
+    pub type_name: String,
+    pub property: Option<String>,
+    pub line: usize,
+}
+
+/// An annotated example block (`<!-- { "blockType": "request" } -->` and the fenced block after it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpExample {
+    pub kind: ExampleKind,
+    /// The fenced block's first line (`POST https://…` or `HTTP/1.1 200 OK`).
+    pub first_line: String,
+    pub line: usize,
+    pub name: Option<String>,
+    /// What the block shows after its first line: headers and the start of the JSON body.
+    pub body: ExampleBody,
+}
+
+/// The parts of an example's headers and body the spec builder reads: the media type, and the OData type
+/// markers of a JSON body (`@odata.context`, the top-level `@odata.type`, a `value` array).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExampleBody {
+    pub content_type: Option<String>,
+    pub odata_context: Option<String>,
+    pub odata_type: Option<String>,
+    /// The body is a JSON object whose `value` is an array (a collection).
+    pub value_array: bool,
+    /// The body starts with `{` or `[`.
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+/// An ApiDoctor annotation: an HTML comment holding a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Annotation {
+    pub line: usize,
+    pub value: serde_json::Value,
+}
+
+pub const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
