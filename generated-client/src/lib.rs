@@ -77,6 +77,17 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, Redirects, TokenFuture,
-    TokenProvider,
+    ApiError, BoxError, ByteStream, CallOptions, Client, ClientBuilder, Cloud, Error, Items, RawRequest,
+    RawResponse, Redirects, TokenFuture, TokenProvider,
 };
+
+/// The HTTP stack the client runs on, so that an app's own [`ClientBuilder::http_client`] is the same
+/// version as ours.
+pub use reqwest;
+
+/// The stream traits an app needs for [`Items`] and [`ByteStream`] (`try_next`, `try_collect`, …), and
+/// the crate they come from.
+pub use futures_util::{self, StreamExt, TryStreamExt};
+
+/// The `Bytes` raw content comes back as.
+pub use bytes;

@@ -9,17 +9,20 @@ mod operation;
 mod paging;
 mod path;
 mod raw;
+mod request;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, Cloud, Redirects};
 pub use error::{ApiError, BoxError, Error};
+pub use operation::CallOptions;
 #[allow(unused_imports)]
 pub(crate) use operation::{Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;
 pub use raw::ByteStream;
+pub use request::{RawRequest, RawResponse};
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
 #[allow(dead_code)]

@@ -83,6 +83,25 @@ impl ResourcePath {
         self
     }
 
+    /// The path as tracing shows it: literals as they are, parameters by their spec name
+    /// (`/me/messages/{message-id}/send`), function arguments as `{}`; never a value.
+    pub(crate) fn shown(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Param { name, .. } => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+                Segment::Template { texts, .. } => out.push_str(&texts.join("{}")),
+            }
+        }
+        out
+    }
+
     /// Returns the encoded path, each segment preceded by `/`, or the first invalid parameter.
     ///
     /// `""`, `.` and `..` are refused: an empty segment would silently address the collection
@@ -126,13 +145,13 @@ impl ResourcePath {
 }
 
 /// Encodes `key=value` pairs as a query string without the leading `?`.
-pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
+pub(crate) fn encode_query<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
     let mut out = String::new();
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.extend(utf8_percent_encode(key, QUERY_KEY));
+        out.extend(utf8_percent_encode(key.as_ref(), QUERY_KEY));
         out.push('=');
         out.extend(utf8_percent_encode(value, SEGMENT));
     }
