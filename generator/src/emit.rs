@@ -3,162 +3,19 @@
 //! Every identifier comes from [`crate::names`]; every piece of spec text goes out as a string literal or a
 //! `#[doc]` attribute, so no spec can inject code.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::naming::{self, assign_types, collect, display_path, needs_type, signature, Located, TypeTable};
 use crate::types::Body;
 use crate::Error;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// A node of the tree with where it sits.
-struct Located<'a> {
-    path: Vec<Edge>,
-    node: &'a Node,
-}
-
-/// Structural signature: nodes with equal signatures behave the same and share a Rust type.
-fn signature(node: &Node) -> String {
-    let mut s = String::from("{");
-    for (method, op) in &node.operations {
-        s.push_str(&format!(
-            "op:{method}:{:?}:{:?}:{:?}:{:?};",
-            op.request_body,
-            op.response_body,
-            op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
-            op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
-        ));
-    }
-    for (edge, child) in &node.children {
-        s.push_str(&format!("{edge:?}=>{}", signature(child)));
-    }
-    s.push('}');
-    s
-}
-
-fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
-    for (edge, child) in &node.children {
-        let mut p = path.clone();
-        p.push(edge.clone());
-        out.push(Located { path: p.clone(), node: child });
-        collect(child, p, out);
-    }
-}
-
-/// Does the node at the end of `edge` get a Rust type? A key always does, since it carries the id even when
-/// its operations are all there is (`GET /users/{user-id}` → `client.user(id).get()`). An action or function
-/// leaf attaches to its parent as a method (`send`), and a collection segment that only leads to its keys
-/// (`users` in `/users/{user-id}`) is skipped by the parent's `user(id)` accessor.
-fn needs_type(edge: &Edge, node: &Node) -> bool {
-    if matches!(edge, Edge::Param(_)) {
-        return true;
-    }
-    if model::is_method(edge, node) {
-        return false;
-    }
-    let only_keys = node.operations.is_empty() && node.children.keys().all(|e| matches!(e, Edge::Param(_)));
-    !only_keys
-}
-
-fn located_needs_type(l: &Located<'_>) -> bool {
-    l.path.last().is_some_and(|edge| needs_type(edge, l.node))
-}
-
-/// The resource a segment names: `{message-id}` → `Message`, `mailFolders` → `MailFolders`, `$value` →
-/// `Value`.
-fn resource_name(edge: &Edge) -> String {
-    match edge {
-        Edge::Param(p) => model::param_type_name(p),
-        Edge::Literal(l) => names::camel(l),
-        Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
-    }
-}
-
-/// Per signature: the Rust type name, and every node path that uses it.
-struct TypeTable {
-    by_signature: BTreeMap<String, String>,
-    members: BTreeMap<String, Vec<Vec<Edge>>>,
-}
-
-/// Names every resource type `{Resource}Request` (`MessageRequest`, `MessagesRequest`,
-/// `MailboxSettingsRequest`). A name that shapes of two different signatures want is qualified by the
-/// parent's resource (`MailFolderMessagesRequest`), except for a single key among them. A name still shared, or one that a
-/// schema type or the runtime has, fails with the paths: no numbered names.
-fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Result<TypeTable, Error> {
-    let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for l in all.iter().filter(|l| located_needs_type(l)) {
-        let sig = signature(l.node);
-        if !members.contains_key(&sig) {
-            order.push(sig.clone());
-        }
-        members.entry(sig).or_default().push(l.path.clone());
-    }
-    // The path a type is named from: a key's entity beats a literal's (`/me` and `/users/{user-id}` are
-    // both `User`), and among the rest the one under a key (`/users/{user-id}/messages` before
-    // `/me/messages`), so that an alias never names a type.
-    let pick = |paths: &[Vec<Edge>]| -> Vec<Edge> {
-        paths
-            .iter()
-            .find(|p| matches!(p.last(), Some(Edge::Param(_))))
-            .or_else(|| paths.iter().find(|p| p.len() >= 2 && matches!(p[p.len() - 2], Edge::Param(_))))
-            .or_else(|| paths.first())
-            .cloned()
-            .unwrap_or_default()
-    };
-    let typed: BTreeSet<Vec<Edge>> =
-        all.iter().filter(|l| located_needs_type(l)).map(|l| l.path.clone()).collect();
-    let mut wanted: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for sig in &order {
-        let path = pick(&members[sig]);
-        let name = format!("{}Request", path.last().map(resource_name).unwrap_or_default());
-        wanted.entry(name).or_default().push(sig.clone());
-    }
-    let mut by_signature: BTreeMap<String, String> = BTreeMap::new();
-    let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    for sig in &order {
-        let path = pick(&members[sig]);
-        let mut name = format!("{}Request", path.last().map(resource_name).unwrap_or_default());
-        // A key keeps its entity's name against a singleton or collection of that name
-        // (`/users/{user-id}/calendars/{calendar-id}` is `CalendarRequest`, `/users/{user-id}/calendar`
-        // `UserCalendarRequest`); any other name wanted twice is qualified for all that want it.
-        let is_key = |sig: &String| matches!(pick(&members[sig]).last(), Some(Edge::Param(_)));
-        let keys = wanted[&name].iter().filter(|s| is_key(s)).count();
-        if wanted[&name].len() > 1 && (!is_key(sig) || keys > 1) {
-            // The parent is the nearest resource with a type of its own: `/a/items/{item-id}` is `AItemRequest`
-            // (`items` only leads to its keys).
-            let parent = (1..path.len()).rev().map(|i| &path[..i]).find(|prefix| typed.contains(*prefix));
-            let parent = parent.and_then(|p| p.last()).map(resource_name).unwrap_or_else(|| "Root".into());
-            name = format!("{parent}{name}");
-        }
-        let clash = owner.get(&name).map(|other| members[other][0].clone());
-        if let Some(other) = clash {
-            return Err(Error::Invalid {
-                place: display_path(&path),
-                why: format!(
-                    "its request type and that of `{}` would both be `{name}`; no naming rule tells them apart",
-                    display_path(&other)
-                ),
-            });
-        }
-        if schema_types.contains(&name) || names::RESERVED_TYPES.contains(&name.as_str()) {
-            return Err(Error::Invalid {
-                place: display_path(&path),
-                why: format!(
-                    "its request type `{name}` would take the name of a schema type or the runtime's"
-                ),
-            });
-        }
-        owner.insert(name.clone(), sig.clone());
-        by_signature.insert(sig.clone(), name);
-    }
-    Ok(TypeTable { by_signature, members })
 }
 
 fn lookup<'a>(root: &'a Node, path: &[Edge]) -> Option<&'a Node> {
@@ -167,35 +24,6 @@ fn lookup<'a>(root: &'a Node, path: &[Edge]) -> Option<&'a Node> {
         node = node.children.get(e)?;
     }
     Some(node)
-}
-
-fn display_path(path: &[Edge]) -> String {
-    let mut s = String::new();
-    for e in path {
-        s.push('/');
-        match e {
-            Edge::Literal(l) => s.push_str(l),
-            Edge::Param(p) => {
-                s.push('{');
-                s.push_str(p);
-                s.push('}');
-            }
-            Edge::Template { texts, params } => {
-                for (i, text) in texts.iter().enumerate() {
-                    s.push_str(text);
-                    if let Some(p) = params.get(i) {
-                        s.push('{');
-                        s.push_str(p);
-                        s.push('}');
-                    }
-                }
-            }
-        }
-    }
-    if s.is_empty() {
-        s.push('/');
-    }
-    s
 }
 
 /// One `#[doc]` attribute per line, so that prettyplease prints `///` lines whatever the text holds (it falls
@@ -339,12 +167,7 @@ impl Emitter {
 
         // Operations on the node itself: get, list, update, delete, …
         for (method, op) in &node.operations {
-            // A typed response tells a collection from one object better than the path's spelling does.
-            let name = match (method.as_str(), &op.response_body, &op.response_item) {
-                ("get", Some(_), Some(_)) => "list".to_string(),
-                ("get", Some(_), None) => "get".to_string(),
-                _ => model::verb(method, on_collection).to_string(),
-            };
+            let name = naming::operation_name(method, op, on_collection);
             let member = self.operation(op, &name, type_name, paths, &[], &client_expr, &path_expr, &[])?;
             out.push(member);
         }
@@ -380,17 +203,7 @@ impl Emitter {
                     for (key_edge, key_node) in &child.children {
                         let Edge::Param(p) = key_edge else { continue };
                         let Some(target) = self.type_of(key_node) else { continue };
-                        // `calendars/{calendar-id}` beside a `calendar` singleton, or a collection whose
-                        // name is its own singular (`resource/{id}` beside `resource()`): `calendar_by_id`.
-                        let mut name = names::snake(&model::singular(l));
-                        let sibling = node.children.iter().any(|(e, n)| match e {
-                            Edge::Literal(other) if other == l => names::snake(l) == name && needs_type(e, n),
-                            Edge::Literal(other) => names::snake(other) == name,
-                            _ => false,
-                        });
-                        if sibling {
-                            name.push_str("_by_id");
-                        }
+                        let name = naming::item_accessor(node, l);
                         let arg = ident(&names::snake(p));
                         let ty = ident(&target);
                         let shown = child_paths
@@ -543,8 +356,7 @@ impl Emitter {
         path_expr: &TokenStream,
         path_args: &[Ident],
     ) -> Result<Member, Error> {
-        let base = if owner == "Client" { "Root" } else { owner.strip_suffix("Request").unwrap_or(owner) };
-        let builder_name = format!("{base}{}Request", names::camel(method_name));
+        let (base, builder_name) = naming::request_name(owner, method_name);
         if !self.builder_names.insert(builder_name.clone()) {
             return Err(Error::Invalid {
                 place: paths.first().map(|p| display_path(p)).unwrap_or_default(),

@@ -15,6 +15,7 @@ mod emit;
 mod inherit;
 mod model;
 pub mod names;
+mod naming;
 pub mod standalone;
 mod types;
 

@@ -133,3 +133,24 @@ fn the_cli_builds_a_crate_from_the_progenitor_shapes() {
     std::fs::copy(support::workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
     cargo(&dir, &target, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"], &[]);
 }
+
+/// The mail shapes as a crate from the CLI, with a wire test of its own (`fixtures/golden/mail_wire.rs`):
+/// raw bytes go out with their media type, and a kind with its `@odata.type`.
+#[test]
+fn the_mail_shapes_put_bytes_and_kinds_on_the_wire() {
+    let target = target_dir().join("standalone-crates");
+    let dir = target.join("mail-client");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("remove the last run's crate");
+    }
+    let spec = fixture("golden/mail.yaml");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["--spec", &spec.to_string_lossy(), "--out", &dir.to_string_lossy(), "--name", "mail-client"])
+        .output()
+        .expect("the CLI runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    std::fs::create_dir_all(dir.join("tests")).expect("tests folder");
+    std::fs::copy(fixture("golden/mail_wire.rs"), dir.join("tests/wire.rs")).expect("copy the wire test");
+    std::fs::copy(support::workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    cargo(&dir, &target, &["test", "--quiet", "--test", "wire"], &[]);
+}
