@@ -19,6 +19,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("paging.rs", include_str!("../../generated-client/src/runtime/paging.rs")),
     ("path.rs", include_str!("../../generated-client/src/runtime/path.rs")),
     ("raw.rs", include_str!("../../generated-client/src/runtime/raw.rs")),
+    ("request.rs", include_str!("../../generated-client/src/runtime/request.rs")),
     ("retry.rs", include_str!("../../generated-client/src/runtime/retry.rs")),
 ];
 

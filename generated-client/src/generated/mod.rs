@@ -79,6 +79,7 @@ impl AttachmentRequest {
         AttachmentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -116,6 +117,7 @@ impl AttachmentRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             expand: None,
             select: None,
         }
@@ -147,6 +149,7 @@ impl AttachmentRequest {
         AttachmentPostRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -204,6 +207,7 @@ impl AttachmentValueRequest {
         AttachmentValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             expand: None,
         }
     }
@@ -304,6 +308,7 @@ impl ChildFoldersRequest {
         ChildFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             include_hidden_folders: None,
             select: None,
             expand: None,
@@ -334,6 +339,7 @@ impl ChildFoldersRequest {
         ChildFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -413,6 +419,7 @@ impl EventAttachmentsRequest {
         EventAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -592,6 +599,7 @@ impl MailFolderMessagesRequest {
         MailFolderMessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -619,6 +627,7 @@ impl MailFolderMessagesRequest {
         MailFolderMessagesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -670,6 +679,7 @@ impl MailFolderRequest {
         MailFolderDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -693,6 +703,7 @@ impl MailFolderRequest {
         MailFolderGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -714,6 +725,7 @@ impl MailFolderRequest {
         MailFolderUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -759,6 +771,7 @@ impl MailFolderRequest {
         MailFolderCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -797,6 +810,7 @@ impl MailFolderRequest {
         MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -830,6 +844,7 @@ impl MailFoldersDeltaRequest {
         MailFoldersDeltaListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -873,6 +888,7 @@ impl MailFoldersRequest {
         MailFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             include_hidden_folders: None,
             select: None,
             expand: None,
@@ -903,6 +919,7 @@ impl MailFoldersRequest {
         MailFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -968,6 +985,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -997,6 +1015,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1029,6 +1048,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsAutomaticRepliesSettingRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("automaticRepliesSetting"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1060,6 +1080,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsDateFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("dateFormat"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1093,6 +1114,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1124,6 +1146,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsLanguageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("language"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1155,6 +1178,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsTimeFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeFormat"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1186,6 +1210,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsTimeZoneRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeZone"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1217,6 +1242,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsWorkingHoursRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("workingHours"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1249,6 +1275,7 @@ impl MasterCategoriesRequest {
         MasterCategoriesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -1276,6 +1303,7 @@ impl MasterCategoriesRequest {
         MasterCategoriesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1318,6 +1346,7 @@ impl MasterCategoryRequest {
         MasterCategoryDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1337,6 +1366,7 @@ impl MasterCategoryRequest {
         MasterCategoryGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1358,6 +1388,7 @@ impl MasterCategoryRequest {
         MasterCategoryUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1391,6 +1422,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -1430,6 +1462,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1466,6 +1499,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1509,6 +1543,7 @@ impl MessageRequest {
         MessageDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1538,6 +1573,7 @@ impl MessageRequest {
         MessageGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             prefer: None,
@@ -1562,6 +1598,7 @@ impl MessageRequest {
         MessageUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1614,6 +1651,7 @@ impl MessageRequest {
         MessageCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1644,6 +1682,7 @@ impl MessageRequest {
         MessageCreateForwardRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createForward"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1673,6 +1712,7 @@ impl MessageRequest {
         MessageCreateReplyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReply"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1702,6 +1742,7 @@ impl MessageRequest {
         MessageCreateReplyAllRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReplyAll"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1731,6 +1772,7 @@ impl MessageRequest {
         MessageForwardRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("forward"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1753,6 +1795,7 @@ impl MessageRequest {
         MessageMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1783,6 +1826,7 @@ impl MessageRequest {
         MessageReplyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("reply"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1813,6 +1857,7 @@ impl MessageRequest {
         MessageReplyAllRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("replyAll"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1833,6 +1878,7 @@ impl MessageRequest {
         MessageSendRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("send"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -1863,6 +1909,7 @@ impl MessageRuleRequest {
         MessageRuleDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1882,6 +1929,7 @@ impl MessageRuleRequest {
         MessageRuleGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1903,6 +1951,7 @@ impl MessageRuleRequest {
         MessageRuleUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1934,6 +1983,7 @@ impl MessageRulesRequest {
         MessageRulesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -1963,6 +2013,7 @@ impl MessageRulesRequest {
         MessageRulesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2015,6 +2066,7 @@ impl MessageValueRequest {
         MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             prefer: None,
         }
     }
@@ -2048,6 +2100,7 @@ impl MessagesDeltaRequest {
         MessagesDeltaListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -2146,6 +2199,7 @@ impl OutlookRequest {
                     ],
                     vec![timezone_format.into()],
                 ),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2184,6 +2238,7 @@ impl OverrideRequest {
         OverrideDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -2212,6 +2267,7 @@ impl OverrideRequest {
         OverrideUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2245,6 +2301,7 @@ impl OverridesRequest {
         OverridesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2279,6 +2336,7 @@ impl OverridesRequest {
         OverridesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2345,6 +2403,7 @@ impl SupportedLanguagesRequest {
         SupportedLanguagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2387,6 +2446,7 @@ impl SupportedTimeZonesRequest {
         SupportedTimeZonesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2462,6 +2522,7 @@ impl UserMessagesRequest {
         UserMessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             filter: None,
             orderby: None,
             select: None,
@@ -2500,6 +2561,7 @@ impl UserMessagesRequest {
         UserMessagesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2660,6 +2722,7 @@ impl UserRequest {
         UserSendMailRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2671,11 +2734,34 @@ impl UserRequest {
 pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl AttachmentDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -2697,6 +2783,7 @@ impl std::future::IntoFuture for AttachmentDeleteRequest {
 pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     expand: Option<String>,
     select: Option<String>,
 }
@@ -2718,8 +2805,30 @@ impl AttachmentGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path)
+            .with_options(self.options);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
@@ -2749,12 +2858,35 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 pub struct AttachmentPostRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Attachment,
 }
 
 impl AttachmentPostRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
+        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -2777,6 +2909,7 @@ impl std::future::IntoFuture for AttachmentPostRequest {
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     expand: Option<String>,
 }
 
@@ -2786,6 +2919,27 @@ impl AttachmentValueGetRequest {
         self.expand = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
         self
     }
 
@@ -2799,7 +2953,8 @@ impl AttachmentValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path)
+            .with_options(self.options);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
@@ -2826,6 +2981,7 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 pub struct ChildFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
@@ -2901,6 +3057,27 @@ impl ChildFoldersListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -2909,7 +3086,8 @@ impl ChildFoldersListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path)
+            .with_options(self.options);
         let op = match self.include_hidden_folders {
             Some(v) => op.query("includeHiddenFolders", v),
             None => op,
@@ -2967,16 +3145,35 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
 pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl ChildFoldersCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "child_folders.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "child_folders.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -2999,16 +3196,39 @@ impl std::future::IntoFuture for ChildFoldersCreateRequest {
 pub struct EventAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
 }
 
 impl EventAttachmentsCreateUploadSessionRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "event_attachments.create_upload_session",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "event_attachments.create_upload_session",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3031,6 +3251,7 @@ impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
 pub struct MailFolderMessagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -3099,6 +3320,27 @@ impl MailFolderMessagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -3108,10 +3350,11 @@ impl MailFolderMessagesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mail_folder_messages.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mail_folder_messages.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3165,16 +3408,39 @@ impl std::future::IntoFuture for MailFolderMessagesListRequest {
 pub struct MailFolderMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl MailFolderMessagesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "mail_folder_messages.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "mail_folder_messages.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3197,15 +3463,34 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
 pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MailFolderDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::DELETE,
-            "mail_folder.delete",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::DELETE, "mail_folder.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -3227,6 +3512,7 @@ impl std::future::IntoFuture for MailFolderDeleteRequest {
 pub struct MailFolderGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3248,8 +3534,30 @@ impl MailFolderGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3279,12 +3587,35 @@ impl std::future::IntoFuture for MailFolderGetRequest {
 pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl MailFolderUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3307,12 +3638,35 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
 pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CopyBody,
 }
 
 impl MailFolderCopyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3335,12 +3689,35 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MailFolderMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3363,6 +3740,7 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 pub struct MailFoldersDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     deltatoken: Option<String>,
     skiptoken: Option<String>,
     select: Option<String>,
@@ -3452,6 +3830,27 @@ impl MailFoldersDeltaListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -3461,10 +3860,11 @@ impl MailFoldersDeltaListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mail_folders_delta.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mail_folders_delta.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,
@@ -3530,6 +3930,7 @@ impl std::future::IntoFuture for MailFoldersDeltaListRequest {
 pub struct MailFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
@@ -3605,6 +4006,27 @@ impl MailFoldersListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -3613,7 +4035,8 @@ impl MailFoldersListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path)
+            .with_options(self.options);
         let op = match self.include_hidden_folders {
             Some(v) => op.query("includeHiddenFolders", v),
             None => op,
@@ -3671,12 +4094,35 @@ impl std::future::IntoFuture for MailFoldersListRequest {
 pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl MailFoldersCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3699,6 +4145,7 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
 pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3720,8 +4167,30 @@ impl MailboxSettingsGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3751,16 +4220,39 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
 }
 
 impl MailboxSettingsUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::PATCH,
-            "mailbox_settings.update",
-            self.path,
-        );
+                reqwest::Method::PATCH,
+                "mailbox_settings.update",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3783,6 +4275,7 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3804,12 +4297,34 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.automatic_replies_setting",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.automatic_replies_setting",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3839,6 +4354,7 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
 pub struct MailboxSettingsDateFormatRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3860,12 +4376,34 @@ impl MailboxSettingsDateFormatRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.date_format",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.date_format",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3895,6 +4433,7 @@ impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
 pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3916,12 +4455,34 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.delegate_meeting_message_delivery_options",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.delegate_meeting_message_delivery_options",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3954,6 +4515,7 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
 pub struct MailboxSettingsLanguageRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3975,12 +4537,34 @@ impl MailboxSettingsLanguageRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.language",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.language",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4010,6 +4594,7 @@ impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
 pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4031,12 +4616,34 @@ impl MailboxSettingsTimeFormatRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.time_format",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.time_format",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4066,6 +4673,7 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
 pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4087,12 +4695,34 @@ impl MailboxSettingsTimeZoneRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.time_zone",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.time_zone",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4122,6 +4752,7 @@ impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
 pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4143,12 +4774,34 @@ impl MailboxSettingsWorkingHoursRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.working_hours",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.working_hours",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4178,6 +4831,7 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
 pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -4246,6 +4900,27 @@ impl MasterCategoriesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
@@ -4255,10 +4930,11 @@ impl MasterCategoriesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "master_categories.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "master_categories.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4312,16 +4988,39 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
 }
 
 impl MasterCategoriesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "master_categories.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "master_categories.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4344,15 +5043,38 @@ impl std::future::IntoFuture for MasterCategoriesCreateRequest {
 pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MasterCategoryDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::DELETE,
-            "master_category.delete",
-            self.path,
-        );
+                reqwest::Method::DELETE,
+                "master_category.delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4374,6 +5096,7 @@ impl std::future::IntoFuture for MasterCategoryDeleteRequest {
 pub struct MasterCategoryGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4395,8 +5118,30 @@ impl MasterCategoryGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4426,16 +5171,39 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
 pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
 }
 
 impl MasterCategoryUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::PATCH,
-            "master_category.update",
-            self.path,
-        );
+                reqwest::Method::PATCH,
+                "master_category.update",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4458,6 +5226,7 @@ impl std::future::IntoFuture for MasterCategoryUpdateRequest {
 pub struct MessageAttachmentsListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -4526,6 +5295,27 @@ impl MessageAttachmentsListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Attachment> {
@@ -4535,10 +5325,11 @@ impl MessageAttachmentsListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "message_attachments.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "message_attachments.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4592,16 +5383,39 @@ impl std::future::IntoFuture for MessageAttachmentsListRequest {
 pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Attachment,
 }
 
 impl MessageAttachmentsCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message_attachments.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message_attachments.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4624,16 +5438,39 @@ impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
 pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
 }
 
 impl MessageAttachmentsCreateUploadSessionRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message_attachments.create_upload_session",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message_attachments.create_upload_session",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4656,11 +5493,34 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
 pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4682,6 +5542,7 @@ impl std::future::IntoFuture for MessageDeleteRequest {
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     prefer: Option<String>,
@@ -4710,8 +5571,30 @@ impl MessageGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4745,12 +5628,35 @@ impl std::future::IntoFuture for MessageGetRequest {
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl MessageUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4773,12 +5679,35 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 pub struct MessageCopyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CopyBody,
 }
 
 impl MessageCopyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4801,15 +5730,38 @@ impl std::future::IntoFuture for MessageCopyRequest {
 pub struct MessageCreateForwardRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageCreateForwardRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_forward",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message.create_forward",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4831,15 +5783,34 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
 pub struct MessageCreateReplyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageCreateReplyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4861,15 +5832,38 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
 pub struct MessageCreateReplyAllRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageCreateReplyAllRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply_all",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message.create_reply_all",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4891,12 +5885,35 @@ impl std::future::IntoFuture for MessageCreateReplyAllRequest {
 pub struct MessageForwardRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ForwardBody,
 }
 
 impl MessageForwardRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4919,12 +5936,35 @@ impl std::future::IntoFuture for MessageForwardRequest {
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MessageMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4947,12 +5987,35 @@ impl std::future::IntoFuture for MessageMoveRequest {
 pub struct MessageReplyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ReplyBody,
 }
 
 impl MessageReplyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4975,12 +6038,35 @@ impl std::future::IntoFuture for MessageReplyRequest {
 pub struct MessageReplyAllRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ReplyAllBody,
 }
 
 impl MessageReplyAllRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5003,11 +6089,34 @@ impl std::future::IntoFuture for MessageReplyAllRequest {
 pub struct MessageSendRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageSendRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.send", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5029,15 +6138,38 @@ impl std::future::IntoFuture for MessageSendRequest {
 pub struct MessageRuleDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageRuleDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::DELETE,
-            "message_rule.delete",
-            self.path,
-        );
+                reqwest::Method::DELETE,
+                "message_rule.delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5059,6 +6191,7 @@ impl std::future::IntoFuture for MessageRuleDeleteRequest {
 pub struct MessageRuleGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -5080,8 +6213,30 @@ impl MessageRuleGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5111,16 +6266,35 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
 pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MessageRule,
 }
 
 impl MessageRuleUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::PATCH,
-            "message_rule.update",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::PATCH, "message_rule.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5143,6 +6317,7 @@ impl std::future::IntoFuture for MessageRuleUpdateRequest {
 pub struct MessageRulesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5211,6 +6386,27 @@ impl MessageRulesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MessageRule> {
@@ -5219,7 +6415,8 @@ impl MessageRulesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5273,16 +6470,35 @@ impl std::future::IntoFuture for MessageRulesListRequest {
 pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MessageRule,
 }
 
 impl MessageRulesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message_rules.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "message_rules.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5305,6 +6521,7 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     prefer: Option<String>,
 }
 
@@ -5312,6 +6529,27 @@ impl MessageValueGetRequest {
     /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
         self
     }
 
@@ -5325,7 +6563,8 @@ impl MessageValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path)
+            .with_options(self.options);
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -5352,6 +6591,7 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     deltatoken: Option<String>,
     skiptoken: Option<String>,
     select: Option<String>,
@@ -5441,6 +6681,27 @@ impl MessagesDeltaListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -5449,7 +6710,8 @@ impl MessagesDeltaListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path)
+            .with_options(self.options);
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,
@@ -5515,6 +6777,7 @@ impl std::future::IntoFuture for MessagesDeltaListRequest {
 pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5583,6 +6846,27 @@ impl OutlookSupportedTimeZonesWithRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
@@ -5592,10 +6876,11 @@ impl OutlookSupportedTimeZonesWithRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_time_zones_with",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "outlook.supported_time_zones_with",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5651,11 +6936,34 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
 pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl OverrideDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5677,12 +6985,35 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
 pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
 }
 
 impl OverrideUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5705,6 +7036,7 @@ impl std::future::IntoFuture for OverrideUpdateRequest {
 pub struct OverridesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5773,6 +7105,27 @@ impl OverridesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::InferenceClassificationOverride> {
@@ -5781,7 +7134,8 @@ impl OverridesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5840,12 +7194,35 @@ impl std::future::IntoFuture for OverridesListRequest {
 pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
 }
 
 impl OverridesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path);
+        let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5868,6 +7245,7 @@ impl std::future::IntoFuture for OverridesCreateRequest {
 pub struct SupportedLanguagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5936,6 +7314,27 @@ impl SupportedLanguagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
@@ -5945,10 +7344,11 @@ impl SupportedLanguagesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "supported_languages.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "supported_languages.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -6002,6 +7402,7 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
 pub struct SupportedTimeZonesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -6070,6 +7471,27 @@ impl SupportedTimeZonesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
@@ -6079,10 +7501,11 @@ impl SupportedTimeZonesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "supported_time_zones.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "supported_time_zones.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -6138,6 +7561,7 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
 pub struct UserMessagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
@@ -6213,6 +7637,27 @@ impl UserMessagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -6221,7 +7666,8 @@ impl UserMessagesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path)
+            .with_options(self.options);
         let op = match self.filter {
             Some(v) => op.query("$filter", v),
             None => op,
@@ -6279,16 +7725,35 @@ impl std::future::IntoFuture for UserMessagesListRequest {
 pub struct UserMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl UserMessagesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "user_messages.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "user_messages.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -6311,12 +7776,35 @@ impl std::future::IntoFuture for UserMessagesCreateRequest {
 pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::SendMailBody,
 }
 
 impl UserSendMailRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path);
+        let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }

@@ -5,7 +5,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+};
 use reqwest::{Method, Url};
 use tracing::Instrument;
 
@@ -450,7 +452,9 @@ impl Client {
         span.in_scope(|| match &result {
             Ok(response) => tracing::debug!(status = response.status(), attempts, elapsed_ms, "graph call"),
             Err(error) => match error.status() {
-                Some(status) => tracing::warn!(status, attempts, elapsed_ms, error = %error, "graph call failed"),
+                Some(status) => {
+                    tracing::warn!(status, attempts, elapsed_ms, error = %error, "graph call failed")
+                }
                 None => tracing::warn!(attempts, elapsed_ms, error = %error, "graph call failed"),
             },
         });
@@ -462,7 +466,12 @@ impl Client {
         self.inner.limits.max_pages
     }
 
-    async fn run(&self, mut op: Operation, client_request_id: String, attempts: &mut u32) -> Result<Response, Error> {
+    async fn run(
+        &self,
+        mut op: Operation,
+        client_request_id: String,
+        attempts: &mut u32,
+    ) -> Result<Response, Error> {
         let until = tokio::time::Instant::now() + self.inner.limits.deadline;
         let url = self.url(&op)?;
         let body = match op.body.take() {
@@ -508,7 +517,9 @@ impl Client {
                 Some(status) => {
                     tracing::info!(attempt = retries + 1, status, wait_ms = wait.as_millis(), error = %error, "retrying")
                 }
-                None => tracing::info!(attempt = retries + 1, wait_ms = wait.as_millis(), error = %error, "retrying"),
+                None => {
+                    tracing::info!(attempt = retries + 1, wait_ms = wait.as_millis(), error = %error, "retrying")
+                }
             }
             tokio::time::sleep(wait).await;
             waited += wait;
@@ -649,7 +660,8 @@ impl Client {
         // The operation's headers, then the app's for this call, which replace any of the same name.
         let mut extra = HeaderMap::with_capacity(op.headers.len() + op.options.headers.len());
         for (name, value) in &op.headers {
-            let invalid = |what: &str| (Error::invalid(name, format!("is not a valid header {what}")), Next::Stop);
+            let invalid =
+                |what: &str| (Error::invalid(name, format!("is not a valid header {what}")), Next::Stop);
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
             let value = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
             extra.insert(header, value);

@@ -54,7 +54,12 @@ impl Operation {
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
     /// base URL (the token is never sent anywhere else).
-    pub(crate) fn next_page(name: &'static str, link: String, template: String, options: CallOptions) -> Self {
+    pub(crate) fn next_page(
+        name: &'static str,
+        link: String,
+        template: String,
+        options: CallOptions,
+    ) -> Self {
         let mut op = Self::new(Method::GET, name, ResourcePath::root());
         op.next_link = Some(link);
         op.template = Some(template);
@@ -84,7 +89,11 @@ impl Operation {
     }
 
     /// Adds a query parameter; the key is sent as-is (`$top`), the value percent-encoded.
-    pub(crate) fn query(mut self, key: impl Into<std::borrow::Cow<'static, str>>, value: impl Into<String>) -> Self {
+    pub(crate) fn query(
+        mut self,
+        key: impl Into<std::borrow::Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
         self.query.push((key.into(), value.into()));
         self
     }
@@ -98,11 +107,12 @@ impl Operation {
 
 /// Headers a call may not set: the client owns them. `Authorization` comes from the token source only
 /// (so that the redirect rules can drop it), and the framing headers from the body.
-const RESERVED_HEADERS: [&str; 5] = ["authorization", "host", "content-length", "transfer-encoding", "connection"];
+const RESERVED_HEADERS: [&str; 5] =
+    ["authorization", "host", "content-length", "transfer-encoding", "connection"];
 
 /// What an app sets on one call, over the client's settings: extra headers, the timeout of each
-/// attempt, the number of retries. Every generated request builder and [`Client::request`]
-/// (crate::runtime::Client::request) carry one.
+/// attempt, the number of retries. Every generated request builder and
+/// [`Client::request`](crate::runtime::Client::request) carry one.
 ///
 /// Its `Debug` output shows header names, never their values (an app may pass a secret in one).
 #[derive(Clone, Default)]
@@ -143,7 +153,8 @@ impl CallOptions {
                 self.headers.push((name, value));
             }
             (Err(_), _) => {
-                self.refused.get_or_insert(format!("`{}` is not a valid header name", name_shown.escape_debug()));
+                self.refused
+                    .get_or_insert(format!("`{}` is not a valid header name", name_shown.escape_debug()));
             }
             // The value is not shown: it may be a secret.
             (Ok(name), Err(_)) => {
@@ -170,7 +181,10 @@ impl CallOptions {
 
     /// The `client-request-id` the app chose for this call, if it set one.
     pub(crate) fn client_request_id(&self) -> Option<&str> {
-        self.headers.iter().find(|(name, _)| name.as_str() == "client-request-id").and_then(|(_, v)| v.to_str().ok())
+        self.headers
+            .iter()
+            .find(|(name, _)| name.as_str() == "client-request-id")
+            .and_then(|(_, v)| v.to_str().ok())
     }
 }
 

@@ -53,7 +53,7 @@ impl<T> Stream for Items<T> {
 }
 
 enum Next {
-    First(Operation),
+    First(Box<Operation>),
     Link(String),
     /// The items already read are yielded first, then this error ends the stream.
     Fail(Error),
@@ -103,7 +103,7 @@ impl Client {
             template: first.path_template(),
             options: first.options.clone(),
             client: self.clone(),
-            next: Next::First(first),
+            next: Next::First(Box::new(first)),
             buffer: VecDeque::<T>::new(),
             followed,
             pages: 0,
@@ -116,10 +116,10 @@ impl Client {
                 let op = match std::mem::replace(&mut state.next, Next::Done) {
                     Next::Done => return None,
                     Next::Fail(error) => return Some((Err(error), state)),
-                    Next::First(op) => op,
+                    Next::First(op) => *op,
                     Next::Link(link) => {
                         Operation::next_page(name, link, state.template.clone(), state.options.clone())
-                    },
+                    }
                 };
                 let response = match state.client.execute(op).await {
                     Ok(response) => response,
