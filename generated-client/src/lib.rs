@@ -67,13 +67,26 @@
 //! # }
 //! ```
 //!
-//! Each call runs in a `tracing` span named `graph_call` with its operation, method,
-//! `client-request-id`, attempt and status; the token is never logged.
+//! Each call runs in a `tracing` span named `graph_call` with its operation, method, path template
+//! and `client-request-id`, and ends with one event (`debug` on success, `warn` on failure) with its
+//! status, attempts and elapsed time; each retry is an `info` event. Tokens and id values are never
+//! logged.
+//!
+//! Where the generated API falls short: [`ClientBuilder::http_client`] takes an app's own
+//! `reqwest::Client` ([`reqwest`] is re-exported), every request builder has `.header(..)`,
+//! `.timeout(..)` and `.max_retries(..)` for one call, and [`Client::request`] calls any path below
+//! the base URL with the same auth, retries, limits and errors. The [`guide`] shows each.
 
 // Emitted by `cargo xtask regen` in prettyplease's layout; rustfmt must not restyle it, or `regen --check` would see drift.
 #[rustfmt::skip]
 mod generated;
+mod ext;
 mod runtime;
+
+/// How an app uses the client: auth, retries and limits, raw requests, tracing, tests (the README's
+/// section of the same name).
+#[doc = include_str!("guide.md")]
+pub mod guide {}
 
 pub use generated::*;
 pub use runtime::{
