@@ -447,7 +447,12 @@ impl Client {
         );
         let started = tokio::time::Instant::now();
         let mut attempts = 0;
-        let result = self.run(op, client_request_id, &mut attempts).instrument(span.clone()).await;
+        // With no subscriber that wants the span, entering and leaving it on every poll is pure cost.
+        let result = if span.is_disabled() {
+            self.run(op, client_request_id, &mut attempts).await
+        } else {
+            self.run(op, client_request_id, &mut attempts).instrument(span.clone()).await
+        };
         let elapsed_ms = started.elapsed().as_millis();
         span.in_scope(|| match &result {
             Ok(response) => tracing::debug!(status = response.status(), attempts, elapsed_ms, "graph call"),
@@ -695,7 +700,7 @@ impl Client {
         let mut url = url.clone();
         let mut authorization = Some(authorization);
         let mut hops = 0;
-        let response = loop {
+        let mut response = loop {
             let request = self
                 .build_request(method, &url, authorization.clone(), &extra, body, client_request_id)
                 .timeout(timeout);
@@ -742,7 +747,8 @@ impl Client {
             }
         };
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read from `response` without its headers.
+        let headers = std::mem::take(response.headers_mut());
         if status.is_success() && stream {
             // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
             // decides how much to keep.
