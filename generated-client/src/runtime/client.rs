@@ -356,22 +356,31 @@ fn own_http_client(
     connect_timeout: Duration,
     user_agent: String,
 ) -> Result<reqwest::Client, Error> {
-    {
-        let mut http = reqwest::Client::builder();
-        if base_url.scheme() == "http" {
-            // Plain http is allowed only because it stays on this machine; a proxy from the environment
-            // (`HTTP_PROXY`, `ALL_PROXY`) would carry the token in clear text to wherever it points.
-            http = http.no_proxy();
-        }
-        http.timeout(timeout)
-            .connect_timeout(connect_timeout)
-            .user_agent(user_agent)
-            // Redirects are the client's own business (`Client::attempt`): the HTTP stack's default
-            // follows them for every method, to any host, turning a POST into a GET.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("could not set up the http client: {e}")))
+    let mut http = reqwest::Client::builder();
+    if base_url.scheme() == "http" {
+        // Plain http is allowed only because it stays on this machine; a proxy from the environment
+        // (`HTTP_PROXY`, `ALL_PROXY`) would carry the token in clear text to wherever it points.
+        http = http.no_proxy();
     }
+    http.timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .user_agent(user_agent)
+        // Redirects are the client's own business (`Client::attempt`): the HTTP stack's default
+        // follows them for every method, to any host, turning a POST into a GET.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::config(format!("could not set up the http client: {e}")))
+}
+
+/// A fresh `client-request-id`: a random (version 4) UUID in its usual text form. It only ties a call's
+/// attempts together in Graph's logs, so `fastrand` (not a cryptographic generator) is enough, and the
+/// client needs no UUID crate.
+fn new_request_id() -> String {
+    let mut bits = fastrand::u128(..);
+    bits = (bits & !(0xf << 76)) | (0x4 << 76); // version 4
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62); // variant 10xx (RFC 9562)
+    let hex = format!("{bits:032x}");
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 /// A Microsoft Graph client: cheap to clone (clones share one connection pool), safe to share
@@ -435,7 +444,7 @@ impl Client {
     pub(crate) async fn execute(&self, op: Operation) -> Result<Response, Error> {
         let client_request_id = match op.options.client_request_id() {
             Some(id) => id.to_owned(),
-            None => uuid::Uuid::new_v4().to_string(),
+            None => new_request_id(),
         };
         // Each field is recorded once: the span says what the call is, the closing event how it went.
         let span = tracing::info_span!(
@@ -917,6 +926,17 @@ mod tests {
 
     fn loopback(url: &str) -> bool {
         Url::parse(url).is_ok_and(|u| is_loopback(&u))
+    }
+
+    #[test]
+    fn request_ids_are_version_4_uuids() {
+        let id = new_request_id();
+        let parts: Vec<&str> = id.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{id}");
+        assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{id}");
+        assert!(parts[2].starts_with('4'), "{id}");
+        assert!(parts[3].starts_with(['8', '9', 'a', 'b']), "{id}");
+        assert_ne!(id, new_request_id());
     }
 
     #[test]
