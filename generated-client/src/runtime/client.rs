@@ -315,6 +315,7 @@ impl ClientBuilder {
                 return Err(Error::config(format!("base url scheme `{other}` is neither https nor http")))
             }
         }
+        let app_http = self.http.is_some();
         let http = match self.http {
             Some(AppHttpClient(http)) => {
                 if !follows_no_redirect(&http) {
@@ -336,6 +337,7 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 timeout: self.timeout,
+                app_http,
                 limits: self.limits,
             }),
         })
@@ -379,8 +381,15 @@ fn new_request_id() -> String {
     let mut bits = fastrand::u128(..);
     bits = (bits & !(0xf << 76)) | (0x4 << 76); // version 4
     bits = (bits & !(0x3 << 62)) | (0x2 << 62); // variant 10xx (RFC 9562)
-    let hex = format!("{bits:032x}");
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    let mut id = String::with_capacity(36);
+    for i in 0..32 {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            id.push('-');
+        }
+        let nibble = (bits >> (124 - 4 * i)) & 0xf;
+        id.push(char::from(b"0123456789abcdef"[nibble as usize]));
+    }
+    id
 }
 
 /// A Microsoft Graph client: cheap to clone (clones share one connection pool), safe to share
@@ -401,6 +410,8 @@ struct Inner {
     token: TokenSource,
     retry: RetryPolicy,
     timeout: Duration,
+    /// Whether `http` is the app's ([`ClientBuilder::http_client`]), whose timeout is its own.
+    app_http: bool,
     limits: Limits,
 }
 
@@ -493,11 +504,11 @@ impl Client {
             Some(Err(source)) => return Err(Error::Body { operation: op.name, source }),
             None => None,
         };
-        if let Some(why) = op.options.refused.take() {
+        if let Some(why) = op.options.refused() {
             return Err(Error::invalid("header", why));
         }
         let policy = self.inner.retry;
-        let max_retries = op.options.max_retries.unwrap_or(policy.max_retries);
+        let max_retries = op.options.retries().unwrap_or(policy.max_retries);
         let mut waited = Duration::ZERO;
         let mut retries = 0;
         // Whether an earlier attempt ended without an answer, so that it may have been carried out.
@@ -672,7 +683,7 @@ impl Client {
             Err(_) => return Err(past_deadline(false)),
         };
         // The operation's headers, then the app's for this call, which replace any of the same name.
-        let mut extra = HeaderMap::with_capacity(op.headers.len() + op.options.headers.len());
+        let mut extra = HeaderMap::with_capacity(op.headers.len() + op.options.headers().len());
         for (name, value) in &op.headers {
             let invalid =
                 |what: &str| (Error::invalid(name, format!("is not a valid header {what}")), Next::Stop);
@@ -680,10 +691,12 @@ impl Client {
             let value = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
             extra.insert(header, value);
         }
-        for (name, value) in &op.options.headers {
+        for (name, value) in op.options.headers() {
             extra.insert(name.clone(), value.clone());
         }
-        let timeout = op.options.timeout.unwrap_or(self.inner.timeout);
+        // The client reqwest builds has the timeout already; setting one per request costs reqwest an
+        // allocation for its extensions, so it is set only where it differs or the client is the app's.
+        let timeout = op.options.attempt_timeout().or(self.inner.app_http.then_some(self.inner.timeout));
 
         let transport = |source: reqwest::Error| {
             let client_request_id = client_request_id.to_owned();
@@ -710,9 +723,11 @@ impl Client {
         let mut authorization = Some(authorization);
         let mut hops = 0;
         let mut response = loop {
-            let request = self
-                .build_request(method, &url, authorization.clone(), &extra, body, client_request_id)
-                .timeout(timeout);
+            let mut request =
+                self.build_request(method, &url, authorization.clone(), &extra, body, client_request_id);
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
             let response = match tokio::time::timeout_at(until, request.send()).await {
                 Ok(response) => response.map_err(transport)?,
                 Err(_) => return Err(past_deadline(true)),

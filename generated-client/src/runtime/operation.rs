@@ -116,49 +116,61 @@ const RESERVED_HEADERS: [&str; 5] =
 ///
 /// Its `Debug` output shows header names, never their values (an app may pass a secret in one).
 #[derive(Clone, Default)]
-pub struct CallOptions {
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+pub struct CallOptions(
+    // Boxed, and absent until something is set: most calls set nothing, and every request future
+    // carries this field.
+    Option<Box<Settings>>,
+);
+
+#[derive(Clone, Default)]
+struct Settings {
+    headers: Vec<(HeaderName, HeaderValue)>,
     /// The first header refused (by name and why); the call then fails before sending anything.
-    pub(crate) refused: Option<String>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) max_retries: Option<u32>,
+    refused: Option<String>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
 }
 
 impl std::fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        let names: Vec<&str> = self.headers().iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("CallOptions")
             .field("headers", &names)
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
+            .field("timeout", &self.attempt_timeout())
+            .field("max_retries", &self.retries())
             .finish()
     }
 }
 
 impl CallOptions {
+    fn settings(&mut self) -> &mut Settings {
+        self.0.get_or_insert_with(Box::default)
+    }
+
     /// Adds a header to the call, replacing any the operation or the client would send under that name
     /// (`Accept`, `Prefer`, `client-request-id`, …). A name or value that cannot be sent, and the headers
     /// the client owns (`Authorization`, `Host`, `Content-Length`, `Transfer-Encoding`, `Connection`),
     /// make the call fail with [`Error::InvalidRequest`] before anything is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
+        let settings = self.settings();
         let name_shown: String = name.chars().take(64).collect();
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
             (Ok(name), _) if RESERVED_HEADERS.contains(&name.as_str()) => {
                 let why = format!("`{name}` is set by the client itself; use a token provider for tokens");
-                self.refused.get_or_insert(why);
+                settings.refused.get_or_insert(why);
             }
             (Ok(name), Ok(mut value)) => {
                 value.set_sensitive(true);
-                self.headers.retain(|(n, _)| *n != name);
-                self.headers.push((name, value));
+                settings.headers.retain(|(n, _)| *n != name);
+                settings.headers.push((name, value));
             }
             (Err(_), _) => {
-                self.refused
-                    .get_or_insert(format!("`{}` is not a valid header name", name_shown.escape_debug()));
+                let why = format!("`{}` is not a valid header name", name_shown.escape_debug());
+                settings.refused.get_or_insert(why);
             }
             // The value is not shown: it may be a secret.
             (Ok(name), Err(_)) => {
-                self.refused.get_or_insert(format!("the value of `{name}` is not a valid header value"));
+                settings.refused.get_or_insert(format!("the value of `{name}` is not a valid header value"));
             }
         }
         self
@@ -168,23 +180,41 @@ impl CallOptions {
     /// [`ClientBuilder::timeout`](crate::runtime::ClientBuilder::timeout); the client's deadline still
     /// bounds the call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.settings().timeout = Some(timeout);
         self
     }
 
     /// How many times the call is tried again, instead of the client's
     /// [`ClientBuilder::max_retries`](crate::runtime::ClientBuilder::max_retries).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.settings().max_retries = Some(retries);
         self
+    }
+
+    /// The headers set for this call.
+    pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        self.0.as_deref().map_or(&[], |s| &s.headers)
+    }
+
+    /// The timeout of each attempt set for this call.
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.0.as_deref().and_then(|s| s.timeout)
+    }
+
+    /// The retries set for this call.
+    pub(crate) fn retries(&self) -> Option<u32> {
+        self.0.as_deref().and_then(|s| s.max_retries)
+    }
+
+    /// Why a header was refused, if one was.
+    pub(crate) fn refused(&self) -> Option<&str> {
+        self.0.as_deref().and_then(|s| s.refused.as_deref())
     }
 
     /// The `client-request-id` the app chose for this call, if it set one.
     pub(crate) fn client_request_id(&self) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(name, _)| name.as_str() == "client-request-id")
-            .and_then(|(_, v)| v.to_str().ok())
+        let (_, value) = self.headers().iter().find(|(name, _)| name.as_str() == "client-request-id")?;
+        value.to_str().ok()
     }
 }
 

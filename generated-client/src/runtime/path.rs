@@ -108,10 +108,11 @@ impl ResourcePath {
     /// instead of the item, and dot segments are removed by URL normalisation, which would send the
     /// request to a different resource (`/me/messages/../send`).
     pub(crate) fn encode(&self) -> Result<String, Error> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.segments.iter().map(Segment::len).sum::<usize>() + 8);
         for segment in &self.segments {
             out.push('/');
             match segment {
+                Segment::Literal(text) if text.bytes().all(is_unreserved) => out.push_str(text),
                 Segment::Literal(text) => out.extend(utf8_percent_encode(text, PCHAR)),
                 Segment::Template { texts, values } => {
                     if texts.len() != values.len() + 1 {
@@ -136,11 +137,34 @@ impl ResourcePath {
                     if let Some(reason) = reason {
                         return Err(Error::invalid(name, reason));
                     }
-                    out.extend(utf8_percent_encode(value, SEGMENT));
+                    if value.bytes().all(is_unreserved) {
+                        out.push_str(value);
+                    } else {
+                        out.extend(utf8_percent_encode(value, SEGMENT));
+                    }
                 }
             }
         }
         Ok(out)
+    }
+}
+
+/// RFC 3986's unreserved characters, which every encoding here keeps as they are: a segment made only
+/// of them is copied whole.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+impl Segment {
+    /// The segment's length before encoding, to size the path once.
+    fn len(&self) -> usize {
+        match self {
+            Segment::Literal(text) => text.len(),
+            Segment::Param { value, .. } => value.len(),
+            Segment::Template { texts, values } => {
+                texts.iter().map(|t| t.len()).sum::<usize>() + values.iter().map(String::len).sum::<usize>()
+            }
+        }
     }
 }
 
