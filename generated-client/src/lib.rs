@@ -69,8 +69,8 @@
 //!
 //! Each call runs in a `tracing` span named `graph_call` with its operation, method, path template
 //! and `client-request-id`, and ends with one event (`debug` on success, `warn` on failure) with its
-//! status, attempts and elapsed time; each retry is an `info` event. Tokens and id values are never
-//! logged.
+//! status, attempts and elapsed time; each retry is an `info` event. Tokens are never logged, and ids
+//! only with [`ClientBuilder::trace_ids`].
 //!
 //! Where the generated API falls short: [`ClientBuilder::http_client`] takes an app's own
 //! `reqwest::Client` ([`reqwest`] is re-exported), every request builder has `.header(..)`,

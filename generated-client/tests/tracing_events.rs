@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use support::{client, Reply, Server};
+use support::{builder, client, Reply, Server};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -169,4 +169,24 @@ async fn a_failed_call_closes_with_one_warn_event() {
     assert_recorded_once(span, failed);
     let everything = format!("{:?} {:?}", log.spans, log.events);
     assert!(!everything.contains("tok-123") && !everything.contains(SECRET_ID), "{everything}");
+}
+
+#[tokio::test]
+async fn ids_are_recorded_only_where_the_app_opts_in() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = Server::start([Reply::status(202), Reply::status(202)]).await;
+    client(&server).me().message(SECRET_ID).send().await.expect("sent");
+    let traced = builder(&server).trace_ids(true).build().expect("client");
+    traced.me().message(SECRET_ID).send().header("x-note", "private").await.expect("sent");
+
+    let log = capture.log();
+    let calls: Vec<&Captured> = log.spans.iter().filter(|s| s.name == "graph_call").collect();
+    assert_eq!(calls.len(), 2, "{:?}", log.spans);
+    assert_eq!(field(calls[0], "url_path"), None);
+    let sent = format!("/v1.0/me/messages/{SECRET_ID}/send");
+    assert_eq!(field(calls[1], "url_path"), Some(sent.as_str()));
+    assert_eq!(field(calls[1], "path"), Some("/me/messages/{message-id}/send"));
+    let everything = format!("{:?} {:?}", log.spans, log.events);
+    assert!(!everything.contains("tok-123") && !everything.contains("private"), "{everything}");
 }

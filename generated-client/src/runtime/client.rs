@@ -89,6 +89,7 @@ pub struct ClientBuilder {
     user_agent: String,
     limits: Limits,
     http: Option<AppHttpClient>,
+    trace_ids: bool,
 }
 
 /// An HTTP client the app passed in ([`ClientBuilder::http_client`]). Its `Debug` output shows nothing of
@@ -135,6 +136,7 @@ impl Default for ClientBuilder {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             limits: Limits::default(),
             http: None,
+            trace_ids: false,
         }
     }
 }
@@ -279,6 +281,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Records each call's path as sent, ids included, in its tracing span (`url_path`, without the
+    /// query); **off** by default, when spans show only the path template (`/me/messages/{message-id}`),
+    /// because ids can say whose mail it is. The token is never recorded.
+    pub fn trace_ids(mut self, on: bool) -> Self {
+        self.trace_ids = on;
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// Fails with [`Error::Config`] when no token source was given, the base URL does not parse,
@@ -338,6 +348,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 app_http,
+                trace_ids: self.trace_ids,
                 limits: self.limits,
             }),
         })
@@ -412,6 +423,8 @@ struct Inner {
     timeout: Duration,
     /// Whether `http` is the app's ([`ClientBuilder::http_client`]), whose timeout is its own.
     app_http: bool,
+    /// Whether spans record the path with its ids ([`ClientBuilder::trace_ids`]).
+    trace_ids: bool,
     limits: Limits,
 }
 
@@ -463,6 +476,7 @@ impl Client {
             operation = op.name,
             method = %op.method,
             path = %op.path_template(),
+            url_path = self.inner.trace_ids.then(|| self.url(&op).map(|u| u.path().to_owned()).ok()).flatten(),
             client_request_id = %client_request_id,
         );
         let started = tokio::time::Instant::now();
