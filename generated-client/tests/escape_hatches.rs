@@ -213,3 +213,30 @@ async fn items_limit_stops_before_requesting_another_page() {
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(server.count(), 1);
 }
+
+#[tokio::test]
+async fn a_header_for_one_call_goes_with_every_page_of_its_stream() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}/v1.0", listener.local_addr().expect("address"));
+    let first = format!(r#"{{"value":[{{"id":"a"}}],"@odata.nextLink":"{base}/me/messages?$skip=1"}}"#);
+    let server =
+        Server::on(listener, [Reply::json(200, &first), Reply::json(200, r#"{"value":[{"id":"b"}]}"#)]);
+    let items: Vec<_> = within(
+        client(&server)
+            .me()
+            .messages()
+            .list()
+            .header("ConsistencyLevel", "eventual")
+            .items()
+            .try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("both pages");
+    assert_eq!(items.len(), 2);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.headers("consistencylevel"), ["eventual"], "{}", request.request_line());
+    }
+    assert_eq!(requests[1].target(), "/v1.0/me/messages?$skip=1");
+}
