@@ -15,9 +15,8 @@ mod retry;
 pub use auth::{TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, Cloud, Redirects};
 pub use error::{ApiError, BoxError, Error};
-pub use operation::CallOptions;
 #[allow(unused_imports)]
-pub(crate) use operation::{Operation, Response};
+pub(crate) use operation::{CallOptions, Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;

@@ -111,8 +111,8 @@ const RESERVED_HEADERS: [&str; 5] =
     ["authorization", "host", "content-length", "transfer-encoding", "connection"];
 
 /// What an app sets on one call, over the client's settings: extra headers, the timeout of each
-/// attempt, the number of retries. Every generated request builder and
-/// [`Client::request`](crate::runtime::Client::request) carry one.
+/// attempt, the number of retries. Every generated request builder and `Client::request` carry one,
+/// and their setters (`.header(..)`, `.timeout(..)`, `.max_retries(..)`) fill it.
 ///
 /// Its `Debug` output shows header names, never their values (an app may pass a secret in one).
 #[derive(Clone, Default)]

@@ -58,19 +58,24 @@ impl RawRequest {
         self
     }
 
-    /// Adds a header (see [`CallOptions::header`](crate::runtime::CallOptions::header)).
+    /// Adds a header, replacing one the client would send under that name (`Accept`,
+    /// `client-request-id`, …). `Authorization`, `Host`, `Content-Length`, `Transfer-Encoding`,
+    /// `Connection` and names or values that cannot be sent fail the call with
+    /// [`Error::InvalidRequest`] before anything is sent.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.op.options = std::mem::take(&mut self.op.options).header(name.as_ref(), value.as_ref());
         self
     }
 
-    /// The longest one attempt may take (see [`CallOptions::timeout`](crate::runtime::CallOptions::timeout)).
+    /// The longest one attempt may take, instead of the client's timeout; the client's deadline still
+    /// bounds the call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.op.options = std::mem::take(&mut self.op.options).timeout(timeout);
         self
     }
 
-    /// How many times the call is tried again (see [`CallOptions::max_retries`](crate::runtime::CallOptions::max_retries)).
+    /// How many times the call is tried again after a 429, a 503 or a failed connection, instead of the
+    /// client's `max_retries`.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.op.options = std::mem::take(&mut self.op.options).max_retries(retries);
         self
