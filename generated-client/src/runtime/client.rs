@@ -392,15 +392,19 @@ fn new_request_id() -> String {
     let mut bits = fastrand::u128(..);
     bits = (bits & !(0xf << 76)) | (0x4 << 76); // version 4
     bits = (bits & !(0x3 << 62)) | (0x2 << 62); // variant 10xx (RFC 9562)
-    let mut id = String::with_capacity(36);
-    for i in 0..32 {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            id.push('-');
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in bits.to_be_bytes().into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1; // the dash already there
         }
-        let nibble = (bits >> (124 - 4 * i)) & 0xf;
-        id.push(char::from(b"0123456789abcdef"[nibble as usize]));
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0xf)];
+        at += 2;
     }
-    id
+    // Hex digits and dashes are ASCII, so this never falls back.
+    std::str::from_utf8(&text).map(str::to_owned).unwrap_or_default()
 }
 
 /// A Microsoft Graph client: cheap to clone (clones share one connection pool), safe to share
@@ -531,7 +535,10 @@ impl Client {
             *attempts = retries + 1;
             let (mut error, next) =
                 match self.attempt(&op, &url, body.as_deref(), &client_request_id, until).await {
-                    Ok(response) => return Ok(response),
+                    Ok(mut response) => {
+                        response.client_request_id = client_request_id;
+                        return Ok(response);
+                    }
                     Err(failure) => failure,
                 };
             match &mut error {
@@ -572,9 +579,9 @@ impl Client {
             (Some(link), _) => self.next_link_url(link)?,
             (None, Some(path)) => self.raw_url(path, &op.query)?,
             (None, None) => {
-                let path = op.path.encode()?;
+                let path = op.path.encode_after(&self.inner.base_path)?;
                 let mut url = self.inner.base_url.clone();
-                url.set_path(&format!("{}{path}", self.inner.base_path));
+                url.set_path(&path);
                 if !op.query.is_empty() {
                     url.set_query(Some(&crate::runtime::path::encode_query(&op.query)));
                 }
@@ -733,7 +740,8 @@ impl Client {
             (error, next)
         };
 
-        let mut url = url.clone();
+        // Borrowed until a redirect is followed: most attempts have none.
+        let mut url = std::borrow::Cow::Borrowed(url);
         let mut authorization = Some(authorization);
         let mut hops = 0;
         let mut response = loop {
@@ -747,7 +755,7 @@ impl Client {
                 Err(_) => return Err(past_deadline(true)),
             };
             let status = response.status();
-            if response.url() != &url {
+            if response.url() != url.as_ref() {
                 // The HTTP client followed a redirect itself: an app's client that `build` could not
                 // check. Its answer is not taken for the request's.
                 let error = Error::Redirect {
@@ -771,7 +779,7 @@ impl Client {
                     if !keep_token {
                         authorization = None;
                     }
-                    url = to;
+                    url = std::borrow::Cow::Owned(to);
                     hops += 1;
                 }
                 None => {
@@ -795,7 +803,7 @@ impl Client {
                 headers,
                 body: Vec::new(),
                 body_error: None,
-                client_request_id: client_request_id.to_owned(),
+                client_request_id: String::new(), // `run` moves its own in
                 unread: Some(response),
             });
         }
@@ -806,7 +814,7 @@ impl Client {
                 headers,
                 body,
                 body_error,
-                client_request_id: client_request_id.to_owned(),
+                client_request_id: String::new(), // `run` moves its own in
                 unread: None,
             });
         }

@@ -108,7 +108,14 @@ impl ResourcePath {
     /// instead of the item, and dot segments are removed by URL normalisation, which would send the
     /// request to a different resource (`/me/messages/../send`).
     pub(crate) fn encode(&self) -> Result<String, Error> {
-        let mut out = String::with_capacity(self.segments.iter().map(Segment::len).sum::<usize>() + 8);
+        self.encode_after("")
+    }
+
+    /// [`ResourcePath::encode`] after `prefix` (the base URL's path), in one allocation.
+    pub(crate) fn encode_after(&self, prefix: &str) -> Result<String, Error> {
+        let mut out =
+            String::with_capacity(prefix.len() + self.segments.iter().map(Segment::len).sum::<usize>() + 8);
+        out.push_str(prefix);
         for segment in &self.segments {
             out.push('/');
             match segment {
