@@ -67,16 +67,40 @@
 //! # }
 //! ```
 //!
-//! Each call runs in a `tracing` span named `graph_call` with its operation, method,
-//! `client-request-id`, attempt and status; the token is never logged.
+//! Each call runs in a `tracing` span named `graph_call` with its operation, method, path template
+//! and `client-request-id`, and ends with one event (`debug` on success, `warn` on failure) with its
+//! status, attempts and elapsed time; each retry is an `info` event. Tokens are never logged, and ids
+//! only with [`ClientBuilder::trace_ids`].
+//!
+//! Where the generated API falls short: [`ClientBuilder::http_client`] takes an app's own
+//! `reqwest::Client` ([`reqwest`] is re-exported), every request builder has `.header(..)`,
+//! `.timeout(..)` and `.max_retries(..)` for one call, and [`Client::request`] calls any path below
+//! the base URL with the same auth, retries, limits and errors. The [`guide`] shows each.
 
 // Emitted by `cargo xtask regen` in prettyplease's layout; rustfmt must not restyle it, or `regen --check` would see drift.
 #[rustfmt::skip]
 mod generated;
+mod ext;
 mod runtime;
+
+/// How an app uses the client: auth, retries and limits, raw requests, tracing, tests (the README's
+/// section of the same name).
+#[doc = include_str!("guide.md")]
+pub mod guide {}
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, Redirects, TokenFuture,
-    TokenProvider,
+    ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, RawRequest, RawResponse,
+    Redirects, TokenFuture, TokenProvider,
 };
+
+/// The HTTP stack the client runs on, so that an app's own [`ClientBuilder::http_client`] is the same
+/// version as ours.
+pub use reqwest;
+
+/// The stream traits an app needs for [`Items`] and [`ByteStream`] (`try_next`, `try_collect`, …), and
+/// the crate they come from.
+pub use futures_util::{self, StreamExt, TryStreamExt};
+
+/// The `Bytes` raw content comes back as.
+pub use bytes;

@@ -428,14 +428,23 @@ impl Emitter {
         }
         let docs = doc_attrs(&doc);
 
-        let mut fields = vec![quote!(client: Client), quote!(path: ResourcePath)];
+        let mut fields = vec![
+            quote!(client: Client),
+            quote!(path: ResourcePath),
+            quote!(options: crate::runtime::CallOptions),
+        ];
         let mut args = Vec::new();
-        let mut inits = vec![quote!(client: #client_expr), quote!(path: #path_expr #(#extra_path)*)];
+        let mut inits = vec![
+            quote!(client: #client_expr),
+            quote!(path: #path_expr #(#extra_path)*),
+            quote!(options: crate::runtime::CallOptions::default()),
+        ];
         let mut setters = Vec::new();
         let mut apply = Vec::new();
         let mut used: BTreeSet<String> =
-            ["client", "path", "body", "into_future", "into_operation", "items", "stream"]
+            ["client", "path", "options", "body", "into_future", "into_operation", "items", "stream"]
                 .iter()
+                .chain(CALL_OPTION_SETTERS)
                 .map(|s| s.to_string())
                 .collect();
 
@@ -572,6 +581,7 @@ impl Emitter {
             }
             None => TokenStream::new(),
         };
+        let call_option_setters = call_option_setters();
         self.builders.push(quote! {
             #builder_doc
             #[derive(Debug)]
@@ -581,10 +591,12 @@ impl Emitter {
             }
             impl #builder {
                 #(#setters)*
+                #call_option_setters
                 #items
                 #stream
                 fn into_operation(self) -> (Client, Operation) {
-                    let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path);
+                    let op = Operation::new(reqwest::Method::#http_method, #op_name, self.path)
+                        .with_options(self.options);
                     #(#apply)*
                     (self.client, op)
                 }
@@ -609,6 +621,34 @@ impl Emitter {
                 }
             },
         })
+    }
+}
+
+/// The setters every request builder has, over what the operation documents: they change this one call
+/// (`crate::runtime::CallOptions` does the work). A query parameter or header of the same name gets a `_`.
+const CALL_OPTION_SETTERS: &[&str] = &["header", "timeout", "max_retries"];
+
+/// The tokens of [`CALL_OPTION_SETTERS`], the same in every builder.
+fn call_option_setters() -> TokenStream {
+    quote! {
+        /// Adds a request header to this call, replacing one the call would send under that name; the
+        /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+        /// before anything is sent.
+        pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+            self.options = self.options.header(name.as_ref(), value.as_ref());
+            self
+        }
+        /// The longest one attempt of this call may take, instead of the client's timeout.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+        /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+        /// of the client's `max_retries`.
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.options = self.options.max_retries(retries);
+            self
+        }
     }
 }
 

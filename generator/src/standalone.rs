@@ -19,6 +19,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("paging.rs", include_str!("../../generated-client/src/runtime/paging.rs")),
     ("path.rs", include_str!("../../generated-client/src/runtime/path.rs")),
     ("raw.rs", include_str!("../../generated-client/src/runtime/raw.rs")),
+    ("request.rs", include_str!("../../generated-client/src/runtime/request.rs")),
     ("retry.rs", include_str!("../../generated-client/src/runtime/retry.rs")),
 ];
 
@@ -152,7 +153,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "time", "io-util", "sync"] }}
 uuid = {{ version = "1", features = ["v4", "serde"] }}
-tracing = "0.1"
+tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 httpdate = "1"
 fastrand = "2"
 percent-encoding = "2"

@@ -79,6 +79,7 @@ impl AttachmentRequest {
         AttachmentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -116,6 +117,7 @@ impl AttachmentRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             expand: None,
             select: None,
         }
@@ -147,6 +149,7 @@ impl AttachmentRequest {
         AttachmentPostRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -204,6 +207,7 @@ impl AttachmentValueRequest {
         AttachmentValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             expand: None,
         }
     }
@@ -290,6 +294,7 @@ impl ChildFolderRequest {
         ChildFolderPermanentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("permanentDelete"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -322,6 +327,7 @@ impl ChildFoldersRequest {
         ChildFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             include_hidden_folders: None,
             select: None,
             expand: None,
@@ -352,6 +358,7 @@ impl ChildFoldersRequest {
         ChildFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -432,6 +439,7 @@ impl EventAttachmentsRequest {
         EventAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -611,6 +619,7 @@ impl MailFolderMessagesRequest {
         MailFolderMessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -638,6 +647,7 @@ impl MailFolderMessagesRequest {
         MailFolderMessagesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -689,6 +699,7 @@ impl MailFolderRequest {
         MailFolderDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -712,6 +723,7 @@ impl MailFolderRequest {
         MailFolderGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -733,6 +745,7 @@ impl MailFolderRequest {
         MailFolderUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -778,6 +791,7 @@ impl MailFolderRequest {
         MailFolderCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -816,6 +830,7 @@ impl MailFolderRequest {
         MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -835,6 +850,7 @@ impl MailFolderRequest {
         MailFolderPermanentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("permanentDelete"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -867,6 +883,7 @@ impl MailFoldersDeltaRequest {
         MailFoldersDeltaListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             deltatoken: None,
             skiptoken: None,
             select: None,
@@ -910,6 +927,7 @@ impl MailFoldersRequest {
         MailFoldersListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             include_hidden_folders: None,
             select: None,
             expand: None,
@@ -940,6 +958,7 @@ impl MailFoldersRequest {
         MailFoldersCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1005,6 +1024,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1034,6 +1054,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1066,6 +1087,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsAutomaticRepliesSettingRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("automaticRepliesSetting"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1097,6 +1119,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsDateFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("dateFormat"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1130,6 +1153,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("delegateMeetingMessageDeliveryOptions"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1161,6 +1185,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsLanguageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("language"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1192,6 +1217,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsTimeFormatRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeFormat"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1223,6 +1249,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsTimeZoneRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("timeZone"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1254,6 +1281,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsWorkingHoursRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("workingHours"),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1286,6 +1314,7 @@ impl MasterCategoriesRequest {
         MasterCategoriesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -1313,6 +1342,7 @@ impl MasterCategoriesRequest {
         MasterCategoriesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1355,6 +1385,7 @@ impl MasterCategoryRequest {
         MasterCategoryDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1374,6 +1405,7 @@ impl MasterCategoryRequest {
         MasterCategoryGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1395,6 +1427,7 @@ impl MasterCategoryRequest {
         MasterCategoryUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1428,6 +1461,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -1467,6 +1501,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1504,6 +1539,7 @@ impl MessageAttachmentsRequest {
         MessageAttachmentsCreateUploadSessionRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createUploadSession"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1547,6 +1583,7 @@ impl MessageRequest {
         MessageDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1576,6 +1613,7 @@ impl MessageRequest {
         MessageGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             prefer: None,
@@ -1600,6 +1638,7 @@ impl MessageRequest {
         MessageUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1652,6 +1691,7 @@ impl MessageRequest {
         MessageCopyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("copy"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1682,6 +1722,7 @@ impl MessageRequest {
         MessageCreateForwardRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createForward"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1711,6 +1752,7 @@ impl MessageRequest {
         MessageCreateReplyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReply"),
+            options: crate::runtime::CallOptions::default(),
             prefer: None,
         }
     }
@@ -1741,6 +1783,7 @@ impl MessageRequest {
         MessageCreateReplyAllRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReplyAll"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1770,6 +1813,7 @@ impl MessageRequest {
         MessageForwardRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("forward"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1792,6 +1836,7 @@ impl MessageRequest {
         MessageMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1812,6 +1857,7 @@ impl MessageRequest {
         MessagePermanentDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("permanentDelete"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1841,6 +1887,7 @@ impl MessageRequest {
         MessageReplyRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("reply"),
+            options: crate::runtime::CallOptions::default(),
             body,
             prefer: None,
         }
@@ -1872,6 +1919,7 @@ impl MessageRequest {
         MessageReplyAllRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("replyAll"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1892,6 +1940,7 @@ impl MessageRequest {
         MessageSendRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("send"),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -1922,6 +1971,7 @@ impl MessageRuleRequest {
         MessageRuleDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -1941,6 +1991,7 @@ impl MessageRuleRequest {
         MessageRuleGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
         }
@@ -1962,6 +2013,7 @@ impl MessageRuleRequest {
         MessageRuleUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -1993,6 +2045,7 @@ impl MessageRulesRequest {
         MessageRulesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2022,6 +2075,7 @@ impl MessageRulesRequest {
         MessageRulesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2074,6 +2128,7 @@ impl MessageValueRequest {
         MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             prefer: None,
         }
     }
@@ -2107,6 +2162,7 @@ impl MessagesDeltaRequest {
         MessagesDeltaListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             change_type: None,
             deltatoken: None,
             skiptoken: None,
@@ -2206,6 +2262,7 @@ impl OutlookRequest {
                     ],
                     vec![timezone_format.into()],
                 ),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2244,6 +2301,7 @@ impl OverrideRequest {
         OverrideDeleteRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -2272,6 +2330,7 @@ impl OverrideRequest {
         OverrideUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2305,6 +2364,7 @@ impl OverridesRequest {
         OverridesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2339,6 +2399,7 @@ impl OverridesRequest {
         OverridesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2405,6 +2466,7 @@ impl SupportedLanguagesRequest {
         SupportedLanguagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2447,6 +2509,7 @@ impl SupportedTimeZonesRequest {
         SupportedTimeZonesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             select: None,
             expand: None,
             top: None,
@@ -2522,6 +2585,7 @@ impl UserMessagesRequest {
         UserMessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             filter: None,
             orderby: None,
             select: None,
@@ -2560,6 +2624,7 @@ impl UserMessagesRequest {
         UserMessagesCreateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2737,6 +2802,7 @@ impl UserRequest {
         UserSendMailRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -2748,11 +2814,34 @@ impl UserRequest {
 pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl AttachmentDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -2774,6 +2863,7 @@ impl std::future::IntoFuture for AttachmentDeleteRequest {
 pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     expand: Option<String>,
     select: Option<String>,
 }
@@ -2795,8 +2885,30 @@ impl AttachmentGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path)
+            .with_options(self.options);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
@@ -2826,12 +2938,35 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 pub struct AttachmentPostRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Attachment,
 }
 
 impl AttachmentPostRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path);
+        let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -2854,6 +2989,7 @@ impl std::future::IntoFuture for AttachmentPostRequest {
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     expand: Option<String>,
 }
 
@@ -2863,6 +2999,27 @@ impl AttachmentValueGetRequest {
         self.expand = Some(
             value.into_iter().map(Into::into).collect::<Vec<String>>().join(","),
         );
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
         self
     }
 
@@ -2876,7 +3033,8 @@ impl AttachmentValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path)
+            .with_options(self.options);
         let op = match self.expand {
             Some(v) => op.query("$expand", v),
             None => op,
@@ -2903,15 +3061,38 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 pub struct ChildFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl ChildFolderPermanentDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "child_folder.permanent_delete",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "child_folder.permanent_delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -2933,6 +3114,7 @@ impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
 pub struct ChildFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
@@ -3008,6 +3190,27 @@ impl ChildFoldersListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -3016,7 +3219,8 @@ impl ChildFoldersListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path)
+            .with_options(self.options);
         let op = match self.include_hidden_folders {
             Some(v) => op.query("includeHiddenFolders", v),
             None => op,
@@ -3074,16 +3278,35 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
 pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl ChildFoldersCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "child_folders.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "child_folders.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3106,16 +3329,39 @@ impl std::future::IntoFuture for ChildFoldersCreateRequest {
 pub struct EventAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
 }
 
 impl EventAttachmentsCreateUploadSessionRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "event_attachments.create_upload_session",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "event_attachments.create_upload_session",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3138,6 +3384,7 @@ impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
 pub struct MailFolderMessagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -3206,6 +3453,27 @@ impl MailFolderMessagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -3215,10 +3483,11 @@ impl MailFolderMessagesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mail_folder_messages.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mail_folder_messages.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3272,16 +3541,39 @@ impl std::future::IntoFuture for MailFolderMessagesListRequest {
 pub struct MailFolderMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl MailFolderMessagesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "mail_folder_messages.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "mail_folder_messages.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3304,15 +3596,34 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
 pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MailFolderDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::DELETE,
-            "mail_folder.delete",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::DELETE, "mail_folder.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -3334,6 +3645,7 @@ impl std::future::IntoFuture for MailFolderDeleteRequest {
 pub struct MailFolderGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3355,8 +3667,30 @@ impl MailFolderGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3386,12 +3720,35 @@ impl std::future::IntoFuture for MailFolderGetRequest {
 pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl MailFolderUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3414,12 +3771,35 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
 pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CopyBody,
 }
 
 impl MailFolderCopyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3442,12 +3822,35 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MailFolderMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3470,15 +3873,38 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 pub struct MailFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MailFolderPermanentDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "mail_folder.permanent_delete",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "mail_folder.permanent_delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -3500,6 +3926,7 @@ impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
 pub struct MailFoldersDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     deltatoken: Option<String>,
     skiptoken: Option<String>,
     select: Option<String>,
@@ -3589,6 +4016,27 @@ impl MailFoldersDeltaListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -3598,10 +4046,11 @@ impl MailFoldersDeltaListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mail_folders_delta.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mail_folders_delta.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.deltatoken {
             Some(v) => op.query("$deltatoken", v),
             None => op,
@@ -3667,6 +4116,7 @@ impl std::future::IntoFuture for MailFoldersDeltaListRequest {
 pub struct MailFoldersListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     include_hidden_folders: Option<String>,
     select: Option<String>,
     expand: Option<String>,
@@ -3742,6 +4192,27 @@ impl MailFoldersListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
@@ -3750,7 +4221,8 @@ impl MailFoldersListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path)
+            .with_options(self.options);
         let op = match self.include_hidden_folders {
             Some(v) => op.query("includeHiddenFolders", v),
             None => op,
@@ -3808,12 +4280,35 @@ impl std::future::IntoFuture for MailFoldersListRequest {
 pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailFolder,
 }
 
 impl MailFoldersCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3836,6 +4331,7 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
 pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3857,8 +4353,30 @@ impl MailboxSettingsGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3888,16 +4406,39 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
 }
 
 impl MailboxSettingsUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::PATCH,
-            "mailbox_settings.update",
-            self.path,
-        );
+                reqwest::Method::PATCH,
+                "mailbox_settings.update",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -3920,6 +4461,7 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3941,12 +4483,34 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.automatic_replies_setting",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.automatic_replies_setting",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -3976,6 +4540,7 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
 pub struct MailboxSettingsDateFormatRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -3997,12 +4562,34 @@ impl MailboxSettingsDateFormatRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.date_format",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.date_format",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4032,6 +4619,7 @@ impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
 pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4053,12 +4641,34 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.delegate_meeting_message_delivery_options",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.delegate_meeting_message_delivery_options",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4091,6 +4701,7 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
 pub struct MailboxSettingsLanguageRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4112,12 +4723,34 @@ impl MailboxSettingsLanguageRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.language",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.language",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4147,6 +4780,7 @@ impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
 pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4168,12 +4802,34 @@ impl MailboxSettingsTimeFormatRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.time_format",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.time_format",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4203,6 +4859,7 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
 pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4224,12 +4881,34 @@ impl MailboxSettingsTimeZoneRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.time_zone",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.time_zone",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4259,6 +4938,7 @@ impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
 pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4280,12 +4960,34 @@ impl MailboxSettingsWorkingHoursRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "mailbox_settings.working_hours",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "mailbox_settings.working_hours",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4315,6 +5017,7 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
 pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -4383,6 +5086,27 @@ impl MasterCategoriesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
@@ -4392,10 +5116,11 @@ impl MasterCategoriesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "master_categories.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "master_categories.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4449,16 +5174,39 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
 }
 
 impl MasterCategoriesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "master_categories.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "master_categories.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4481,15 +5229,38 @@ impl std::future::IntoFuture for MasterCategoriesCreateRequest {
 pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MasterCategoryDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::DELETE,
-            "master_category.delete",
-            self.path,
-        );
+                reqwest::Method::DELETE,
+                "master_category.delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4511,6 +5282,7 @@ impl std::future::IntoFuture for MasterCategoryDeleteRequest {
 pub struct MasterCategoryGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -4532,8 +5304,30 @@ impl MasterCategoryGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4563,16 +5357,39 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
 pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
 }
 
 impl MasterCategoryUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::PATCH,
-            "master_category.update",
-            self.path,
-        );
+                reqwest::Method::PATCH,
+                "master_category.update",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4595,6 +5412,7 @@ impl std::future::IntoFuture for MasterCategoryUpdateRequest {
 pub struct MessageAttachmentsListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -4663,6 +5481,27 @@ impl MessageAttachmentsListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Attachment> {
@@ -4672,10 +5511,11 @@ impl MessageAttachmentsListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "message_attachments.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "message_attachments.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4729,16 +5569,39 @@ impl std::future::IntoFuture for MessageAttachmentsListRequest {
 pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Attachment,
 }
 
 impl MessageAttachmentsCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message_attachments.create",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message_attachments.create",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4761,16 +5624,39 @@ impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
 pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
 }
 
 impl MessageAttachmentsCreateUploadSessionRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message_attachments.create_upload_session",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message_attachments.create_upload_session",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4793,11 +5679,34 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
 pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4819,6 +5728,7 @@ impl std::future::IntoFuture for MessageDeleteRequest {
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     prefer: Option<String>,
@@ -4847,8 +5757,30 @@ impl MessageGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -4882,12 +5814,35 @@ impl std::future::IntoFuture for MessageGetRequest {
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl MessageUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4910,12 +5865,35 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 pub struct MessageCopyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::CopyBody,
 }
 
 impl MessageCopyRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.copy", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -4938,15 +5916,38 @@ impl std::future::IntoFuture for MessageCopyRequest {
 pub struct MessageCreateForwardRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageCreateForwardRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_forward",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message.create_forward",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -4968,6 +5969,7 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
 pub struct MessageCreateReplyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     prefer: Option<String>,
 }
 
@@ -4978,12 +5980,30 @@ impl MessageCreateReplyRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
+            .with_options(self.options);
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -5009,15 +6029,38 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
 pub struct MessageCreateReplyAllRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageCreateReplyAllRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message.create_reply_all",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message.create_reply_all",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5039,12 +6082,35 @@ impl std::future::IntoFuture for MessageCreateReplyAllRequest {
 pub struct MessageForwardRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ForwardBody,
 }
 
 impl MessageForwardRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.forward", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5067,12 +6133,35 @@ impl std::future::IntoFuture for MessageForwardRequest {
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MessageMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5095,15 +6184,38 @@ impl std::future::IntoFuture for MessageMoveRequest {
 pub struct MessagePermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessagePermanentDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::POST,
-            "message.permanent_delete",
-            self.path,
-        );
+                reqwest::Method::POST,
+                "message.permanent_delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5125,6 +6237,7 @@ impl std::future::IntoFuture for MessagePermanentDeleteRequest {
 pub struct MessageReplyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ReplyBody,
     prefer: Option<String>,
 }
@@ -5136,8 +6249,30 @@ impl MessageReplyRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.reply", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
@@ -5164,12 +6299,35 @@ impl std::future::IntoFuture for MessageReplyRequest {
 pub struct MessageReplyAllRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::ReplyAllBody,
 }
 
 impl MessageReplyAllRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5192,11 +6350,34 @@ impl std::future::IntoFuture for MessageReplyAllRequest {
 pub struct MessageSendRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageSendRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.send", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.send", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5218,15 +6399,38 @@ impl std::future::IntoFuture for MessageSendRequest {
 pub struct MessageRuleDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageRuleDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::DELETE,
-            "message_rule.delete",
-            self.path,
-        );
+                reqwest::Method::DELETE,
+                "message_rule.delete",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5248,6 +6452,7 @@ impl std::future::IntoFuture for MessageRuleDeleteRequest {
 pub struct MessageRuleGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
 }
@@ -5269,8 +6474,30 @@ impl MessageRuleGetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5300,16 +6527,35 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
 pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MessageRule,
 }
 
 impl MessageRuleUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::PATCH,
-            "message_rule.update",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::PATCH, "message_rule.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5332,6 +6578,7 @@ impl std::future::IntoFuture for MessageRuleUpdateRequest {
 pub struct MessageRulesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5400,6 +6647,27 @@ impl MessageRulesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::MessageRule> {
@@ -5408,7 +6676,8 @@ impl MessageRulesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5462,16 +6731,35 @@ impl std::future::IntoFuture for MessageRulesListRequest {
 pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MessageRule,
 }
 
 impl MessageRulesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "message_rules.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "message_rules.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5494,6 +6782,7 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     prefer: Option<String>,
 }
 
@@ -5501,6 +6790,27 @@ impl MessageValueGetRequest {
     /// The header Prefer. `outlook.body-content-type`: The format of the body and uniqueBody properties to be returned in. Values can be "text" or "html". A Preference-Applied header is returned as confirmation if this Prefer header is specified. If the header is not specified, the body and uniqueBody properties are returned in HTML format. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
         self
     }
 
@@ -5514,7 +6824,8 @@ impl MessageValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path)
+            .with_options(self.options);
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -5541,6 +6852,7 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 pub struct MessagesDeltaListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     change_type: Option<String>,
     deltatoken: Option<String>,
     skiptoken: Option<String>,
@@ -5637,6 +6949,27 @@ impl MessagesDeltaListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -5645,7 +6978,8 @@ impl MessagesDeltaListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path)
+            .with_options(self.options);
         let op = match self.change_type {
             Some(v) => op.query("changeType", v),
             None => op,
@@ -5715,6 +7049,7 @@ impl std::future::IntoFuture for MessagesDeltaListRequest {
 pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5783,6 +7118,27 @@ impl OutlookSupportedTimeZonesWithRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
@@ -5792,10 +7148,11 @@ impl OutlookSupportedTimeZonesWithRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "outlook.supported_time_zones_with",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "outlook.supported_time_zones_with",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -5851,11 +7208,34 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
 pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl OverrideDeleteRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path);
+        let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -5877,12 +7257,35 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
 pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
 }
 
 impl OverrideUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -5905,6 +7308,7 @@ impl std::future::IntoFuture for OverrideUpdateRequest {
 pub struct OverridesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -5973,6 +7377,27 @@ impl OverridesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::InferenceClassificationOverride> {
@@ -5981,7 +7406,8 @@ impl OverridesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path)
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -6040,12 +7466,35 @@ impl std::future::IntoFuture for OverridesListRequest {
 pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
 }
 
 impl OverridesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path);
+        let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -6068,6 +7517,7 @@ impl std::future::IntoFuture for OverridesCreateRequest {
 pub struct SupportedLanguagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -6136,6 +7586,27 @@ impl SupportedLanguagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
@@ -6145,10 +7616,11 @@ impl SupportedLanguagesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "supported_languages.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "supported_languages.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -6202,6 +7674,7 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
 pub struct SupportedTimeZonesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
     top: Option<String>,
@@ -6270,6 +7743,27 @@ impl SupportedTimeZonesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
@@ -6279,10 +7773,11 @@ impl SupportedTimeZonesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "supported_time_zones.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "supported_time_zones.list",
+                self.path,
+            )
+            .with_options(self.options);
         let op = match self.select {
             Some(v) => op.query("$select", v),
             None => op,
@@ -6338,6 +7833,7 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
 pub struct UserMessagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
@@ -6413,6 +7909,27 @@ impl UserMessagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -6421,7 +7938,8 @@ impl UserMessagesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path)
+            .with_options(self.options);
         let op = match self.filter {
             Some(v) => op.query("$filter", v),
             None => op,
@@ -6479,16 +7997,35 @@ impl std::future::IntoFuture for UserMessagesListRequest {
 pub struct UserMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl UserMessagesCreateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(
-            reqwest::Method::POST,
-            "user_messages.create",
-            self.path,
-        );
+        let op = Operation::new(reqwest::Method::POST, "user_messages.create", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -6511,12 +8048,35 @@ impl std::future::IntoFuture for UserMessagesCreateRequest {
 pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::SendMailBody,
 }
 
 impl UserSendMailRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path);
+        let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }

@@ -5,7 +5,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+};
 use reqwest::{Method, Url};
 use tracing::Instrument;
 
@@ -86,6 +88,19 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     limits: Limits,
+    http: Option<AppHttpClient>,
+    trace_ids: bool,
+}
+
+/// An HTTP client the app passed in ([`ClientBuilder::http_client`]). Its `Debug` output shows nothing of
+/// it: reqwest's would list its default headers, which may hold a secret.
+#[derive(Clone)]
+struct AppHttpClient(reqwest::Client);
+
+impl std::fmt::Debug for AppHttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("reqwest::Client { .. }")
+    }
 }
 
 /// The bounds on one call's answer and duration (see the setters of [`ClientBuilder`]).
@@ -120,6 +135,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             limits: Limits::default(),
+            http: None,
+            trace_ids: false,
         }
     }
 }
@@ -244,6 +261,34 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends the requests through this `reqwest::Client` (a proxy, custom TLS roots, connection-pool
+    /// limits, default headers) instead of one the client builds.
+    ///
+    /// It **must not follow redirects**: build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or [`build`](Self::build) fails with
+    /// [`Error::Config`]. The client decides about redirects itself ([`ClientBuilder::redirects`]), so that
+    /// none replays a body, turns a `POST` into a success or carries the token off the base URL; reqwest
+    /// tells its policy only through its `Debug` output, which `build` reads, and an answer that comes from
+    /// another URL than the one requested is still [`Error::Redirect`].
+    ///
+    /// What the app's client decides, and this builder then does not: proxies (the rule that plain `http`
+    /// to loopback never goes through a proxy from the environment applies only to the client built
+    /// here; build yours with `.no_proxy()` for a loopback stand-in), the connect timeout, TLS and the
+    /// `User-Agent` (reqwest sends none unless it is set). The timeout of each attempt
+    /// ([`ClientBuilder::timeout`]) is set on every request, so it holds either way.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(AppHttpClient(client));
+        self
+    }
+
+    /// Records each call's path as sent, ids included, in its tracing span (`url_path`, without the
+    /// query); **off** by default, when spans show only the path template (`/me/messages/{message-id}`),
+    /// because ids can say whose mail it is. The token is never recorded.
+    pub fn trace_ids(mut self, on: bool) -> Self {
+        self.trace_ids = on;
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// Fails with [`Error::Config`] when no token source was given, the base URL does not parse,
@@ -280,21 +325,19 @@ impl ClientBuilder {
                 return Err(Error::config(format!("base url scheme `{other}` is neither https nor http")))
             }
         }
-        let mut http = reqwest::Client::builder();
-        if base_url.scheme() == "http" {
-            // Plain http is allowed only because it stays on this machine; a proxy from the environment
-            // (`HTTP_PROXY`, `ALL_PROXY`) would carry the token in clear text to wherever it points.
-            http = http.no_proxy();
-        }
-        let http = http
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            // Redirects are the client's own business (`Client::attempt`): the HTTP stack's default
-            // follows them for every method, to any host, turning a POST into a GET.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::config(format!("could not set up the http client: {e}")))?;
+        let app_http = self.http.is_some();
+        let http = match self.http {
+            Some(AppHttpClient(http)) => {
+                if !follows_no_redirect(&http) {
+                    return Err(Error::config(
+                        "the http client follows redirects; build it with \
+                         `.redirect(reqwest::redirect::Policy::none())`",
+                    ));
+                }
+                http
+            }
+            None => own_http_client(&base_url, self.timeout, self.connect_timeout, self.user_agent)?,
+        };
         let base_path = base_url.path().trim_end_matches('/').to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
@@ -304,10 +347,64 @@ impl ClientBuilder {
                 token,
                 retry: self.retry,
                 timeout: self.timeout,
+                app_http,
+                trace_ids: self.trace_ids,
                 limits: self.limits,
             }),
         })
     }
+}
+
+/// Whether `http` was built with `reqwest::redirect::Policy::none()`. reqwest has no accessor for its
+/// policy; its `Debug` output names any policy but the default (`redirect_policy: "Policy(None)"`). A
+/// change in that format makes every app client fail this check (it fails closed), and a test pins it.
+fn follows_no_redirect(http: &reqwest::Client) -> bool {
+    format!("{http:?}").contains("redirect_policy: \"Policy(None)\"")
+}
+
+/// The HTTP client built when the app passes none.
+fn own_http_client(
+    base_url: &Url,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+) -> Result<reqwest::Client, Error> {
+    let mut http = reqwest::Client::builder();
+    if base_url.scheme() == "http" {
+        // Plain http is allowed only because it stays on this machine; a proxy from the environment
+        // (`HTTP_PROXY`, `ALL_PROXY`) would carry the token in clear text to wherever it points.
+        http = http.no_proxy();
+    }
+    http.timeout(timeout)
+        .connect_timeout(connect_timeout)
+        .user_agent(user_agent)
+        // Redirects are the client's own business (`Client::attempt`): the HTTP stack's default
+        // follows them for every method, to any host, turning a POST into a GET.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::config(format!("could not set up the http client: {e}")))
+}
+
+/// A fresh `client-request-id`: a random (version 4) UUID in its usual text form. It only ties a call's
+/// attempts together in Graph's logs, so `fastrand` (not a cryptographic generator) is enough, and the
+/// client needs no UUID crate.
+fn new_request_id() -> String {
+    let mut bits = fastrand::u128(..);
+    bits = (bits & !(0xf << 76)) | (0x4 << 76); // version 4
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62); // variant 10xx (RFC 9562)
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let mut at = 0;
+    for (i, byte) in bits.to_be_bytes().into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            at += 1; // the dash already there
+        }
+        text[at] = HEX[usize::from(byte >> 4)];
+        text[at + 1] = HEX[usize::from(byte & 0xf)];
+        at += 2;
+    }
+    // Hex digits and dashes are ASCII, so this never falls back.
+    std::str::from_utf8(&text).map(str::to_owned).unwrap_or_default()
 }
 
 /// A Microsoft Graph client: cheap to clone (clones share one connection pool), safe to share
@@ -328,6 +425,10 @@ struct Inner {
     token: TokenSource,
     retry: RetryPolicy,
     timeout: Duration,
+    /// Whether `http` is the app's ([`ClientBuilder::http_client`]), whose timeout is its own.
+    app_http: bool,
+    /// Whether spans record the path with its ids ([`ClientBuilder::trace_ids`]).
+    trace_ids: bool,
     limits: Limits,
 }
 
@@ -369,16 +470,38 @@ impl Client {
     /// Invalid path parameters and unserialisable bodies fail before any request; a non-2xx
     /// answer becomes [`Error::Api`] once retries are spent.
     pub(crate) async fn execute(&self, op: Operation) -> Result<Response, Error> {
-        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let client_request_id = match op.options.client_request_id() {
+            Some(id) => id.to_owned(),
+            None => new_request_id(),
+        };
+        // Each field is recorded once: the span says what the call is, the closing event how it went.
         let span = tracing::info_span!(
             "graph_call",
             operation = op.name,
             method = %op.method,
+            path = %op.path_template(),
+            url_path = self.inner.trace_ids.then(|| self.url(&op).map(|u| u.path().to_owned()).ok()).flatten(),
             client_request_id = %client_request_id,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
         );
-        self.run(op, client_request_id).instrument(span).await
+        let started = tokio::time::Instant::now();
+        let mut attempts = 0;
+        // With no subscriber that wants the span, entering and leaving it on every poll is pure cost.
+        let result = if span.is_disabled() {
+            self.run(op, client_request_id, &mut attempts).await
+        } else {
+            self.run(op, client_request_id, &mut attempts).instrument(span.clone()).await
+        };
+        let elapsed_ms = started.elapsed().as_millis();
+        span.in_scope(|| match &result {
+            Ok(response) => tracing::debug!(status = response.status(), attempts, elapsed_ms, "graph call"),
+            Err(error) => match error.status() {
+                Some(status) => {
+                    tracing::warn!(status, attempts, elapsed_ms, error = %error, "graph call failed")
+                }
+                None => tracing::warn!(attempts, elapsed_ms, error = %error, "graph call failed"),
+            },
+        });
+        result
     }
 
     /// The most pages one `items()` stream reads, if bounded.
@@ -386,7 +509,12 @@ impl Client {
         self.inner.limits.max_pages
     }
 
-    async fn run(&self, mut op: Operation, client_request_id: String) -> Result<Response, Error> {
+    async fn run(
+        &self,
+        mut op: Operation,
+        client_request_id: String,
+        attempts: &mut u32,
+    ) -> Result<Response, Error> {
         let until = tokio::time::Instant::now() + self.inner.limits.deadline;
         let url = self.url(&op)?;
         let body = match op.body.take() {
@@ -394,16 +522,23 @@ impl Client {
             Some(Err(source)) => return Err(Error::Body { operation: op.name, source }),
             None => None,
         };
+        if let Some(why) = op.options.refused() {
+            return Err(Error::invalid("header", why));
+        }
         let policy = self.inner.retry;
+        let max_retries = op.options.retries().unwrap_or(policy.max_retries);
         let mut waited = Duration::ZERO;
         let mut retries = 0;
         // Whether an earlier attempt ended without an answer, so that it may have been carried out.
         let mut uncertain = false;
         loop {
-            tracing::Span::current().record("attempt", retries + 1);
+            *attempts = retries + 1;
             let (mut error, next) =
                 match self.attempt(&op, &url, body.as_deref(), &client_request_id, until).await {
-                    Ok(response) => return Ok(response),
+                    Ok(mut response) => {
+                        response.client_request_id = client_request_id;
+                        return Ok(response);
+                    }
                     Err(failure) => failure,
                 };
             match &mut error {
@@ -416,19 +551,22 @@ impl Client {
                 Next::After(wait) => wait,
                 Next::Backoff => policy.backoff(retries),
             };
-            if retries >= policy.max_retries {
-                tracing::debug!(error = %error, "giving up: no retries left");
+            // No retries left, a wait longer than `max_retry_wait` allows, or one that would end after the
+            // deadline: the call fails with this attempt's error (the closing event logs it).
+            if retries >= max_retries
+                || wait > policy.max_wait.saturating_sub(waited)
+                || tokio::time::Instant::now() + wait >= until
+            {
                 return Err(error);
             }
-            if wait > policy.max_wait.saturating_sub(waited) {
-                tracing::debug!(error = %error, wait_ms = wait.as_millis(), "giving up: the wait exceeds max_retry_wait");
-                return Err(error);
+            match error.status() {
+                Some(status) => {
+                    tracing::info!(attempt = retries + 1, status, wait_ms = wait.as_millis(), error = %error, "retrying")
+                }
+                None => {
+                    tracing::info!(attempt = retries + 1, wait_ms = wait.as_millis(), error = %error, "retrying")
+                }
             }
-            if tokio::time::Instant::now() + wait >= until {
-                tracing::debug!(error = %error, wait_ms = wait.as_millis(), "giving up: the wait ends after the deadline");
-                return Err(error);
-            }
-            tracing::info!(error = %error, wait_ms = wait.as_millis(), "retrying");
             tokio::time::sleep(wait).await;
             waited += wait;
             retries += 1;
@@ -437,12 +575,13 @@ impl Client {
 
     /// The URL of `op`, or why it cannot be sent; nothing is sent in either case.
     pub(crate) fn url(&self, op: &Operation) -> Result<Url, Error> {
-        let url = match &op.next_link {
-            Some(link) => self.next_link_url(link)?,
-            None => {
-                let path = op.path.encode()?;
+        let url = match (&op.next_link, &op.raw_path) {
+            (Some(link), _) => self.next_link_url(link)?,
+            (None, Some(path)) => self.raw_url(path, &op.query)?,
+            (None, None) => {
+                let path = op.path.encode_after(&self.inner.base_path)?;
                 let mut url = self.inner.base_url.clone();
-                url.set_path(&format!("{}{path}", self.inner.base_path));
+                url.set_path(&path);
                 if !op.query.is_empty() {
                     url.set_query(Some(&crate::runtime::path::encode_query(&op.query)));
                 }
@@ -455,6 +594,38 @@ impl Client {
                 url.as_str().len()
             );
             return Err(Error::invalid("url", reason));
+        }
+        Ok(url)
+    }
+
+    /// The URL of a request the app wrote ([`Client::request`]): a path below the base URL, or an absolute
+    /// URL under it. Dot segments are resolved first, so `/me/../../other` is refused, not sent.
+    fn raw_url(&self, path: &str, query: &[(std::borrow::Cow<'static, str>, String)]) -> Result<Url, Error> {
+        let refuse = |reason: &str| Error::invalid("path", reason);
+        let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+            let url = Url::parse(path).map_err(|_| refuse("is not a valid URL"))?;
+            if url.fragment().is_some() {
+                return Err(refuse("must not have a fragment"));
+            }
+            url
+        } else {
+            if path.contains(['?', '#', '\\']) {
+                return Err(refuse("must not hold `?`, `#` or `\\`: add a query with `.query(key, value)`"));
+            }
+            let mut url = self.inner.base_url.clone();
+            url.set_path(&format!("{}/{}", self.inner.base_path, path.trim_start_matches('/')));
+            url
+        };
+        if !self.within_base(&url) {
+            return Err(refuse("leads outside the client's base URL"));
+        }
+        if !query.is_empty() {
+            let added = crate::runtime::path::encode_query(query);
+            let joined = match url.query() {
+                Some(existing) if !existing.is_empty() => format!("{existing}&{added}"),
+                _ => added,
+            };
+            url.set_query(Some(&joined));
         }
         Ok(url)
     }
@@ -519,7 +690,7 @@ impl Client {
         client_request_id: &str,
         until: tokio::time::Instant,
     ) -> Result<Response, (Error, Next)> {
-        let (method, headers, stream) = (&op.method, &op.headers, op.stream);
+        let (method, stream) = (&op.method, op.stream);
         let limits = self.inner.limits;
         let past_deadline = |may_have_reached_server| {
             let client_request_id = client_request_id.to_owned();
@@ -532,12 +703,21 @@ impl Client {
             Ok(header) => header.map_err(|e| (e, Next::Stop))?,
             Err(_) => return Err(past_deadline(false)),
         };
-        let mut extra = Vec::with_capacity(headers.len());
-        for (name, value) in headers {
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| (Error::invalid(name, "is not a valid header value"), Next::Stop))?;
-            extra.push((*name, value));
+        // The operation's headers, then the app's for this call, which replace any of the same name.
+        let mut extra = HeaderMap::with_capacity(op.headers.len() + op.options.headers().len());
+        for (name, value) in &op.headers {
+            let invalid =
+                |what: &str| (Error::invalid(name, format!("is not a valid header {what}")), Next::Stop);
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("name"))?;
+            let value = HeaderValue::from_str(value).map_err(|_| invalid("value"))?;
+            extra.insert(header, value);
         }
+        for (name, value) in op.options.headers() {
+            extra.insert(name.clone(), value.clone());
+        }
+        // The client reqwest builds has the timeout already; setting one per request costs reqwest an
+        // allocation for its extensions, so it is set only where it differs or the client is the app's.
+        let timeout = op.options.attempt_timeout().or(self.inner.app_http.then_some(self.inner.timeout));
 
         let transport = |source: reqwest::Error| {
             let client_request_id = client_request_id.to_owned();
@@ -560,17 +740,31 @@ impl Client {
             (error, next)
         };
 
-        let mut url = url.clone();
+        // Borrowed until a redirect is followed: most attempts have none.
+        let mut url = std::borrow::Cow::Borrowed(url);
         let mut authorization = Some(authorization);
         let mut hops = 0;
-        let response = loop {
-            let request =
+        let mut response = loop {
+            let mut request =
                 self.build_request(method, &url, authorization.clone(), &extra, body, client_request_id);
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
             let response = match tokio::time::timeout_at(until, request.send()).await {
                 Ok(response) => response.map_err(transport)?,
                 Err(_) => return Err(past_deadline(true)),
             };
             let status = response.status();
+            if response.url() != url.as_ref() {
+                // The HTTP client followed a redirect itself: an app's client that `build` could not
+                // check. Its answer is not taken for the request's.
+                let error = Error::Redirect {
+                    status: status.as_u16(),
+                    location: Some(sanitized(response.url())),
+                    client_request_id: client_request_id.to_owned(),
+                };
+                return Err((error, Next::Stop));
+            }
             if !status.is_redirection() {
                 break response;
             }
@@ -585,11 +779,10 @@ impl Client {
                     if !keep_token {
                         authorization = None;
                     }
-                    url = to;
+                    url = std::borrow::Cow::Owned(to);
                     hops += 1;
                 }
                 None => {
-                    tracing::Span::current().record("status", status.as_u16());
                     let error = Error::Redirect {
                         status: status.as_u16(),
                         location: location.as_ref().map(sanitized),
@@ -600,8 +793,8 @@ impl Client {
             }
         };
         let status = response.status();
-        tracing::Span::current().record("status", status.as_u16());
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read from `response` without its headers.
+        let headers = std::mem::take(response.headers_mut());
         if status.is_success() && stream {
             // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
             // decides how much to keep.
@@ -610,7 +803,7 @@ impl Client {
                 headers,
                 body: Vec::new(),
                 body_error: None,
-                client_request_id: client_request_id.to_owned(),
+                client_request_id: String::new(), // `run` moves its own in
                 unread: Some(response),
             });
         }
@@ -621,7 +814,7 @@ impl Client {
                 headers,
                 body,
                 body_error,
-                client_request_id: client_request_id.to_owned(),
+                client_request_id: String::new(), // `run` moves its own in
                 unread: None,
             });
         }
@@ -653,25 +846,26 @@ impl Client {
         method: &Method,
         url: &Url,
         authorization: Option<HeaderValue>,
-        headers: &[(&'static str, HeaderValue)],
+        headers: &HeaderMap,
         body: Option<&[u8]>,
         client_request_id: &str,
     ) -> reqwest::RequestBuilder {
-        let mut request =
-            self.inner.http.request(method.clone(), url.clone()).header(CLIENT_REQUEST_ID, client_request_id);
+        let mut request = self.inner.http.request(method.clone(), url.clone());
+        if !headers.contains_key(CLIENT_REQUEST_ID) {
+            request = request.header(CLIENT_REQUEST_ID, client_request_id);
+        }
         // JSON unless the operation names its media types (raw content, `Operation::raw_body`).
-        let names = |wanted: &str| headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(wanted));
-        if !names("accept") {
+        if !headers.contains_key(ACCEPT) {
             request = request.header(ACCEPT, "application/json");
         }
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
         }
         for (name, value) in headers {
-            request = request.header(*name, value.clone());
+            request = request.header(name, value.clone());
         }
         match body {
-            Some(body) if names("content-type") => request.body(body.to_vec()),
+            Some(body) if headers.contains_key(CONTENT_TYPE) => request.body(body.to_vec()),
             Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
             // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
             // stack leaves it out when there is no body.
@@ -769,6 +963,17 @@ mod tests {
 
     fn loopback(url: &str) -> bool {
         Url::parse(url).is_ok_and(|u| is_loopback(&u))
+    }
+
+    #[test]
+    fn request_ids_are_version_4_uuids() {
+        let id = new_request_id();
+        let parts: Vec<&str> = id.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{id}");
+        assert!(id.bytes().all(|b| b == b'-' || b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{id}");
+        assert!(parts[2].starts_with('4'), "{id}");
+        assert!(parts[3].starts_with(['8', '9', 'a', 'b']), "{id}");
+        assert_ne!(id, new_request_id());
     }
 
     #[test]

@@ -9,17 +9,19 @@ mod operation;
 mod paging;
 mod path;
 mod raw;
+mod request;
 mod retry;
 
 pub use auth::{TokenFuture, TokenProvider};
 pub use client::{Client, ClientBuilder, Cloud, Redirects};
 pub use error::{ApiError, BoxError, Error};
 #[allow(unused_imports)]
-pub(crate) use operation::{Operation, Response};
+pub(crate) use operation::{CallOptions, Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;
 pub use raw::ByteStream;
+pub use request::{RawRequest, RawResponse};
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
 #[allow(dead_code)]

@@ -1,7 +1,9 @@
 //! One call as the generated code describes it ([`Operation`]) and Graph's successful answer to it
 //! ([`Response`]).
 
-use reqwest::header::HeaderMap;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
 use crate::runtime::error::{BoxError, Error};
@@ -13,11 +15,18 @@ pub(crate) struct Operation {
     pub(crate) method: Method,
     pub(crate) name: &'static str,
     pub(crate) path: ResourcePath,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(std::borrow::Cow<'static, str>, String)>,
     /// Extra request headers the operation documents (such as `Prefer`); checked when the request is made.
     pub(crate) headers: Vec<(&'static str, String)>,
     /// An absolute URL Graph handed out (`@odata.nextLink`), used instead of base URL + path + query.
     pub(crate) next_link: Option<String>,
+    /// A path the app wrote ([`Client::request`](crate::runtime::Client::request)), relative to the base
+    /// URL or an absolute URL under it, used instead of `path`; `query` is added to it.
+    pub(crate) raw_path: Option<String>,
+    /// The path template tracing shows for `next_link` pages: that of the collection's first request.
+    pub(crate) template: Option<String>,
+    /// What the app set for this one call: headers, timeout, retries.
+    pub(crate) options: CallOptions,
     /// Serialised when the operation is built; an error surfaces from `execute`, before any request.
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
     /// Leave a successful answer's body unread, for the caller to stream (`Response::into_stream`).
@@ -35,6 +44,9 @@ impl Operation {
             query: Vec::new(),
             headers: Vec::new(),
             next_link: None,
+            raw_path: None,
+            template: None,
+            options: CallOptions::default(),
             body: None,
             stream: false,
         }
@@ -42,10 +54,32 @@ impl Operation {
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
     /// base URL (the token is never sent anywhere else).
-    pub(crate) fn next_page(name: &'static str, link: String) -> Self {
+    pub(crate) fn next_page(
+        name: &'static str,
+        link: String,
+        template: String,
+        options: CallOptions,
+    ) -> Self {
         let mut op = Self::new(Method::GET, name, ResourcePath::root());
         op.next_link = Some(link);
+        op.template = Some(template);
+        op.options = options;
         op
+    }
+
+    /// Applies what the app set for this call (`.header(..)`, `.timeout(..)`, `.max_retries(..)`).
+    pub(crate) fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The path as tracing shows it: the template, ids as `{message-id}`, never their values.
+    pub(crate) fn path_template(&self) -> String {
+        match (&self.template, &self.raw_path) {
+            (Some(template), _) => template.clone(),
+            (None, Some(_)) => "(raw request)".to_owned(),
+            (None, None) => self.path.shown(),
+        }
     }
 
     /// Adds a request header the operation documents.
@@ -55,8 +89,12 @@ impl Operation {
     }
 
     /// Adds a query parameter; the key is sent as-is (`$top`), the value percent-encoded.
-    pub(crate) fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((key, value.into()));
+    pub(crate) fn query(
+        mut self,
+        key: impl Into<std::borrow::Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.query.push((key.into(), value.into()));
         self
     }
 
@@ -64,6 +102,119 @@ impl Operation {
     pub(crate) fn json_body<T: serde::Serialize>(mut self, body: &T) -> Self {
         self.body = Some(serde_json::to_vec(body));
         self
+    }
+}
+
+/// Headers a call may not set: the client owns them. `Authorization` comes from the token source only
+/// (so that the redirect rules can drop it), and the framing headers from the body.
+const RESERVED_HEADERS: [&str; 5] =
+    ["authorization", "host", "content-length", "transfer-encoding", "connection"];
+
+/// What an app sets on one call, over the client's settings: extra headers, the timeout of each
+/// attempt, the number of retries. Every generated request builder and `Client::request` carry one,
+/// and their setters (`.header(..)`, `.timeout(..)`, `.max_retries(..)`) fill it.
+///
+/// Its `Debug` output shows header names, never their values (an app may pass a secret in one).
+#[derive(Clone, Default)]
+pub struct CallOptions(
+    // Boxed, and absent until something is set: most calls set nothing, and every request future
+    // carries this field.
+    Option<Box<Settings>>,
+);
+
+#[derive(Clone, Default)]
+struct Settings {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// The first header refused (by name and why); the call then fails before sending anything.
+    refused: Option<String>,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+}
+
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers().iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("headers", &names)
+            .field("timeout", &self.attempt_timeout())
+            .field("max_retries", &self.retries())
+            .finish()
+    }
+}
+
+impl CallOptions {
+    fn settings(&mut self) -> &mut Settings {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// Adds a header to the call, replacing any the operation or the client would send under that name
+    /// (`Accept`, `Prefer`, `client-request-id`, …). A name or value that cannot be sent, and the headers
+    /// the client owns (`Authorization`, `Host`, `Content-Length`, `Transfer-Encoding`, `Connection`),
+    /// make the call fail with [`Error::InvalidRequest`] before anything is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        let settings = self.settings();
+        let name_shown: String = name.chars().take(64).collect();
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), _) if RESERVED_HEADERS.contains(&name.as_str()) => {
+                let why = format!("`{name}` is set by the client itself; use a token provider for tokens");
+                settings.refused.get_or_insert(why);
+            }
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                settings.headers.retain(|(n, _)| *n != name);
+                settings.headers.push((name, value));
+            }
+            (Err(_), _) => {
+                let why = format!("`{}` is not a valid header name", name_shown.escape_debug());
+                settings.refused.get_or_insert(why);
+            }
+            // The value is not shown: it may be a secret.
+            (Ok(name), Err(_)) => {
+                settings.refused.get_or_insert(format!("the value of `{name}` is not a valid header value"));
+            }
+        }
+        self
+    }
+
+    /// The longest one attempt of the call may take, instead of the client's
+    /// [`ClientBuilder::timeout`](crate::runtime::ClientBuilder::timeout); the client's deadline still
+    /// bounds the call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings().timeout = Some(timeout);
+        self
+    }
+
+    /// How many times the call is tried again, instead of the client's
+    /// [`ClientBuilder::max_retries`](crate::runtime::ClientBuilder::max_retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.settings().max_retries = Some(retries);
+        self
+    }
+
+    /// The headers set for this call.
+    pub(crate) fn headers(&self) -> &[(HeaderName, HeaderValue)] {
+        self.0.as_deref().map_or(&[], |s| &s.headers)
+    }
+
+    /// The timeout of each attempt set for this call.
+    pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
+        self.0.as_deref().and_then(|s| s.timeout)
+    }
+
+    /// The retries set for this call.
+    pub(crate) fn retries(&self) -> Option<u32> {
+        self.0.as_deref().and_then(|s| s.max_retries)
+    }
+
+    /// Why a header was refused, if one was.
+    pub(crate) fn refused(&self) -> Option<&str> {
+        self.0.as_deref().and_then(|s| s.refused.as_deref())
+    }
+
+    /// The `client-request-id` the app chose for this call, if it set one.
+    pub(crate) fn client_request_id(&self) -> Option<&str> {
+        let (_, value) = self.headers().iter().find(|(name, _)| name.as_str() == "client-request-id")?;
+        value.to_str().ok()
     }
 }
 

@@ -12,7 +12,7 @@ use reqwest::Url;
 
 use crate::runtime::client::{sanitized, Client};
 use crate::runtime::error::Error;
-use crate::runtime::operation::Operation;
+use crate::runtime::operation::{CallOptions, Operation};
 
 /// One page of a collection as Graph returns it; other fields (`@odata.context`, `@odata.count`) are ignored.
 #[derive(serde::Deserialize)]
@@ -36,6 +36,14 @@ impl<T> std::fmt::Debug for Items<T> {
     }
 }
 
+impl<T: Send + 'static> Items<T> {
+    /// At most `n` items: the stream ends after the `n`th, and requests no page beyond the one that holds
+    /// it. (`$top` sets the size of each page, not how many items the stream yields.)
+    pub fn limit(self, n: usize) -> Items<T> {
+        Items { inner: Box::pin(futures_util::StreamExt::take(self.inner, n)) }
+    }
+}
+
 impl<T> Stream for Items<T> {
     type Item = Result<T, Error>;
 
@@ -45,7 +53,7 @@ impl<T> Stream for Items<T> {
 }
 
 enum Next {
-    First(Operation),
+    First(Box<Operation>),
     Link(String),
     /// The items already read are yielded first, then this error ends the stream.
     Fail(Error),
@@ -60,6 +68,9 @@ struct State<T> {
     /// The normalised URL of every page requested, so that a link back to any of them is a loop.
     followed: HashSet<String>,
     pages: u32,
+    /// The first request's path template (for tracing) and the app's call options, kept by later pages.
+    template: String,
+    options: CallOptions,
 }
 
 /// A link as compared for loops: parsed (so scheme and host case, default ports and dot segments do
@@ -89,8 +100,10 @@ impl Client {
             followed.insert(normalised(url.as_str()));
         }
         let state = State {
+            template: first.path_template(),
+            options: first.options.clone(),
             client: self.clone(),
-            next: Next::First(first),
+            next: Next::First(Box::new(first)),
             buffer: VecDeque::<T>::new(),
             followed,
             pages: 0,
@@ -103,8 +116,10 @@ impl Client {
                 let op = match std::mem::replace(&mut state.next, Next::Done) {
                     Next::Done => return None,
                     Next::Fail(error) => return Some((Err(error), state)),
-                    Next::First(op) => op,
-                    Next::Link(link) => Operation::next_page(name, link),
+                    Next::First(op) => *op,
+                    Next::Link(link) => {
+                        Operation::next_page(name, link, state.template.clone(), state.options.clone())
+                    }
                 };
                 let response = match state.client.execute(op).await {
                     Ok(response) => response,

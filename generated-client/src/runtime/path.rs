@@ -83,16 +83,43 @@ impl ResourcePath {
         self
     }
 
+    /// The path as tracing shows it: literals as they are, parameters by their spec name
+    /// (`/me/messages/{message-id}/send`), function arguments as `{}`; never a value.
+    pub(crate) fn shown(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.segments {
+            out.push('/');
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::Param { name, .. } => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+                Segment::Template { texts, .. } => out.push_str(&texts.join("{}")),
+            }
+        }
+        out
+    }
+
     /// Returns the encoded path, each segment preceded by `/`, or the first invalid parameter.
     ///
     /// `""`, `.` and `..` are refused: an empty segment would silently address the collection
     /// instead of the item, and dot segments are removed by URL normalisation, which would send the
     /// request to a different resource (`/me/messages/../send`).
     pub(crate) fn encode(&self) -> Result<String, Error> {
-        let mut out = String::new();
+        self.encode_after("")
+    }
+
+    /// [`ResourcePath::encode`] after `prefix` (the base URL's path), in one allocation.
+    pub(crate) fn encode_after(&self, prefix: &str) -> Result<String, Error> {
+        let mut out =
+            String::with_capacity(prefix.len() + self.segments.iter().map(Segment::len).sum::<usize>() + 8);
+        out.push_str(prefix);
         for segment in &self.segments {
             out.push('/');
             match segment {
+                Segment::Literal(text) if text.bytes().all(is_unreserved) => out.push_str(text),
                 Segment::Literal(text) => out.extend(utf8_percent_encode(text, PCHAR)),
                 Segment::Template { texts, values } => {
                     if texts.len() != values.len() + 1 {
@@ -117,7 +144,11 @@ impl ResourcePath {
                     if let Some(reason) = reason {
                         return Err(Error::invalid(name, reason));
                     }
-                    out.extend(utf8_percent_encode(value, SEGMENT));
+                    if value.bytes().all(is_unreserved) {
+                        out.push_str(value);
+                    } else {
+                        out.extend(utf8_percent_encode(value, SEGMENT));
+                    }
                 }
             }
         }
@@ -125,14 +156,33 @@ impl ResourcePath {
     }
 }
 
+/// RFC 3986's unreserved characters, which every encoding here keeps as they are: a segment made only
+/// of them is copied whole.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+impl Segment {
+    /// The segment's length before encoding, to size the path once.
+    fn len(&self) -> usize {
+        match self {
+            Segment::Literal(text) => text.len(),
+            Segment::Param { value, .. } => value.len(),
+            Segment::Template { texts, values } => {
+                texts.iter().map(|t| t.len()).sum::<usize>() + values.iter().map(String::len).sum::<usize>()
+            }
+        }
+    }
+}
+
 /// Encodes `key=value` pairs as a query string without the leading `?`.
-pub(crate) fn encode_query(pairs: &[(&'static str, String)]) -> String {
+pub(crate) fn encode_query<K: AsRef<str>>(pairs: &[(K, String)]) -> String {
     let mut out = String::new();
     for (key, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.extend(utf8_percent_encode(key, QUERY_KEY));
+        out.extend(utf8_percent_encode(key.as_ref(), QUERY_KEY));
         out.push('=');
         out.extend(utf8_percent_encode(value, SEGMENT));
     }

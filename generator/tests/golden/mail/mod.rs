@@ -36,6 +36,7 @@ impl AttachmentRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -65,6 +66,7 @@ impl AttachmentValueRequest {
         AttachmentValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -75,6 +77,7 @@ impl AttachmentValueRequest {
         AttachmentValueSetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body: body.into(),
         }
     }
@@ -97,6 +100,7 @@ impl MailFolderRequest {
         MailFolderMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -119,6 +123,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -129,6 +134,7 @@ impl MailboxSettingsRequest {
         MailboxSettingsUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -151,6 +157,7 @@ impl MasterCategoriesRequest {
         MasterCategoriesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -231,6 +238,7 @@ impl MessageRequest {
         MessageGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 
@@ -241,6 +249,7 @@ impl MessageRequest {
         MessageUpdateRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -274,6 +283,7 @@ impl MessageRequest {
         MessageMoveRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("move"),
+            options: crate::runtime::CallOptions::default(),
             body,
         }
     }
@@ -296,6 +306,7 @@ impl MessageValueRequest {
         MessageValueGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -317,6 +328,7 @@ impl MessagesRequest {
         MessagesListRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             top: None,
             prefer: None,
         }
@@ -356,11 +368,34 @@ impl OutlookRequest {
 pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl AttachmentGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -382,9 +417,31 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl AttachmentValueGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
@@ -395,7 +452,8 @@ impl AttachmentValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path)
+            .with_options(self.options);
         let op = op.accept("application/octet-stream");
         (self.client, op)
     }
@@ -418,12 +476,35 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 pub struct AttachmentValueSetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: Vec<u8>,
 }
 
 impl AttachmentValueSetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PUT, "attachment_value.set", self.path);
+        let op = Operation::new(reqwest::Method::PUT, "attachment_value.set", self.path)
+            .with_options(self.options);
         let op = op.raw_body("application/octet-stream", self.body);
         (self.client, op)
     }
@@ -446,12 +527,35 @@ impl std::future::IntoFuture for AttachmentValueSetRequest {
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MailFolderMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -474,11 +578,34 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MailboxSettingsGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -500,16 +627,39 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
 }
 
 impl MailboxSettingsUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::PATCH,
-            "mailbox_settings.update",
-            self.path,
-        );
+                reqwest::Method::PATCH,
+                "mailbox_settings.update",
+                self.path,
+            )
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -532,9 +682,31 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MasterCategoriesListRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
@@ -544,10 +716,11 @@ impl MasterCategoriesListRequest {
 
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
-            reqwest::Method::GET,
-            "master_categories.list",
-            self.path,
-        );
+                reqwest::Method::GET,
+                "master_categories.list",
+                self.path,
+            )
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -569,11 +742,34 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message.get", self.path)
+            .with_options(self.options);
         (self.client, op)
     }
 }
@@ -595,12 +791,35 @@ impl std::future::IntoFuture for MessageGetRequest {
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::Message,
 }
 
 impl MessageUpdateRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path);
+        let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -623,12 +842,35 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: types::MoveBody,
 }
 
 impl MessageMoveRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path);
+        let op = Operation::new(reqwest::Method::POST, "message.move_", self.path)
+            .with_options(self.options);
         let op = op.json_body(&self.body);
         (self.client, op)
     }
@@ -651,9 +893,31 @@ impl std::future::IntoFuture for MessageMoveRequest {
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl MessageValueGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
@@ -664,7 +928,8 @@ impl MessageValueGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path)
+            .with_options(self.options);
         let op = op.accept("text/plain");
         (self.client, op)
     }
@@ -687,6 +952,7 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 pub struct MessagesListRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     top: Option<String>,
     prefer: Option<String>,
 }
@@ -704,6 +970,27 @@ impl MessagesListRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
     pub fn items(self) -> crate::runtime::Items<types::Message> {
@@ -712,7 +999,8 @@ impl MessagesListRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "messages.list", self.path);
+        let op = Operation::new(reqwest::Method::GET, "messages.list", self.path)
+            .with_options(self.options);
         let op = match self.top {
             Some(v) => op.query("$top", v),
             None => op,

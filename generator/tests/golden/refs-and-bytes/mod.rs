@@ -19,6 +19,7 @@ impl Client {
         RootKeyRequest {
             client: self.clone(),
             path: ResourcePath::root().literal("key"),
+            options: crate::runtime::CallOptions::default(),
             key: None,
             unique_key: None,
         }
@@ -50,6 +51,7 @@ impl NameRequest {
         NameSetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
             body: None,
         }
     }
@@ -72,6 +74,7 @@ impl OutputRequest {
         OutputGetRequest {
             client: self.client.clone(),
             path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
         }
     }
 }
@@ -191,6 +194,7 @@ impl WorkerTaskRequest {
         WorkerTaskChunkRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("chunk"),
+            options: crate::runtime::CallOptions::default(),
             body: body.into(),
         }
     }
@@ -202,6 +206,7 @@ impl WorkerTaskRequest {
 pub struct RootKeyRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     key: Option<String>,
     unique_key: Option<String>,
 }
@@ -219,8 +224,30 @@ impl RootKeyRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "client.key", self.path);
+        let op = Operation::new(reqwest::Method::GET, "client.key", self.path)
+            .with_options(self.options);
         let op = match self.key {
             Some(v) => op.query("key", v),
             None => op,
@@ -250,6 +277,7 @@ impl std::future::IntoFuture for RootKeyRequest {
 pub struct NameSetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: Option<Vec<u8>>,
 }
 
@@ -260,8 +288,30 @@ impl NameSetRequest {
         self
     }
 
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::PUT, "name.set", self.path);
+        let op = Operation::new(reqwest::Method::PUT, "name.set", self.path)
+            .with_options(self.options);
         let op = match self.body {
             Some(b) => op.raw_body("text/plain", b),
             None => op,
@@ -287,9 +337,31 @@ impl std::future::IntoFuture for NameSetRequest {
 pub struct OutputGetRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
 }
 
 impl OutputGetRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
@@ -300,7 +372,8 @@ impl OutputGetRequest {
     }
 
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::GET, "output.get", self.path);
+        let op = Operation::new(reqwest::Method::GET, "output.get", self.path)
+            .with_options(self.options);
         let op = op.accept("application/octet-stream");
         (self.client, op)
     }
@@ -323,12 +396,35 @@ impl std::future::IntoFuture for OutputGetRequest {
 pub struct WorkerTaskChunkRequest {
     client: Client,
     path: ResourcePath,
+    options: crate::runtime::CallOptions,
     body: Vec<u8>,
 }
 
 impl WorkerTaskChunkRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
     fn into_operation(self) -> (Client, Operation) {
-        let op = Operation::new(reqwest::Method::POST, "worker_task.chunk", self.path);
+        let op = Operation::new(reqwest::Method::POST, "worker_task.chunk", self.path)
+            .with_options(self.options);
         let op = op.raw_body("application/octet-stream", self.body);
         (self.client, op)
     }
