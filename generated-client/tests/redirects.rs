@@ -32,7 +32,8 @@ async fn a_redirect_on_send_is_an_error_and_the_other_origin_sees_nothing() {
         assert!(matches!(err, Error::Redirect { .. }), "{status}: {err:?}");
         assert_eq!(err.status(), Some(status));
         assert_eq!(location(&err), Some(format!("http://{}/v1.0/me/messages/m/send", other.addr()).as_str()));
-        assert!(!err.may_have_reached_server() && !err.was_accepted() && !err.is_retryable());
+        // The server answered, and may have acted (a 303 says it did): the mail must not be resent.
+        assert!(err.may_have_reached_server() && !err.was_accepted() && !err.is_retryable());
         let sent = origin.only_request().header("client-request-id").expect("sent");
         assert_eq!(err.client_request_id(), Some(sent.as_str()));
         let shown = format!("{err} {err:?}");
@@ -175,4 +176,30 @@ async fn a_redirected_next_link_page_adds_no_items_from_another_origin() {
     }
     assert_eq!(origin.count(), 4);
     assert_eq!(other.count(), 0, "the token and the stream stayed on the base URL");
+}
+
+#[tokio::test]
+async fn opt_in_never_carries_a_raw_gets_body_across_a_redirect() {
+    let origin =
+        Server::start([Reply::redirect(307, "/v1.0/me/messages/m2"), Reply::json(200, r#"{"id":"m2"}"#)])
+            .await;
+    let client = builder(&origin).redirects(Redirects::FollowGetWithinBaseUrl).build().expect("builds");
+    let response = client
+        .request(generated_client::reqwest::Method::GET, "/me/messages/m1")
+        .json(&serde_json::json!({ "subject": "Board minutes, confidential" }))
+        .await
+        .expect("followed");
+    assert_eq!(response.status(), 200);
+    let requests = origin.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(String::from_utf8_lossy(&requests[0].body).contains("Board minutes"));
+    assert!(requests[1].body.is_empty(), "the body stayed with the first request");
+}
+
+#[tokio::test]
+async fn a_deadline_of_any_size_is_accepted() {
+    let origin = Server::start([Reply::json(200, r#"{"id":"m1"}"#)]).await;
+    let client = builder(&origin).deadline(std::time::Duration::MAX).build().expect("builds");
+    let message = client.me().message("m1").get().await.expect("no overflow");
+    assert_eq!(message.id.as_deref(), Some("m1"));
 }

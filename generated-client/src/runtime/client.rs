@@ -515,7 +515,11 @@ impl Client {
         client_request_id: String,
         attempts: &mut u32,
     ) -> Result<Response, Error> {
-        let until = tokio::time::Instant::now() + self.inner.limits.deadline;
+        // An app may set a deadline as large as it likes (`Duration::MAX`): far enough is far enough.
+        let now = tokio::time::Instant::now();
+        let until = now
+            .checked_add(self.inner.limits.deadline)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600));
         let url = self.url(&op)?;
         let body = match op.body.take() {
             Some(Ok(body)) => Some(body),
@@ -555,7 +559,7 @@ impl Client {
             // deadline: the call fails with this attempt's error (the closing event logs it).
             if retries >= max_retries
                 || wait > policy.max_wait.saturating_sub(waited)
-                || tokio::time::Instant::now() + wait >= until
+                || wait >= until.saturating_duration_since(tokio::time::Instant::now())
             {
                 return Err(error);
             }
@@ -745,8 +749,10 @@ impl Client {
         let mut authorization = Some(authorization);
         let mut hops = 0;
         let mut response = loop {
+            // A redirect never carries the body on: only the first request of an attempt has one.
+            let hop_body = body.filter(|_| hops == 0);
             let mut request =
-                self.build_request(method, &url, authorization.clone(), &extra, body, client_request_id);
+                self.build_request(method, &url, authorization.clone(), &extra, hop_body, client_request_id);
             if let Some(timeout) = timeout {
                 request = request.timeout(timeout);
             }
@@ -888,7 +894,10 @@ async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return (Vec::new(), Some(BodyFailure::TooLarge(limit)));
     }
-    let mut body = Vec::with_capacity(usize::try_from(declared.unwrap_or(0)).unwrap_or(0));
+    // A declared length is a hint, not a promise: reserve at most 1 MiB up front, so that a server cannot
+    // make a call hold memory it never sends.
+    let hint = declared.unwrap_or(0).min(1 << 20);
+    let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     loop {
         let chunk = match tokio::time::timeout_at(until, response.chunk()).await {
             Ok(Ok(Some(chunk))) => chunk,

@@ -138,7 +138,8 @@ pub enum Error {
 
     /// The server answered with a redirect (3xx), which was not followed: by default none is, and
     /// with [`Redirects::FollowGetWithinBaseUrl`](crate::runtime::Redirects) only a `GET`'s redirect to
-    /// a place under the base URL is. The server did not carry out the request.
+    /// a place under the base URL is. The request reached the server, which may have carried it out
+    /// (a `303` says it did), so [`Error::may_have_reached_server`] is true: never resend a `POST` on it.
     #[error(
         "the server answered {status} redirecting to {}, which is not followed \
          (client-request-id {client_request_id})",
@@ -260,11 +261,12 @@ impl Error {
         }
     }
 
-    /// True for failures that a later call may not meet: throttling (429), unavailability
-    /// (503, 504) and connections that could not be made.
+    /// True for failures that a later call may not meet: throttling (429), unavailability (503)
+    /// and connections that could not be made. A 504 is not among them: a gateway passed the request
+    /// on and stopped waiting, so the service may have carried it out (a mail may have gone).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(api) => matches!(api.status, 429 | 503 | 504),
+            Self::Api(api) => matches!(api.status, 429 | 503),
             Self::Connect { .. } => true,
             _ => false,
         }
@@ -274,7 +276,7 @@ impl Error {
     /// it again might repeat its effect (send a mail twice).
     pub fn may_have_reached_server(&self) -> bool {
         match self {
-            Self::Timeout { .. } | Self::Interrupted { .. } => true,
+            Self::Timeout { .. } | Self::Interrupted { .. } | Self::Redirect { .. } => true,
             Self::Deadline { may_have_reached_server, .. } => *may_have_reached_server,
             _ => false,
         }
