@@ -99,10 +99,17 @@ pub fn write(path: &Path, name: &str, contents: &[u8], check: bool, diff: &mut S
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
+    // A name of its own per process and write, so that two runs at once (an editor's and a terminal's)
+    // never write into each other's temporary file; a failed write leaves none behind.
+    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".xtask-tmp");
+    tmp_name.push(format!(".xtask-tmp-{}-{serial}", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, contents).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::write(&tmp, contents).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", tmp.display())
+    })?;
     std::fs::rename(&tmp, path).with_context(|| {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot replace {}", path.display())

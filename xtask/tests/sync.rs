@@ -131,3 +131,28 @@ fn an_ambiguous_page_or_a_folder_outside_git_fails_and_writes_nothing() {
     let err = xtask::sync::run(ours.path(), plain.path()).expect_err("not a checkout");
     assert!(format!("{err:#}").contains("is not a git checkout"), "{err:#}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_in_the_checkout_is_never_copied_and_an_unreadable_readme_stops_sync() {
+    let (ours, docs) = (ours(), docs());
+    let secret = docs.path().join("../secret-for-sync.md");
+    std::fs::write(&secret, "not a page\n").expect("write");
+    let move_page = docs.path().join("api-reference/v1.0/api/message-move.md");
+    std::fs::remove_file(&move_page).expect("remove");
+    std::os::unix::fs::symlink(&secret, &move_page).expect("symlink");
+    git(docs.path(), &["add", "-A"]);
+    git(docs.path(), &["commit", "-q", "-m", "a link"]);
+    let before = std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page");
+    let out = xtask::sync::run(ours.path(), docs.path()).expect("sync runs");
+    assert!(out.contains("vanished  spec/docs/message-move.md"), "the link is not a page: {out}");
+    assert_eq!(std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page"), before);
+    std::fs::remove_file(&secret).expect("clean up");
+
+    // A README that is not UTF-8 is reported, never replaced by the sync section alone.
+    let readme = ours.path().join("spec/docs/README.md");
+    std::fs::write(&readme, b"# Reference pages\n\xff\n").expect("write");
+    let err = xtask::sync::run(ours.path(), docs.path()).expect_err("unreadable README");
+    assert!(format!("{err:#}").contains("README.md"), "{err:#}");
+    assert_eq!(std::fs::read(&readme).expect("readme"), b"# Reference pages\n\xff\n");
+}

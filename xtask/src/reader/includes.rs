@@ -63,17 +63,35 @@ impl IncludeRoots {
         }
         let mut looked = Vec::new();
         if let Some(folder) = page.parent() {
-            if let Some(relative) = lexical_join(&[], folder, target) {
-                if let Some(text) = read_small(&relative) {
-                    return Ok(text);
+            // Beside the page, a target may climb to the page's grandparent and no further: in a docs
+            // checkout the page sits in `api-reference/v1.0/api/`, and its includes live under
+            // `api-reference/`. Anything higher is outside the docs and is never read.
+            let (base, within) = match (folder.parent(), folder.parent().and_then(Path::parent)) {
+                (Some(parent), Some(grand)) => {
+                    let names =
+                        [parent, folder].map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+                    match names {
+                        [Some(a), Some(b)] => (grand.to_path_buf(), vec![a, b]),
+                        _ => (folder.to_path_buf(), Vec::new()),
+                    }
                 }
-                looked.push(relative.display().to_string());
+                _ => (folder.to_path_buf(), Vec::new()),
+            };
+            let within: Vec<&str> = within.iter().map(String::as_str).collect();
+            match lexical_join(&within, &base, target) {
+                Some(relative) => {
+                    if let Some(text) = read_small(&base, &relative) {
+                        return Ok(text);
+                    }
+                    looked.push(relative.display().to_string());
+                }
+                None => looked.push(format!("{} (the target leaves the docs)", base.display())),
             }
         }
         for root in &self.roots {
             match lexical_join(PAGE_FOLDER, root, target) {
                 Some(path) => {
-                    if let Some(text) = read_small(&path) {
+                    if let Some(text) = read_small(root, &path) {
                         return Ok(text);
                     }
                     looked.push(path.display().to_string());
@@ -115,12 +133,17 @@ fn lexical_join(within: &[&str], base: &Path, target: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn read_small(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
+/// The file at `path` if it is small, UTF-8, and, with every symbolic link resolved, still inside `root`.
+fn read_small(root: &Path, path: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    if !real.starts_with(std::fs::canonicalize(root).ok()?) {
+        return None;
+    }
+    let meta = std::fs::metadata(&real).ok()?;
     if !meta.is_file() || meta.len() > MAX_INCLUDE_BYTES {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = std::fs::read(&real).ok()?;
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).ok()
 }
@@ -154,5 +177,35 @@ mod tests {
         assert!(roots.resolve(Path::new("p.md"), "https://example.com/x.md").is_err());
         let txt = roots.resolve(Path::new("p.md"), "../includes/x.txt");
         assert!(matches!(txt, Err(why) if why.contains("not a markdown")));
+    }
+
+    #[test]
+    fn nothing_outside_the_docs_or_a_root_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let docs = dir.path().join("docs");
+        let api = docs.join("api-reference/v1.0/api");
+        std::fs::create_dir_all(&api).expect("mkdir");
+        std::fs::create_dir_all(docs.join("api-reference/v1.0/includes")).expect("mkdir");
+        std::fs::write(docs.join("api-reference/v1.0/includes/ok.md"), "| Delegated | Mail.Read |")
+            .expect("write");
+        std::fs::write(dir.path().join("secret.md"), "Outside.Root.Secret").expect("write");
+        let page = api.join("p.md");
+        let roots = IncludeRoots::default();
+        // Beside the page: up to the page's grandparent (api-reference/), never above it.
+        assert!(roots.resolve(&page, "../includes/ok.md").is_ok());
+        let escape = roots.resolve(&page, "../../../../secret.md");
+        assert!(matches!(&escape, Err(why) if why.contains("leaves the docs")), "{escape:?}");
+        // A symbolic link inside the docs that points out of them is not followed.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.md"), api.join("link.md")).expect("symlink");
+            assert!(roots.resolve(&page, "link.md").is_err());
+            let root = dir.path().join("root");
+            std::fs::create_dir_all(root.join("v1.0/includes")).expect("mkdir");
+            std::os::unix::fs::symlink(dir.path().join("secret.md"), root.join("v1.0/includes/s.md"))
+                .expect("symlink");
+            let rooted = IncludeRoots { roots: vec![root] };
+            assert!(rooted.resolve(Path::new("elsewhere/p.md"), "../includes/s.md").is_err());
+        }
     }
 }

@@ -60,7 +60,12 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
         }
     }
     let readme_path = root.join(DOCS_DIR).join("README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
+    // A README that cannot be read is an error, never an empty file to overwrite.
+    let readme = match std::fs::read_to_string(&readme_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", readme_path.display())),
+    };
     let added = added_since(&checkout, &readme, &commit, &folders, &pages);
     let origin = git_origin(&checkout);
     let mut section = format!("{SECTION}\n\n`cargo xtask sync` last copied the pages above from ");
@@ -115,7 +120,12 @@ fn walk(dir: &Path, index: &mut BTreeMap<String, Vec<PathBuf>>) -> Result<()> {
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
-        if entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        // A symbolic link in a checkout could point anywhere on the machine: it is never copied from.
+        if kind.is_symlink() {
+            continue;
+        }
+        if kind.is_dir() {
             if name != ".git" {
                 walk(&path, index)?;
             }
