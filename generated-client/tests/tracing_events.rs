@@ -190,3 +190,30 @@ async fn ids_are_recorded_only_where_the_app_opts_in() {
     let everything = format!("{:?} {:?}", log.spans, log.events);
     assert!(!everything.contains("tok-123") && !everything.contains("private"), "{everything}");
 }
+
+#[tokio::test]
+async fn a_redirects_location_stays_out_of_the_events_unless_the_app_opts_in() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let location = format!("/v1.0/me/messages/{SECRET_ID}-moved");
+    // Followed once (a GET within the base URL), then refused on a POST.
+    let server = Server::start([
+        Reply::redirect(302, &location),
+        Reply::json(200, r#"{"id":"m"}"#),
+        Reply::redirect(303, &location),
+    ])
+    .await;
+    let client = builder(&server)
+        .redirects(generated_client::Redirects::FollowGetWithinBaseUrl)
+        .build()
+        .expect("builds");
+    client.me().message("m").get().await.expect("followed");
+    let err = client.me().message("m").send().await.expect_err("a redirect is not a success");
+    assert!(err.to_string().contains(SECRET_ID), "the error itself keeps the location: {err}");
+
+    let log = capture.log();
+    assert!(log.events.iter().any(|e| e.name == "following a redirect"), "{:?}", log.events);
+    assert!(log.events.iter().any(|e| e.name == "graph call failed"), "{:?}", log.events);
+    let everything = format!("{:?} {:?}", log.spans, log.events);
+    assert!(!everything.contains(SECRET_ID), "{everything}");
+}

@@ -496,9 +496,11 @@ impl Client {
             Ok(response) => tracing::debug!(status = response.status(), attempts, elapsed_ms, "graph call"),
             Err(error) => match error.status() {
                 Some(status) => {
-                    tracing::warn!(status, attempts, elapsed_ms, error = %error, "graph call failed")
+                    tracing::warn!(status, attempts, elapsed_ms, error = %error.logged(self.inner.trace_ids), "graph call failed")
                 }
-                None => tracing::warn!(attempts, elapsed_ms, error = %error, "graph call failed"),
+                None => {
+                    tracing::warn!(attempts, elapsed_ms, error = %error.logged(self.inner.trace_ids), "graph call failed")
+                }
             },
         });
         result
@@ -565,10 +567,10 @@ impl Client {
             }
             match error.status() {
                 Some(status) => {
-                    tracing::info!(attempt = retries + 1, status, wait_ms = wait.as_millis(), error = %error, "retrying")
+                    tracing::info!(attempt = retries + 1, status, wait_ms = wait.as_millis(), error = %error.logged(self.inner.trace_ids), "retrying")
                 }
                 None => {
-                    tracing::info!(attempt = retries + 1, wait_ms = wait.as_millis(), error = %error, "retrying")
+                    tracing::info!(attempt = retries + 1, wait_ms = wait.as_millis(), error = %error.logged(self.inner.trace_ids), "retrying")
                 }
             }
             tokio::time::sleep(wait).await;
@@ -727,7 +729,8 @@ impl Client {
             let client_request_id = client_request_id.to_owned();
             if source.is_builder() {
                 // The request could not be put together: nothing was written.
-                let error = Error::invalid("url", format!("cannot be sent: {source}"));
+                // Without the URL: its path holds ids, and errors reach logs.
+                let error = Error::invalid("url", format!("cannot be sent: {}", source.without_url()));
                 return (error, Next::Stop);
             }
             if source.is_connect() {
@@ -781,7 +784,14 @@ impl Client {
                 .and_then(|v| url.join(v).ok());
             match self.redirect_target(method, &url, location.as_ref(), hops) {
                 Some((to, keep_token)) => {
-                    tracing::debug!(status = status.as_u16(), to = %sanitized(&to), keep_token, "following a redirect");
+                    // Where it leads is a path with ids: recorded only where the app opted in.
+                    let to_path = self.inner.trace_ids.then(|| sanitized(&to));
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        to = to_path,
+                        keep_token,
+                        "following a redirect"
+                    );
                     if !keep_token {
                         authorization = None;
                     }

@@ -205,6 +205,25 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error as the client's own events record it: a redirect's `Location` holds ids in its path,
+    /// so it is left out unless the app opted in (`ClientBuilder::trace_ids`).
+    pub(crate) fn logged(&self, ids: bool) -> impl std::fmt::Display + '_ {
+        struct Logged<'a>(&'a Error, bool);
+        impl std::fmt::Display for Logged<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self.0 {
+                    Error::Redirect { status, client_request_id, .. } if !self.1 => write!(
+                        f,
+                        "the server answered {status} with a redirect, which is not followed \
+                         (client-request-id {client_request_id})"
+                    ),
+                    error => error.fmt(f),
+                }
+            }
+        }
+        Logged(self, ids)
+    }
+
     /// The HTTP status of Graph's answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
