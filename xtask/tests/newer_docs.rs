@@ -404,3 +404,27 @@ fn a_table_under_properties_without_a_type_column_is_not_read_as_properties() {
     assert_eq!(names, ["color", "displayName"]);
     assert_eq!(resource.properties[0].type_name, "categoryColor");
 }
+
+#[test]
+fn an_include_beside_a_page_given_by_a_relative_path_is_found() {
+    // `cargo xtask convert api/<page>.md` run from a docs folder: the page's folder has no parent in the
+    // path as written, yet `../includes/…` beside it is inside the docs.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("docs");
+    for rel in [
+        "api/agentuser-post-approleassignments.md",
+        "includes/permissions/agentuser-post-approleassignments-permissions.md",
+    ] {
+        let to = docs.join(rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(fixture(&format!("2025-en/{rel}")), &to).expect("copy");
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(&docs)
+        .args(["convert", "--out", "../out.yaml", "api/agentuser-post-approleassignments.md"])
+        .output()
+        .expect("run xtask");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let yaml = std::fs::read_to_string(dir.path().join("out.yaml")).expect("out");
+    assert!(yaml.contains("AppRoleAssignment.ReadWrite.All"), "{yaml}");
+}

@@ -66,15 +66,14 @@ impl IncludeRoots {
             // Beside the page, a target may climb to the page's grandparent and no further: in a docs
             // checkout the page sits in `api-reference/v1.0/api/`, and its includes live under
             // `api-reference/`. Anything higher is outside the docs and is never read.
-            let (base, within) = match (folder.parent(), folder.parent().and_then(Path::parent)) {
-                (Some(parent), Some(grand)) => {
-                    let names =
-                        [parent, folder].map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-                    match names {
-                        [Some(a), Some(b)] => (grand.to_path_buf(), vec![a, b]),
-                        _ => (folder.to_path_buf(), Vec::new()),
-                    }
-                }
+            // From the page's real folder, so that a relative page path (`api/p.md`) still has its parents.
+            let here = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+            let folder = std::fs::canonicalize(here).unwrap_or_else(|_| folder.to_path_buf());
+            let folder = folder.as_path();
+            let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let parent = folder.parent();
+            let (base, within) = match (parent.and_then(Path::parent), parent.and_then(name), name(folder)) {
+                (Some(grand), Some(a), Some(b)) => (grand.to_path_buf(), vec![a, b]),
                 _ => (folder.to_path_buf(), Vec::new()),
             };
             let within: Vec<&str> = within.iter().map(String::as_str).collect();
