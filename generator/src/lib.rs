@@ -3,7 +3,7 @@
 //!
 //! Schema types come from progenitor (through typify); operations come from this crate's own emitter, which
 //! arranges them as a resource tree (`client.me().message(id).send()`) over a small hand-written runtime in
-//! the client crate. ../shared/DESIGN.md records why.
+//! the client crate. ARCHITECTURE.md (Decisions) records why.
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //!
 //! Inline request and response bodies are first lifted into `components/schemas` under names made from their
 //! operationId, so every body has a named type. progenitor then generates the type space from a copy of the
-//! spec without paths (its operation code is not used, see DESIGN.md), and each body's type is looked up by
+//! spec without paths (its operation code is not used: ARCHITECTURE.md says why), and each body's type is looked up by
 //! the name typify gives its schema.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! The spec builder: page models → one OpenAPI 3.0 document by DESIGN.md's conventions, and its checks.
+//! The spec builder: page models → one OpenAPI 3.0 document by the spec conventions ARCHITECTURE.md records, and its checks.
 //!
 //! The document is assembled as JSON (insertion order kept, so the YAML reads top-down like Microsoft's own),
 //! then loaded as `openapiv3::OpenAPI`, which is the first validation; [`check`] adds the ones the
