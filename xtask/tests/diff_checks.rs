@@ -178,3 +178,20 @@ fn reordered_properties_are_no_change() {
     let fewer = doc(&operation, &derived("c: { type: boolean }"));
     assert!(!diff(&old, &fewer).changes.is_empty());
 }
+
+#[test]
+fn a_side_the_generator_cannot_make_is_named_in_a_note_not_dropped_silently() {
+    // An operation without an operationId: the generator refuses the old document, the checks do not.
+    let mut old = doc(&ops(false, BODY_OUT, ""), &object("out", &[]));
+    if let Some(openapiv3::ReferenceOr::Item(item)) = old.paths.paths.get_mut("/me/things/{thing-id}") {
+        item.post.as_mut().expect("post").operation_id = None;
+    }
+    let new = doc(&ops(false, BODY_OUT, ""), &(object("out", &[]) + &object("extra", &[])));
+    let report = diff(&old, &new);
+    assert!(!report.changes.is_empty());
+    assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
+    assert!(report.notes[0].starts_with("the old side names no Rust item"), "{}", report.notes[0]);
+    assert!(report.notes[0].contains("operationId"), "{}", report.notes[0]);
+    assert!(xtask::diff::report::text(&report).contains("note: the old side names no Rust item"));
+    assert!(xtask::diff::report::markdown(&report, None).contains("> Note: the old side names no Rust item"));
+}

@@ -137,6 +137,9 @@ pub struct Change {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub changes: Vec<Change>,
+    /// What the report could not say, and why: a side the generator cannot make a client from has no Rust
+    /// names, so its changes name no Rust item.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -183,7 +186,7 @@ pub fn compare(
 ) -> Report {
     let mut changes = checks::run(old, new);
     if changes.is_empty() {
-        return Report { changes };
+        return Report { changes, notes: Vec::new() };
     }
     let mut sources = [source::Lines::new(old, old_pages), source::Lines::new(new, new_pages)];
     let names = rust::Names::new(old, new);
@@ -196,7 +199,7 @@ pub fn compare(
     changes.sort_by(|a, b| {
         (a.kind, &a.operation, &a.pointer, a.id).cmp(&(b.kind, &b.operation, &b.pointer, b.id))
     });
-    Report { changes }
+    Report { changes, notes: names.notes() }
 }
 
 /// Parses two documents at once, on two threads: parsing the YAML is most of a diff without changes.

@@ -46,6 +46,9 @@ pub fn text(report: &Report) -> String {
     if report.changes.is_empty() {
         out.push_str("no changes\n");
     }
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
     let _ = writeln!(out, "{}", summary_line(report));
     out
 }
@@ -79,6 +82,7 @@ pub fn json(report: &Report) -> Result<String> {
             "docs": report.count(Kind::Docs),
         },
         "semver": report.semver(),
+        "notes": report.notes,
     });
     Ok(serde_json::to_string_pretty(&value)? + "\n")
 }
@@ -97,6 +101,9 @@ pub fn markdown(report: &Report, link_base: Option<&str>) -> String {
         summary_line(report).split(';').next().unwrap_or(""),
         report.semver().as_str()
     );
+    for note in &report.notes {
+        let _ = writeln!(out, "> Note: {}\n", escape(note));
+    }
     for kind in [Kind::Breaking, Kind::Additive, Kind::Docs] {
         let of_kind: Vec<&Change> = report.changes.iter().filter(|c| c.kind == kind).collect();
         if of_kind.is_empty() {

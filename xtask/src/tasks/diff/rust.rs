@@ -13,24 +13,40 @@ use super::{Change, Kind, Semver, Side, Subject};
 /// The items of both sides.
 #[derive(Debug)]
 pub struct Names {
-    names: [Option<ApiNames>; 2],
+    names: [Result<ApiNames, String>; 2],
 }
 
 impl Names {
     /// Works out both sides at once, on two threads: each runs the generator's type pass, most of a diff's
-    /// time when there are changes. A side the generator cannot handle names no Rust item.
+    /// time when there are changes. A side the generator cannot handle names no Rust item; [`Names::notes`]
+    /// says why.
     pub fn new(old: &OpenAPI, new: &OpenAPI) -> Self {
         let settings = generator::Settings::default();
+        let name = |spec: &OpenAPI| api_names(spec, &settings).map_err(|e| e.to_string());
         let (a, b) = std::thread::scope(|s| {
-            let other = s.spawn(|| api_names(new, &settings).ok());
-            let a = api_names(old, &settings).ok();
-            (a, other.join().ok().flatten())
+            let other = s.spawn(|| name(new));
+            let a = name(old);
+            (a, other.join().unwrap_or_else(|_| Err("the generator panicked".to_string())))
         });
         Names { names: [a, b] }
     }
 
     fn side(&self, side: Side) -> Option<&ApiNames> {
-        self.names[usize::from(side == Side::New)].as_ref()
+        self.names[usize::from(side == Side::New)].as_ref().ok()
+    }
+
+    /// One line per side without Rust names, saying why.
+    pub fn notes(&self) -> Vec<String> {
+        ["old", "new"]
+            .iter()
+            .zip(&self.names)
+            .filter_map(|(side, names)| {
+                let why = names.as_ref().err()?;
+                Some(format!(
+                    "the {side} side names no Rust item: the generator cannot make a client from it ({why})"
+                ))
+            })
+            .collect()
     }
 
     fn operation(&self, side: Side, change: &Change) -> Option<&OperationItem> {
@@ -107,13 +123,20 @@ impl Names {
                     }
                     "request-body-added" => format!("{}::body added", item.builder),
                     "response-body-added" | "response-body-removed" | "response-body-type-changed" => {
-                        let before = self.operation(other, c).map(|o| o.output.clone()).unwrap_or_default();
-                        let (before, after) = if c.side == Side::New {
-                            (before, item.output.clone())
-                        } else {
-                            (item.output.clone(), before)
-                        };
-                        format!("{} output: {before} → {after}", item.builder)
+                        // The other side may have no Rust names (its spec did not generate): say what is
+                        // known instead of an empty arrow.
+                        let this = Some(item.output.clone()).filter(|o| !o.is_empty());
+                        let that =
+                            self.operation(other, c).map(|o| o.output.clone()).filter(|o| !o.is_empty());
+                        let (before, after) = if c.side == Side::New { (that, this) } else { (this, that) };
+                        match (before, after) {
+                            (Some(before), Some(after)) => {
+                                format!("{} output: {before} → {after}", item.builder)
+                            }
+                            (None, Some(after)) => format!("{} output now {after}", item.builder),
+                            (Some(before), None) => format!("{} output was {before}", item.builder),
+                            (None, None) => format!("{} output", item.builder),
+                        }
                     }
                     _ => format!("{call} (docs)"),
                 })
