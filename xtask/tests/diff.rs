@@ -1,6 +1,9 @@
 //! `cargo xtask diff` on a scratch git repository made of a few of spec/docs' own pages: each kind of page
 //! edit gives its change, kind, page line and Rust item, and `--fail-on breaking` exits as a CI job needs.
 
+mod support;
+use support::git;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,17 +31,6 @@ const RESOURCE_PAGES: &[&str] = &[
 
 fn repo_root() -> PathBuf {
     xtask::project_root()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn copy_page(dir: &Path, rel: &str) {

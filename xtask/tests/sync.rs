@@ -1,20 +1,10 @@
 //! `cargo xtask sync --from DOCS_CHECKOUT` against a scratch docs repository laid out like Microsoft's
 //! (`api-reference/{v1.0,beta}/{api,resources}/`), made from copies of a few spec/docs pages.
 
-use std::path::Path;
-use std::process::Command;
+mod support;
+use support::git;
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
+use std::path::Path;
 
 fn page(name: &str) -> String {
     let root = xtask::project_root();
