@@ -122,6 +122,21 @@ fn an_ambiguous_page_or_a_folder_outside_git_fails_and_writes_nothing() {
     assert!(format!("{err:#}").contains("is not a git checkout"), "{err:#}");
 }
 
+#[test]
+fn a_page_only_beta_has_is_refused_and_nothing_is_written() {
+    let (ours, docs) = (ours(), docs());
+    write(&docs.path().join("api-reference/beta/api/message_send.md"), "a beta-only page\n");
+    git(docs.path(), &["add", "-A"]);
+    git(docs.path(), &["commit", "-q", "-m", "beta only"]);
+    let before = std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page");
+    let err = xtask::sync::run(ours.path(), docs.path()).expect_err("beta only");
+    let text = format!("{err:#}");
+    assert!(text.contains("spec/docs/message_send.md: only beta has a page of that name"), "{text}");
+    assert_eq!(std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page"), before);
+    let send = std::fs::read_to_string(ours.path().join("spec/docs/message_send.md")).expect("page");
+    assert!(!send.contains("a beta-only page"));
+}
+
 #[cfg(unix)]
 #[test]
 fn a_symbolic_link_in_the_checkout_is_never_copied_and_an_unreadable_readme_stops_sync() {

@@ -137,13 +137,22 @@ fn walk(dir: &Path, index: &mut BTreeMap<String, Vec<PathBuf>>) -> Result<()> {
 }
 
 /// The one candidate for a page: in a folder of its kind (`api`, `resources`), under `v1.0` rather than
-/// `beta`; more than one left is an error, since copying the wrong one would go unnoticed.
+/// `beta`; more than one left is an error, since copying the wrong one would go unnoticed. A page found only
+/// under `beta` is an error too: the client is for v1.0, and a beta page documents calls v1.0 may not have.
 fn pick(candidates: &[PathBuf], folder: &str, label: &str) -> Result<Option<PathBuf>> {
     let in_folder = |p: &&PathBuf| p.parent().and_then(Path::file_name).is_some_and(|n| n == folder);
+    let is_beta = |p: &&PathBuf| p.components().any(|c| c.as_os_str() == "beta");
     let mut left: Vec<&PathBuf> = candidates.iter().filter(in_folder).collect();
     if left.is_empty() {
         left = candidates.iter().collect();
     }
+    if !left.is_empty() && left.iter().all(is_beta) {
+        bail!(
+            "{label}: only beta has a page of that name ({}); v1.0 has none, so it is not copied",
+            left.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    left.retain(|p| !is_beta(p));
     if left.len() > 1 {
         let v1: Vec<&PathBuf> =
             left.iter().copied().filter(|p| p.components().any(|c| c.as_os_str() == "v1.0")).collect();
