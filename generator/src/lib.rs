@@ -11,6 +11,7 @@ use openapiv3::OpenAPI;
 use quote::quote;
 
 pub mod api_names;
+mod constructors;
 mod emit;
 mod inherit;
 mod model;

@@ -204,6 +204,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
         resolved.insert(id, r);
     }
     let mut tokens = nulls_decode(space.to_stream())?;
+    tokens.extend(crate::constructors::tokens(space));
     for kind in &kinds {
         tokens.extend(inherit::kind_tokens(kind, &|schema: &str| typify_name(schema)));
     }

@@ -2296,6 +2296,97 @@ where
     Ok(value.unwrap_or_default())
 }
 
+impl ErrorDetails {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `code`
+    /// - `message`
+    pub fn new(
+        code: impl ::std::convert::Into<::std::string::String>,
+        message: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            target: ::std::option::Option::None,
+        }
+    }
+}
+
+impl ODataError {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `error`
+    pub fn new(error: MainError) -> Self {
+        Self { error }
+    }
+}
+
+impl CreateUploadSessionBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `attachment_item`
+    pub fn new(attachment_item: AttachmentItem) -> Self {
+        Self { attachment_item }
+    }
+}
+
+impl CopyBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `destination_id`
+    pub fn new(
+        destination_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            destination_id: destination_id.into(),
+        }
+    }
+}
+
+impl MoveBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `destination_id`
+    pub fn new(
+        destination_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            destination_id: destination_id.into(),
+        }
+    }
+}
+
+impl DateFormatResponse {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `value`
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { value: value.into() }
+    }
+}
+
+impl TimeFormatResponse {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `value`
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { value: value.into() }
+    }
+}
+
+impl TimeZoneResponse {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `value`
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { value: value.into() }
+    }
+}
+
+impl SendMailBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `message`
+    pub fn new(message: Message) -> Self {
+        Self {
+            message,
+            save_to_sent_items: ::std::option::Option::None,
+        }
+    }
+}
+
 /// You can add related content to a user event, One of its kinds, told apart by `@odata.type`.
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.

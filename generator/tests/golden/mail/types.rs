@@ -309,6 +309,18 @@ where
     Ok(value.unwrap_or_default())
 }
 
+impl MoveBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `destination_id`
+    pub fn new(
+        destination_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            destination_id: destination_id.into(),
+        }
+    }
+}
+
 /// attachment
 ///
 /// One of its kinds, told apart by `@odata.type`; a kind this client does not know decodes as `Other`.

@@ -48,3 +48,11 @@ pub mod error {
         }
     }
 }
+
+impl UploadedChunk {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `id`
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
