@@ -4,17 +4,19 @@
 //! `<span data-ttu-id="x">German</span><span class="sxs-lookup"><span data-stu-id="x">English</span></span>`.
 //! The reader works on the English only, so it never keys a section on a translated word.
 
+use std::borrow::Cow;
+
 /// Replaces each bilingual pair on the line by its English text; a line without pairs comes back as it was.
 ///
 /// A pair whose markup is cut off (no `sxs-lookup` part, no closing tags) is left untouched rather than
 /// guessed at; the caller still sees the raw text and the page still reads.
-pub fn english(line: &str) -> String {
+pub fn english(line: &str) -> Cow<'_, str> {
     const TTU: &str = "<span data-ttu-id=";
     const LOOKUP: &str = "<span class=\"sxs-lookup\"><span data-stu-id=";
     const CLOSE: &str = "</span></span>";
     // Most lines hold no markup at all; one byte scan spares them the pattern searches.
     if !line.as_bytes().contains(&b'<') {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len() / 2);
     let mut rest = line;
@@ -38,8 +40,11 @@ pub fn english(line: &str) -> String {
         rest = &rest[english_start + close + CLOSE.len()..];
         searched = 0;
     }
+    if rest.len() == line.len() {
+        return Cow::Borrowed(line);
+    }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// A markdown ATX heading: its level, the `<a name>` anchor if it has one, and its text without markup.
