@@ -1,6 +1,6 @@
 //! The page model: what the reader makes of one API page, and all the spec builder reads from it.
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// Everything the spec builder needs from one page.
 #[derive(Debug, Clone, Default)]
@@ -36,6 +36,11 @@ pub struct Page {
 impl Page {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Pushes what the reader found on this page, with its file, into a run's collector.
+    pub fn report_to(&self, run: &mut Diagnostics) {
+        run.page(&self.file, &self.diagnostics);
     }
 
     /// Scopes of every permission type, deduplicated, in page order.

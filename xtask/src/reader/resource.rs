@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::reader::markup;
 use crate::reader::scan::{Item, Scan};
 
@@ -28,6 +28,11 @@ impl Resource {
     /// The unqualified name (`message`).
     pub fn short_name(&self) -> &str {
         self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+
+    /// Pushes what the reader found on this page, with its file, into a run's collector.
+    pub fn report_to(&self, run: &mut Diagnostics) {
+        run.page(&self.file, &self.diagnostics);
     }
 }
 
