@@ -42,46 +42,42 @@ fn example_body<S: AsRef<str>>(lines: &[(usize, S)], first: usize) -> ExampleBod
 /// Reads the top-level members of a JSON object that may be cut short or carry comments, as examples do:
 /// the string values of `@odata.context` and `@odata.type`, and whether `value` is an array.
 fn json_markers(body: &str, out: &mut ExampleBody) {
-    let chars: Vec<char> = body.chars().collect();
+    // Bytes, not chars: every byte the scan looks for is ASCII, which never occurs inside a multi-byte
+    // character, and only the strings of the top level are copied out.
+    let bytes = body.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
     let mut last_key: Option<String> = None;
-    let string_at = |start: usize| -> (String, usize) {
-        let mut s = String::new();
-        let mut j = start + 1;
-        while j < chars.len() && chars[j] != '"' {
-            if chars[j] == '\\' {
-                j += 1;
-            }
-            if let Some(c) = chars.get(j) {
-                s.push(*c);
-            }
-            j += 1;
-        }
-        (s, j + 1)
-    };
-    while i < chars.len() {
-        match chars[i] {
-            '{' | '[' => {
-                if depth == 1 && chars[i] == '[' && last_key.as_deref() == Some("value") {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => {
+                if depth == 1 && bytes[i] == b'[' && last_key.as_deref() == Some("value") {
                     out.value_array = true;
                 }
                 depth += 1;
                 last_key = None;
                 i += 1;
             }
-            '}' | ']' => {
+            b'}' | b']' => {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
-            '"' => {
-                let (s, next) = string_at(i);
-                i = next;
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len() && bytes[end] != b'"' {
+                    if bytes[end] == b'\\' {
+                        end += 1;
+                    }
+                    end += 1;
+                }
+                i = end + 1;
                 if depth != 1 {
                     continue;
                 }
-                let colon = chars[i.min(chars.len())..].iter().position(|c| !c.is_whitespace());
-                let is_key = colon.is_some_and(|p| chars[i + p] == ':');
+                let s = unescaped(&bytes[start..end.min(bytes.len())]);
+                let is_key =
+                    body.get(i.min(body.len())..).is_some_and(|rest| rest.trim_start().starts_with(':'));
                 if is_key {
                     last_key = Some(s);
                 } else {
@@ -92,13 +88,26 @@ fn json_markers(body: &str, out: &mut ExampleBody) {
                     }
                 }
             }
-            ',' => {
+            b',' => {
                 last_key = None;
                 i += 1;
             }
             _ => i += 1,
         }
     }
+}
+
+/// A JSON string's bytes between its quotes, each backslash dropped and the byte after it kept as it is.
+fn unescaped(raw: &[u8]) -> String {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'\\' => out.extend(bytes.next()),
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn read_examples(page: &mut Page, blocks: &[Block]) {

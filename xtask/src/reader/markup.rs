@@ -20,21 +20,22 @@ pub fn english(line: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(line.len() / 2);
     let mut rest = line;
-    // One forward pass over the `<span` openings: each is a pair's start (the translated span, or a bare
-    // lookup span, seen on some pages, which carries English too) or ordinary markup to keep.
+    // One forward pass over the tags: each is a pair's start (the translated span, or a bare lookup span, seen
+    // on some pages, which carries English too) or ordinary markup to keep. Tags are found by their `<`, a
+    // byte search; a substring search would set up its searcher anew at every tag.
     let mut searched = 0;
-    while let Some(found) = rest[searched..].find("<span") {
+    while let Some(found) = rest[searched..].find('<') {
         let start = searched + found;
         let tail = &rest[start..];
         if !tail.starts_with(TTU) && !tail.starts_with(LOOKUP) {
-            searched = start + "<span".len();
+            searched = start + 1;
             continue;
         }
-        let Some(lookup_at) = tail.find(LOOKUP).map(|i| i + start) else { break };
+        let Some(lookup_at) = find_tag(tail, LOOKUP).map(|i| i + start) else { break };
         let after_lookup = &rest[lookup_at + LOOKUP.len()..];
         let Some(gt) = after_lookup.find('>') else { break };
         let english_start = lookup_at + LOOKUP.len() + gt + 1;
-        let Some(close) = rest[english_start..].find(CLOSE) else { break };
+        let Some(close) = find_tag(&rest[english_start..], CLOSE) else { break };
         out.push_str(&rest[..start]);
         out.push_str(&rest[english_start..english_start + close]);
         rest = &rest[english_start + close + CLOSE.len()..];
@@ -45,6 +46,20 @@ pub fn english(line: &str) -> Cow<'_, str> {
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// Where `tag` (which starts with `<`) first occurs in `text`, found by its `<`: a byte search per tag, where
+/// `str::find` would set up a substring searcher on every call, once per bilingual pair.
+fn find_tag(text: &str, tag: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find('<') {
+        let at = from + at;
+        if text[at..].starts_with(tag) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A markdown ATX heading: its level, the `<a name>` anchor if it has one, and its text without markup.
@@ -139,6 +154,14 @@ const ENTITIES: &[(&str, char)] =
 /// Strips inline markdown that carries no meaning for the reader: emphasis, code ticks, links (keeping
 /// their text), HTML tags. Decodes common entities and collapses runs of whitespace.
 pub fn inline_text(text: &str) -> String {
+    // Most cells and many lines are plain: printable ASCII without markup characters and without runs of
+    // spaces, which the rules below would only trim.
+    let plain = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'*' | b'`' | b'_' | b'<' | b'[' | b'&'));
+    if plain && !text.contains("  ") {
+        return text.trim().to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut next_gt = NextFind::new(text, ">");
     let mut next_link = NextFind::new(text, "](");
@@ -300,13 +323,17 @@ pub fn is_table_separator(cells: &[String]) -> bool {
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
     }
-    out.trim_end().to_string()
+    let len = out.trim_end().len();
+    out.truncate(len);
+    out
 }
 
 #[cfg(test)]

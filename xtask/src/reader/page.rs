@@ -106,7 +106,8 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
             last_heading = Some((number, h));
             continue;
         }
-        let kind = classify(&h);
+        let key = markup::key(&h.text);
+        let kind = classify(&h, &key);
         let in_examples = sections.last().map(|s| s.section) == Some(Section::Examples);
         // A heading opens a main section when it is no deeper than the current one; inside Examples only a
         // shallower-or-equal heading ends it (so `##### Response` stays an example's sub-heading).
@@ -137,12 +138,12 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
             sections.push(SectionText {
                 section: kind,
                 line: number,
-                title: markup::key(&h.text),
+                title: key,
                 lines: vec![],
                 missing_include: false,
             });
         } else {
-            subheading = Some(markup::key(&h.text));
+            subheading = Some(key);
         }
         pending_annotation = None;
         last_heading = Some((number, h));

@@ -18,9 +18,9 @@ pub enum Section {
     Other,
 }
 
-pub fn classify(heading: &Heading) -> Section {
+/// The section a heading opens; `text` is its text as [`markup::key`] spells it.
+pub fn classify(heading: &Heading, text: &str) -> Section {
     let anchor = heading.anchor.as_deref().map(markup::key).unwrap_or_default();
-    let text = markup::key(&heading.text);
     let is = |names: &[&str]| names.iter().any(|n| *n == anchor || *n == text);
     if is(&["prerequisites", "permissions", "permission"]) {
         Section::Permissions
