@@ -1,7 +1,7 @@
 //! The API page reader: one reference page (markdown) → the page model, with diagnostics that carry line
 //! numbers. This file cuts the page into its parts (sections by heading, code blocks with their annotations,
-//! permissions includes inlined) from the [`scan`](crate::reader::scan) of its lines, and hands each part to
-//! its reader: `endpoints`, `permissions`, `query`, `headers`, `body`, `response`, `examples`.
+//! permissions includes inlined) from the `scan` of its lines, and hands each part to its reader:
+//! `endpoints`, `permissions`, `query`, `headers`, `body`, `response`, `examples`.
 //!
 //! The reader never keys a section on translated text: headings match on their `<a name>` anchor or their
 //! English title (bilingual spans are reduced to English first, see [`crate::reader::markup::english`]). It
