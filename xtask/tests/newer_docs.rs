@@ -78,6 +78,31 @@ fn permissions_include_beside_the_page_gives_the_scopes() {
     assert_eq!(security[0]["azureaadv2"], serde_json::json!(["AppRoleAssignment.ReadWrite.All"]), "{yaml}");
 }
 
+#[test]
+fn a_permissions_include_is_scanned_as_a_page_is() {
+    // The include goes through the pages' scanner: a comment over two lines hides both, and front matter
+    // never closed is said at the include line, its table still read. Before, only a one-line comment was
+    // skipped and an unclosed `---` swallowed the table.
+    let include = text(INCLUDE_FILE)
+        .replacen(
+            "<!-- markdownlint-disable MD041-->",
+            "<!-- markdownlint-disable\n| Application | Mail.Send | -->",
+            1,
+        )
+        .replacen("ms.localizationpriority: medium\n---\n", "ms.localizationpriority: medium\n", 1);
+    let page = page::read_with(INCLUDING_PAGE, &text(INCLUDING_PAGE), &|_: &str| Ok(include.clone()));
+    assert_eq!(scopes(&page, PermissionKind::Application), ["AppRoleAssignment.ReadWrite.All"]);
+    let d = diagnostic(&page, "front matter opened with `---` is never closed");
+    assert_eq!((d.line, d.severity), (23, Severity::Warning));
+    assert!(
+        d.message.starts_with(
+            "`../includes/permissions/agentuser-post-approleassignments-permissions.md` line 1:"
+        ),
+        "{}",
+        d.message
+    );
+}
+
 /// Lays out `pages/<page>` and `pages-includes/v1.0/includes/permissions/<include>`: the shared corpus's
 /// `2025-en/` and `2025-en-includes/`.
 fn corpus_layout() -> (tempfile::TempDir, PathBuf, PathBuf) {

@@ -132,7 +132,8 @@ fn lexical_join(within: &[&str], base: &Path, target: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-/// The file at `path` if it is small, UTF-8, and, with every symbolic link resolved, still inside `root`.
+/// The file at `path` as text ([`crate::files::page_text`]: UTF-8, a byte order mark dropped) if it is small
+/// and, with every symbolic link resolved, still inside `root`.
 fn read_small(root: &Path, path: &Path) -> Option<String> {
     let real = std::fs::canonicalize(path).ok()?;
     if !real.starts_with(std::fs::canonicalize(root).ok()?) {
@@ -143,8 +144,7 @@ fn read_small(root: &Path, path: &Path) -> Option<String> {
         return None;
     }
     let bytes = std::fs::read(&real).ok()?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).ok()
+    crate::files::page_text(&bytes).ok().map(str::to_string)
 }
 
 #[cfg(test)]

@@ -4,42 +4,62 @@
 //! `<span data-ttu-id="x">German</span><span class="sxs-lookup"><span data-stu-id="x">English</span></span>`.
 //! The reader works on the English only, so it never keys a section on a translated word.
 
+use std::borrow::Cow;
+
 /// Replaces each bilingual pair on the line by its English text; a line without pairs comes back as it was.
 ///
 /// A pair whose markup is cut off (no `sxs-lookup` part, no closing tags) is left untouched rather than
 /// guessed at; the caller still sees the raw text and the page still reads.
-pub fn english(line: &str) -> String {
+pub fn english(line: &str) -> Cow<'_, str> {
     const TTU: &str = "<span data-ttu-id=";
     const LOOKUP: &str = "<span class=\"sxs-lookup\"><span data-stu-id=";
     const CLOSE: &str = "</span></span>";
     // Most lines hold no markup at all; one byte scan spares them the pattern searches.
     if !line.as_bytes().contains(&b'<') {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len() / 2);
     let mut rest = line;
-    // One forward pass over the `<span` openings: each is a pair's start (the translated span, or a bare
-    // lookup span, seen on some pages, which carries English too) or ordinary markup to keep.
+    // One forward pass over the tags: each is a pair's start (the translated span, or a bare lookup span, seen
+    // on some pages, which carries English too) or ordinary markup to keep. Tags are found by their `<`, a
+    // byte search; a substring search would set up its searcher anew at every tag.
     let mut searched = 0;
-    while let Some(found) = rest[searched..].find("<span") {
+    while let Some(found) = rest[searched..].find('<') {
         let start = searched + found;
         let tail = &rest[start..];
         if !tail.starts_with(TTU) && !tail.starts_with(LOOKUP) {
-            searched = start + "<span".len();
+            searched = start + 1;
             continue;
         }
-        let Some(lookup_at) = tail.find(LOOKUP).map(|i| i + start) else { break };
+        let Some(lookup_at) = find_tag(tail, LOOKUP).map(|i| i + start) else { break };
         let after_lookup = &rest[lookup_at + LOOKUP.len()..];
         let Some(gt) = after_lookup.find('>') else { break };
         let english_start = lookup_at + LOOKUP.len() + gt + 1;
-        let Some(close) = rest[english_start..].find(CLOSE) else { break };
+        let Some(close) = find_tag(&rest[english_start..], CLOSE) else { break };
         out.push_str(&rest[..start]);
         out.push_str(&rest[english_start..english_start + close]);
         rest = &rest[english_start + close + CLOSE.len()..];
         searched = 0;
     }
+    if rest.len() == line.len() {
+        return Cow::Borrowed(line);
+    }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
+}
+
+/// Where `tag` (which starts with `<`) first occurs in `text`, found by its `<`: a byte search per tag, where
+/// `str::find` would set up a substring searcher on every call, once per bilingual pair.
+fn find_tag(text: &str, tag: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find('<') {
+        let at = from + at;
+        if text[at..].starts_with(tag) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A markdown ATX heading: its level, the `<a name>` anchor if it has one, and its text without markup.
@@ -134,6 +154,14 @@ const ENTITIES: &[(&str, char)] =
 /// Strips inline markdown that carries no meaning for the reader: emphasis, code ticks, links (keeping
 /// their text), HTML tags. Decodes common entities and collapses runs of whitespace.
 pub fn inline_text(text: &str) -> String {
+    // Most cells and many lines are plain: printable ASCII without markup characters and without runs of
+    // spaces, which the rules below would only trim.
+    let plain = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'*' | b'`' | b'_' | b'<' | b'[' | b'&'));
+    if plain && !text.contains("  ") {
+        return text.trim().to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut next_gt = NextFind::new(text, ">");
     let mut next_link = NextFind::new(text, "](");
@@ -295,13 +323,17 @@ pub fn is_table_separator(cells: &[String]) -> bool {
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with(' ') && !out.is_empty() {
             out.push(' ');
         }
     }
-    out.trim_end().to_string()
+    let len = out.trim_end().len();
+    out.truncate(len);
+    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! The page model: what the reader makes of one API page, and all the spec builder reads from it.
 
-use crate::diagnostics::{Diagnostic, Severity};
-use crate::reader::markup;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// Everything the spec builder needs from one page.
 #[derive(Debug, Clone, Default)]
@@ -39,44 +38,9 @@ impl Page {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// The permissions that apply to one endpoint, one entry per kind in page order.
-    ///
-    /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
-    /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
-    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
-    /// first.
-    pub fn permissions_for(&self, template: &crate::paths::Template) -> Vec<Permission> {
-        let segments: Vec<String> = template
-            .segments
-            .iter()
-            .filter_map(|s| match s {
-                crate::paths::Segment::Literal(l) => Some(l.to_ascii_lowercase()),
-                _ => None,
-            })
-            .flat_map(
-                |l| if l == "me" { vec!["user".to_string()] } else { vec![crate::paths::singular(&l), l] },
-            )
-            .collect();
-        let score = |p: &Permission| {
-            p.resource
-                .as_deref()
-                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
-        };
-        let best = self.permissions.iter().map(score).max().unwrap_or(0);
-        let mut out: Vec<Permission> = Vec::new();
-        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
-            match out.iter_mut().find(|o| o.kind == p.kind) {
-                Some(o) => {
-                    for s in &p.scopes {
-                        if !o.scopes.contains(s) {
-                            o.scopes.push(s.clone());
-                        }
-                    }
-                }
-                None => out.push(Permission { resource: None, ..p.clone() }),
-            }
-        }
-        out
+    /// Pushes what the reader found on this page, with its file, into a run's collector.
+    pub fn report_to(&self, run: &mut Diagnostics) {
+        run.page(&self.file, &self.diagnostics);
     }
 
     /// Scopes of every permission type, deduplicated, in page order.

@@ -4,8 +4,13 @@
 //! often a `## Relationships` table, and a JSON representation whose annotation names the type
 //! (`"@odata.type": "microsoft.graph.message"`), its base type and whether it is abstract.
 
-use crate::diagnostics::Diagnostic;
+use std::borrow::Cow;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::reader::markup;
+use crate::reader::scan::{Item, Scan};
+
+pub use crate::reader::cells::{enum_values, parse_type};
 
 #[derive(Debug, Clone, Default)]
 pub struct Resource {
@@ -23,6 +28,11 @@ impl Resource {
     /// The unqualified name (`message`).
     pub fn short_name(&self) -> &str {
         self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+
+    /// Pushes what the reader found on this page, with its file, into a run's collector.
+    pub fn report_to(&self, run: &mut Diagnostics) {
+        run.page(&self.file, &self.diagnostics);
     }
 }
 
@@ -46,92 +56,59 @@ pub fn is_resource_page(source: &str) -> bool {
     source.contains("doc_type: resourcePageType") || source.contains("\"blockType\": \"resource\"")
 }
 
+/// Reads one resource page; `file` is only used to label it.
 pub fn read(file: &str, source: &str) -> Resource {
     let mut resource = Resource { file: file.to_string(), ..Resource::default() };
-    let lines: Vec<String> = source.lines().map(markup::english).collect();
     let mut section = String::new();
-    let mut in_fence = false;
     let mut title: Option<String> = None;
-    let mut description_lines: Vec<String> = Vec::new();
-    let mut in_front_matter = lines.first().map(|l| l.trim()) == Some("---");
+    let mut description: Option<String> = None;
     // A table row is held back one line: if a separator follows, it was the header.
-    let mut pending: Option<(usize, Vec<String>, String)> = None;
+    let mut pending: Option<(usize, Vec<String>, Cow<str>)> = None;
     // A table under Properties whose header has no Type column is not a property table: `outlookcategory.md`
     // follows its properties with a note mapping color constants to colors (`| Pre-set constant | Color … |`).
     let mut other_table = false;
     let mut annotated_base = false;
-    let mut i = 0;
-    while i < lines.len() {
-        let number = i + 1;
-        let line = &lines[i];
-        let t = line.trim();
-        i += 1;
-        if in_front_matter {
-            if number > 1 && t == "---" {
-                in_front_matter = false;
-            }
-            continue;
-        }
-        if t.starts_with("```") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        if let Some(start) = t.strip_prefix("<!--") {
-            let mut body = start.to_string();
-            while !body.contains("-->") && i < lines.len() {
-                body.push('\n');
-                body.push_str(&lines[i]);
-                i += 1;
-            }
-            let content = body.split("-->").next().unwrap_or("").trim();
-            if content.starts_with('{') {
-                match serde_json::from_str::<serde_json::Value>(content) {
-                    Ok(v) if v.get("blockType").and_then(|b| b.as_str()) == Some("resource") => {
-                        if let Some(name) = v.get("@odata.type").and_then(|n| n.as_str()) {
-                            resource.name = name.trim_start_matches('#').to_string();
-                        }
-                        resource.base = v
-                            .get("baseType")
-                            .and_then(|n| n.as_str())
-                            .map(|s| s.trim_start_matches('#').to_string())
-                            .filter(|s| !s.is_empty());
-                        // Pages write the flag as `true` or as the string `"true"` (`entity.md`).
-                        resource.is_abstract = match v.get("abstract") {
-                            Some(serde_json::Value::Bool(b)) => *b,
-                            Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
-                            _ => false,
-                        };
-                        annotated_base = v.get("baseType").is_some();
-                    }
-                    Ok(_) => {}
-                    Err(e) => resource.diagnostics.push(Diagnostic::warning(
-                        number,
-                        format!("the annotation comment is not valid JSON ({e})"),
-                    )),
+    let mut scan = Scan::new(source);
+    while let Some(item) = scan.next() {
+        resource.diagnostics.append(&mut scan.diagnostics);
+        let (number, line) = match item {
+            Item::Annotation { value: Ok(v), .. } => {
+                if v.get("blockType").and_then(|b| b.as_str()) == Some("resource") {
+                    annotated_base = v.get("baseType").is_some();
+                    read_annotation(&mut resource, &v);
                 }
+                continue;
             }
-            continue;
-        }
-        if let Some(h) = markup::heading(line) {
-            flush(&mut resource, pending.take(), &section);
-            other_table = false;
-            if h.level == 1 && title.is_none() {
-                title = Some(h.text.clone());
-                section = "title".into();
-            } else {
-                section = markup::key(&h.text);
+            // The type is then named by the title, its base and abstractness unknown: a warning, as the
+            // page's properties still read.
+            Item::Annotation { line, value: Err(e) } => {
+                resource.diagnostics.push(Diagnostic::warning(
+                    line,
+                    format!("the annotation comment is not valid JSON ({e})"),
+                ));
+                continue;
             }
-            continue;
-        }
+            Item::Fence(_) => continue,
+            Item::Heading { heading, .. } => {
+                flush(&mut resource, pending.take(), &section);
+                other_table = false;
+                if heading.level == 1 && title.is_none() {
+                    title = Some(heading.text);
+                    section = "title".into();
+                } else {
+                    section = markup::key(&heading.text);
+                }
+                continue;
+            }
+            Item::Text { line, text } => (line, text),
+        };
+        let t = line.trim();
         match section.as_str() {
-            "title" if !t.is_empty() && !t.starts_with("Namespace:") && description_lines.is_empty() => {
-                description_lines.push(markup::inline_text(t));
+            "title" if !t.is_empty() && !t.starts_with("Namespace:") && description.is_none() => {
+                description = Some(markup::inline_text(t));
             }
             "properties" | "relationships" => {
-                let Some(cells) = markup::table_row(line) else {
+                let Some(cells) = markup::table_row(&line) else {
                     flush(&mut resource, pending.take(), &section);
                     other_table = false;
                     continue;
@@ -147,11 +124,12 @@ pub fn read(file: &str, source: &str) -> Resource {
                     continue;
                 }
                 flush(&mut resource, pending.take(), &section);
-                pending = Some((number, cells, line.clone()));
+                pending = Some((number, cells, line));
             }
             _ => {}
         }
     }
+    resource.diagnostics.append(&mut scan.diagnostics);
     flush(&mut resource, pending.take(), &section);
     if resource.name.is_empty() {
         // Old pages lack the annotation; the title names the type ("message resource type").
@@ -165,12 +143,30 @@ pub fn read(file: &str, source: &str) -> Resource {
             resource.name = format!("microsoft.graph.{from_title}");
         }
     }
-    resource.description = description_lines.into_iter().next().filter(|d| !d.is_empty());
+    resource.description = description.filter(|d| !d.is_empty());
     // Without `baseType` in the annotation, the prose may say it ("mailSearchFolder inherits from mailFolder").
     if !annotated_base && resource.base.is_none() {
         resource.base = resource.description.as_deref().and_then(inherits_from);
     }
     resource
+}
+
+/// A `"blockType": "resource"` annotation: the type's name, its base, whether it is abstract.
+fn read_annotation(resource: &mut Resource, v: &serde_json::Value) {
+    if let Some(name) = v.get("@odata.type").and_then(|n| n.as_str()) {
+        resource.name = name.trim_start_matches('#').to_string();
+    }
+    resource.base = v
+        .get("baseType")
+        .and_then(|n| n.as_str())
+        .map(|s| s.trim_start_matches('#').to_string())
+        .filter(|s| !s.is_empty());
+    // Pages write the flag as `true` or as the string `"true"` (`entity.md`).
+    resource.is_abstract = match v.get("abstract") {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
 }
 
 /// "… **mailSearchFolder** inherits from [mailFolder](mailfolder.md). …" → `microsoft.graph.mailFolder`.
@@ -186,7 +182,7 @@ fn inherits_from(description: &str) -> Option<String> {
 }
 
 /// Turns a held-back table row into a property, now that it is known not to be a header.
-fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, section: &str) {
+fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, Cow<str>)>, section: &str) {
     let Some((number, cells, raw)) = row else { return };
     if cells.len() < 2
         || cells[0].trim().is_empty()
@@ -217,78 +213,4 @@ fn flush(resource: &mut Resource, row: Option<(usize, Vec<String>, String)>, sec
         relationship: section == "relationships",
         line: number,
     });
-}
-
-/// A type cell of a property or body-parameter table (markup already stripped): `recipient collection` →
-/// (`recipient`, true); `Collection(String)` → (`String`, true). Resource pages and API pages' request-body
-/// tables both read their types here.
-pub fn parse_type(cell: &str) -> (String, bool) {
-    let t = cell.trim();
-    if let Some(inner) = t
-        .strip_prefix("Collection(")
-        .or_else(|| t.strip_prefix("collection("))
-        .and_then(|s| s.strip_suffix(')'))
-    {
-        return (inner.trim().to_string(), true);
-    }
-    let lower = t.to_ascii_lowercase();
-    let collection = lower.ends_with(" collection") || lower.ends_with(" array") || lower.ends_with("[]");
-    let name = t.split_whitespace().next().unwrap_or("").trim_end_matches("[]").to_string();
-    (name, collection)
-}
-
-/// The backticked values after "possible values are" (any capitalisation, with or without a colon).
-pub fn enum_values(description: &str) -> Vec<String> {
-    let lower = description.to_ascii_lowercase();
-    let Some(at) = ["possible values are", "possible values:", "supported values are", "the possible values"]
-        .iter()
-        .filter_map(|p| lower.find(p))
-        .min()
-    else {
-        return Vec::new();
-    };
-    // The list ends at the sentence's end; values themselves may contain dots, so only ". " ends it.
-    let tail = &description[at..];
-    let end = tail.find(". ").map(|e| e + 1).unwrap_or(tail.len());
-    let mut values = Vec::new();
-    let mut parts = tail[..end].split('`');
-    parts.next();
-    while let Some(v) = parts.next() {
-        let v = v.trim();
-        if !v.is_empty()
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            && !values.iter().any(|x| x == v)
-        {
-            values.push(v.to_string());
-        }
-        parts.next();
-    }
-    values
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn types_and_collections() {
-        assert_eq!(parse_type("recipient collection"), ("recipient".into(), true));
-        assert_eq!(parse_type("String"), ("String".into(), false));
-        assert_eq!(parse_type("Collection(Edm.String)"), ("Edm.String".into(), true));
-    }
-
-    #[test]
-    fn enum_values_from_prose() {
-        assert_eq!(
-            enum_values(
-                "The importance of the message. The possible values are: `low`, `normal`, and `high`."
-            ),
-            vec!["low", "normal", "high"]
-        );
-        assert_eq!(
-            enum_values("The type of the content. Possible values are `text` and `html`."),
-            vec!["text", "html"]
-        );
-        assert!(enum_values("A `string` value.").is_empty());
-    }
 }

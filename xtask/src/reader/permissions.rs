@@ -1,0 +1,308 @@
+//! The permissions section → the page's permissions, in each shape pages write it (kind rows, resource rows
+//! with a column per kind, resource and scope pairs, scopes in prose), a permissions include read as if its
+//! table stood on the page, and which of the rows apply to one endpoint.
+
+use std::borrow::Cow;
+
+use crate::diagnostics::Diagnostic;
+use crate::paths::{self, Segment, Template};
+use crate::reader::markup;
+use crate::reader::model::{Page, Permission, PermissionKind};
+use crate::reader::parts::SectionText;
+use crate::reader::scan::{Item, Scan};
+
+/// Finds the text of an include file the page names (`../includes/permissions/x-permissions.md`), or says
+/// where it looked. See [`crate::reader::includes`].
+pub type IncludeResolver<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// `[!INCLUDE [permissions-table](../includes/permissions/x-permissions.md)]` → (`permissions-table`,
+/// `../includes/permissions/x-permissions.md`).
+fn include_target(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("[!INCLUDE")?.trim_start();
+    let rest = rest.strip_prefix('[')?;
+    let (label, rest) = rest.split_once(']')?;
+    let rest = rest.trim_start().strip_prefix('(')?;
+    let (target, _) = rest.split_once(')')?;
+    Some((label.trim(), target.trim()))
+}
+
+/// An include holds a permissions table when its label or file says so (`permissions-table`,
+/// `includes/permissions/…-permissions.md`).
+fn is_permissions_include(label: &str, target: &str) -> bool {
+    let target = target.to_ascii_lowercase();
+    markup::key(label).starts_with("permission")
+        || target.contains("/permissions/")
+        || target.ends_with("-permissions.md")
+}
+
+/// Reads a permissions include into `section` as lines numbered like the include line, so its table is read as
+/// if the page held it. One that cannot be found is a warning naming the line: the operation's scopes are
+/// unknown, never silently empty. Other includes are skipped.
+pub fn include_permissions(
+    diagnostics: &mut Vec<Diagnostic>,
+    section: &mut SectionText,
+    number: usize,
+    line: &str,
+    includes: IncludeResolver,
+) {
+    let Some((label, target)) = include_target(line) else { return };
+    if !is_permissions_include(label, target) {
+        return;
+    }
+    match includes(target) {
+        Ok(text) => {
+            // Include files are scanned like pages: they carry front matter of their own (`description:
+            // Automatically generated file`) and comments. What the scan finds wrong is said at the include line.
+            let mut scan = Scan::new(&text);
+            for item in scan.by_ref() {
+                match item {
+                    Item::Text { text, .. } | Item::Heading { text, .. } => {
+                        section.lines.push((number, Cow::Owned(text.into_owned())));
+                    }
+                    Item::Fence(fence) => section.lines.extend(
+                        fence
+                            .lines
+                            .iter()
+                            .map(|(_, l)| (number, Cow::Owned(markup::english(l).into_owned()))),
+                    ),
+                    Item::Annotation { .. } => {}
+                }
+            }
+            for d in scan.diagnostics {
+                diagnostics
+                    .push(Diagnostic::warning(number, format!("`{target}` line {}: {}", d.line, d.message)));
+            }
+        }
+        Err(why) => {
+            section.missing_include = true;
+            diagnostics.push(Diagnostic::warning(
+                number,
+                format!(
+                    "the permissions include `{target}` cannot be found ({why}); the operations of this page have no scopes until it is there"
+                ),
+            ));
+        }
+    }
+}
+
+/// A scope looks like `Mail.Send` or `User.Read.All`: dotted words, the first capitalised.
+fn is_scope(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && parts[0].starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+fn scopes_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for word in
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '*' | '`' | '|'))
+    {
+        let w = word.trim_end_matches(['.', ':']);
+        if is_scope(w) && seen.insert(w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// The permission kind a table cell names: `Delegated (work or school account)` and so on.
+fn permission_kind(cell: &str) -> Option<PermissionKind> {
+    let k = markup::key(cell);
+    if k.starts_with("delegated") && (k.contains("personal") || k.contains("microsoft account")) {
+        Some(PermissionKind::DelegatedPersonal)
+    } else if k.starts_with("delegated") {
+        Some(PermissionKind::DelegatedWork)
+    } else if k.starts_with("application") {
+        Some(PermissionKind::Application)
+    } else {
+        None
+    }
+}
+
+/// Reads the permissions section in each of its shapes:
+/// - a table with one row per permission kind (2019 on), least or most privileged first as its header says,
+///   with workflow sub-rows under a kind (Intune) adding to that kind;
+/// - a table with one row per resource and a column per kind (`attachment-get`, `opentypeextension-delete`);
+/// - a table of resource and scope pairs (2017: `| Supported resource | Permission | … |`);
+/// - prose naming the scopes (2017: "One of the following **scopes** is required to execute this API").
+pub fn read_permissions(page: &mut Page, section: &SectionText) {
+    let before = page.permissions.len();
+    let mut prose: Vec<(usize, &str)> = Vec::new();
+    let mut tables: Vec<Vec<(usize, Vec<String>)>> = Vec::new();
+    let mut in_table = false;
+    for (n, l) in &section.lines {
+        match markup::table_row(l) {
+            Some(cells) if l.trim_start().starts_with('|') || in_table => {
+                if !in_table {
+                    tables.push(Vec::new());
+                    in_table = true;
+                }
+                if !markup::is_table_separator(&cells) {
+                    if let Some(t) = tables.last_mut() {
+                        t.push((*n, cells));
+                    }
+                }
+            }
+            _ => {
+                in_table = false;
+                prose.push((*n, l));
+            }
+        }
+    }
+    for table in &tables {
+        read_permission_table(page, table);
+    }
+    if page.permissions.len() > before {
+        return;
+    }
+
+    // Prose: the scopes on the line that introduces them or the lines after it.
+    let mut scopes = Vec::new();
+    let mut first_line = section.line;
+    let table_cells = tables.iter().flatten().map(|(n, cells)| (*n, Cow::Owned(cells.join(" "))));
+    let mut seen = std::collections::BTreeSet::new();
+    for (n, l) in prose.into_iter().map(|(n, l)| (n, Cow::Borrowed(l))).chain(table_cells) {
+        for s in scopes_in(&markup::inline_text(&l)) {
+            if scopes.is_empty() {
+                first_line = n;
+            }
+            if seen.insert(s.clone()) {
+                scopes.push(s);
+            }
+        }
+    }
+    if scopes.is_empty() {
+        // A permissions include that could not be read has already said the scopes are unknown.
+        if !section.missing_include {
+            page.diagnostics
+                .push(Diagnostic::warning(section.line, "the permissions section names no scope"));
+        }
+    } else {
+        page.permissions.push(Permission {
+            kind: PermissionKind::Unspecified,
+            scopes,
+            line: first_line,
+            resource: None,
+        });
+    }
+}
+
+fn read_permission_table(page: &mut Page, table: &[(usize, Vec<String>)]) {
+    let Some(((_, header), rows)) = table.split_first() else { return };
+    let keys: Vec<String> = header.iter().map(|h| markup::key(h)).collect();
+    // Scopes are kept least privileged first; a header that says otherwise turns its rows around.
+    let most_first = keys.iter().any(|k| k.contains("most to least"));
+    let ordered = |mut scopes: Vec<String>| {
+        if most_first {
+            scopes.reverse();
+        }
+        scopes
+    };
+    let kind_columns: Vec<(usize, PermissionKind)> =
+        header.iter().enumerate().skip(1).filter_map(|(i, h)| permission_kind(h).map(|k| (i, k))).collect();
+    if !kind_columns.is_empty() {
+        for (n, row) in rows {
+            let resource = row.first().map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+            for (i, kind) in &kind_columns {
+                let scopes = ordered(scopes_in(row.get(*i).map(String::as_str).unwrap_or("")));
+                page.permissions.push(Permission {
+                    kind: *kind,
+                    scopes,
+                    line: *n,
+                    resource: resource.clone(),
+                });
+            }
+        }
+        return;
+    }
+    let kind_rows = rows.iter().any(|(_, row)| row.first().is_some_and(|c| permission_kind(c).is_some()));
+    if kind_rows {
+        let mut current: Option<usize> = None;
+        for (n, row) in rows {
+            let scopes = ordered(scopes_in(&row[1.min(row.len())..].join(" ")));
+            match row.first().and_then(|c| permission_kind(c)) {
+                Some(kind) => {
+                    current = Some(page.permissions.len());
+                    page.permissions.push(Permission { kind, scopes, line: *n, resource: None });
+                }
+                // A sub-row (a workflow under "Delegated") adds its scopes to the kind above it.
+                None => {
+                    if let Some(p) = current.and_then(|i| page.permissions.get_mut(i)) {
+                        for s in scopes {
+                            if !p.scopes.contains(&s) {
+                                p.scopes.push(s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    // Resource and scope pairs: each `Permission`/`Scope` column belongs to the resource column before it.
+    let scope_columns: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, k)| k.starts_with("permission") || k.starts_with("scope"))
+        .map(|(i, _)| i)
+        .collect();
+    for (n, row) in rows {
+        for &i in &scope_columns {
+            let scopes = ordered(scopes_in(row.get(i).map(String::as_str).unwrap_or("")));
+            let resource = row.get(i - 1).map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+            if !scopes.is_empty() {
+                page.permissions.push(Permission {
+                    kind: PermissionKind::Unspecified,
+                    scopes,
+                    line: *n,
+                    resource,
+                });
+            }
+        }
+    }
+}
+
+/// Which rows apply to an endpoint: a reading of the page's own table (its resource column) against the
+/// endpoint's path, kept beside the reading of that table.
+impl Page {
+    /// The permissions that apply to one endpoint, one entry per kind in page order.
+    ///
+    /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
+    /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
+    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
+    /// first.
+    pub fn permissions_for(&self, template: &Template) -> Vec<Permission> {
+        let segments: Vec<String> = template
+            .segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Literal(l) => Some(l.to_ascii_lowercase()),
+                _ => None,
+            })
+            .flat_map(|l| if l == "me" { vec!["user".to_string()] } else { vec![paths::singular(&l), l] })
+            .collect();
+        let score = |p: &Permission| {
+            p.resource
+                .as_deref()
+                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
+        };
+        let best = self.permissions.iter().map(score).max().unwrap_or(0);
+        let mut out: Vec<Permission> = Vec::new();
+        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
+            match out.iter_mut().find(|o| o.kind == p.kind) {
+                Some(o) => {
+                    for s in &p.scopes {
+                        if !o.scopes.contains(s) {
+                            o.scopes.push(s.clone());
+                        }
+                    }
+                }
+                None => out.push(Permission { resource: None, ..p.clone() }),
+            }
+        }
+        out
+    }
+}
