@@ -12,11 +12,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Match on the variant for the kind of failure, or use the accessors: [`Error::status`] and
 /// [`Error::code`] for Graph's answer, [`Error::client_request_id`] to find the call in Graph's logs.
 /// No variant ever contains the bearer token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// [`ClientBuilder::build`](crate::runtime::ClientBuilder::build) refused its settings.
-    #[error("invalid client configuration: {reason}")]
     #[non_exhaustive]
     Config {
         /// What is wrong, in words.
@@ -26,7 +25,6 @@ pub enum Error {
     /// The request cannot be made as asked (an id that cannot be one URL segment, a URL too long to
     /// send, a header value that cannot be sent, an `@odata.nextLink` outside the base URL). Nothing was
     /// sent, and it is never retried.
-    #[error("invalid request: `{name}` {reason}; nothing was sent")]
     #[non_exhaustive]
     InvalidRequest {
         /// What was refused: the spec's name of a parameter (`message-id`), a header (`Prefer`),
@@ -37,77 +35,56 @@ pub enum Error {
     },
 
     /// The request body could not be serialised to JSON; no request was made.
-    #[error("could not serialise the request body of `{operation}`")]
     #[non_exhaustive]
     Body {
         /// The operation, such as `message.send`.
         operation: &'static str,
         /// The serialiser's error.
-        #[source]
         source: serde_json::Error,
     },
 
     /// The token provider failed, or returned something that cannot be sent as a header.
-    #[error("could not get a bearer token")]
     #[non_exhaustive]
     Token {
         /// The provider's error.
-        #[source]
         source: BoxError,
     },
 
     /// Graph (or a proxy in front of it) answered with a status other than 2xx or 3xx.
-    #[error(transparent)]
     Api(Box<ApiError>),
 
     /// No connection could be made, so the request never reached the server; it was retried as
     /// often as the client allows.
-    #[error("could not connect to the server (client-request-id {client_request_id})")]
     #[non_exhaustive]
     Connect {
         /// The `client-request-id` header the call would have sent.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// No answer arrived in time. The request may have reached the server, so it was not sent
     /// again unless its method is safe to repeat.
-    #[error(
-        "timed out waiting for the response; the request may have reached the server \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Timeout {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The connection failed after the request was (or may have been) written. The request may
     /// have reached the server, so it was not sent again unless its method is safe to repeat.
-    #[error(
-        "the connection failed before a response arrived; the request may have reached the server \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Interrupted {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The server accepted the request (a 2xx answer), but its body, which the operation documents, is
     /// not the JSON expected or was cut short. Do not send the request again: it was carried out.
-    #[error(
-        "the server accepted the request ({status}), but its answer could not be read \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
@@ -115,17 +92,12 @@ pub enum Error {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The decoder's or the transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The server accepted the request (a 2xx answer), but its body is larger than
     /// [`ClientBuilder::max_response_body`](crate::runtime::ClientBuilder::max_response_body); the
     /// rest was not read. Do not send the request again: it was carried out.
-    #[error(
-        "the server accepted the request ({status}), but its answer is larger than the limit of \
-         {limit} bytes (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     BodyTooLarge {
         /// The HTTP status of the answer.
@@ -140,11 +112,6 @@ pub enum Error {
     /// with [`Redirects::FollowGetWithinBaseUrl`](crate::runtime::Redirects) only a `GET`'s redirect to
     /// a place under the base URL is. The request reached the server, which may have carried it out
     /// (a `303` says it did), so [`Error::may_have_reached_server`] is true: never resend a `POST` on it.
-    #[error(
-        "the server answered {status} redirecting to {}, which is not followed \
-         (client-request-id {client_request_id})",
-        location.as_deref().unwrap_or("nowhere")
-    )]
     #[non_exhaustive]
     Redirect {
         /// The HTTP status (301, 302, 303, 307, 308, …).
@@ -159,10 +126,6 @@ pub enum Error {
     /// The call did not finish within
     /// [`ClientBuilder::deadline`](crate::runtime::ClientBuilder::deadline), counting every attempt
     /// and every wait between them.
-    #[error(
-        "the call did not finish within its deadline of {deadline:?}; {} (client-request-id {client_request_id})",
-        if *may_have_reached_server { "the request may have reached the server" } else { "the server did not carry it out" }
-    )]
     #[non_exhaustive]
     Deadline {
         /// The deadline.
@@ -177,10 +140,6 @@ pub enum Error {
     /// A collection stream stopped after
     /// [`ClientBuilder::max_pages`](crate::runtime::ClientBuilder::max_pages) pages, the items of
     /// which it yielded.
-    #[error(
-        "the collection has more than {limit} pages, the most one stream follows \
-         (client-request-id {client_request_id} of the last page)"
-    )]
     #[non_exhaustive]
     TooManyPages {
         /// The limit.
@@ -191,10 +150,6 @@ pub enum Error {
 
     /// A page's `@odata.nextLink` leads to a page already read (compared without its `#fragment`),
     /// so following it would loop forever. The items of the page were yielded once.
-    #[error(
-        "the collection loops: @odata.nextLink {link} was followed before \
-         (client-request-id {client_request_id} of the last page)"
-    )]
     #[non_exhaustive]
     PagingLoop {
         /// The link, reduced to scheme, host, port and path.
@@ -202,6 +157,85 @@ pub enum Error {
         /// The `client-request-id` of the page that handed it out.
         client_request_id: String,
     },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Config { reason } => write!(f, "invalid client configuration: {reason}"),
+            Self::InvalidRequest { name, reason } => {
+                write!(f, "invalid request: `{name}` {reason}; nothing was sent")
+            }
+            Self::Body { operation, .. } => write!(f, "could not serialise the request body of `{operation}`"),
+            Self::Token { .. } => f.write_str("could not get a bearer token"),
+            Self::Api(api) => std::fmt::Display::fmt(api, f),
+            Self::Connect { client_request_id, .. } => {
+                write!(f, "could not connect to the server (client-request-id {client_request_id})")
+            }
+            Self::Timeout { client_request_id, .. } => write!(
+                f,
+                "timed out waiting for the response; the request may have reached the server \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::Interrupted { client_request_id, .. } => write!(
+                f,
+                "the connection failed before a response arrived; the request may have reached the server \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::Decode { status, client_request_id, .. } => write!(
+                f,
+                "the server accepted the request ({status}), but its answer could not be read \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::BodyTooLarge { status, limit, client_request_id } => write!(
+                f,
+                "the server accepted the request ({status}), but its answer is larger than the limit of \
+                 {limit} bytes (client-request-id {client_request_id})"
+            ),
+            Self::Redirect { status, location, client_request_id } => write!(
+                f,
+                "the server answered {status} redirecting to {}, which is not followed \
+                 (client-request-id {client_request_id})",
+                location.as_deref().unwrap_or("nowhere")
+            ),
+            Self::Deadline { deadline, may_have_reached_server, client_request_id } => write!(
+                f,
+                "the call did not finish within its deadline of {deadline:?}; {} (client-request-id {client_request_id})",
+                if *may_have_reached_server {
+                    "the request may have reached the server"
+                } else {
+                    "the server did not carry it out"
+                }
+            ),
+            Self::TooManyPages { limit, client_request_id } => write!(
+                f,
+                "the collection has more than {limit} pages, the most one stream follows \
+                 (client-request-id {client_request_id} of the last page)"
+            ),
+            Self::PagingLoop { link, client_request_id } => write!(
+                f,
+                "the collection loops: @odata.nextLink {link} was followed before \
+                 (client-request-id {client_request_id} of the last page)"
+            ),
+        }
+    }
+}
+
+/// Written out rather than derived (`thiserror`), which keeps a proc-macro crate out of every app's build.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Body { source, .. } => Some(source),
+            Self::Token { source }
+            | Self::Connect { source, .. }
+            | Self::Timeout { source, .. }
+            | Self::Interrupted { source, .. }
+            | Self::Decode { source, .. } => Some(source.as_ref()),
+            // Transparent, as for `Display`: the answer's own source.
+            Self::Api(api) => std::error::Error::source(api.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
