@@ -3,6 +3,8 @@
 //! generator can copy these files verbatim into standalone crates.
 
 mod auth;
+mod builder;
+mod call;
 mod client;
 mod error;
 mod operation;
@@ -11,9 +13,11 @@ mod path;
 mod raw;
 mod request;
 mod retry;
+mod urls;
 
 pub use auth::{TokenFuture, TokenProvider};
-pub use client::{Client, ClientBuilder, Cloud, Redirects};
+pub use builder::{ClientBuilder, Cloud};
+pub use client::Client;
 pub use error::{ApiError, BoxError, Error};
 #[allow(unused_imports)]
 pub(crate) use operation::{CallOptions, Operation, Response};
@@ -22,6 +26,7 @@ pub use paging::Items;
 pub(crate) use path::ResourcePath;
 pub use raw::ByteStream;
 pub use request::{RawRequest, RawResponse};
+pub use urls::Redirects;
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
 #[allow(dead_code)]
