@@ -179,7 +179,7 @@ impl ClientBuilder {
 
     /// Authenticates every request with this token (`Authorization: Bearer <token>`).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(TokenSource::Static(Arc::from(token.into())));
+        self.token = Some(TokenSource::fixed(&token.into()));
         self
     }
 

@@ -15,8 +15,10 @@ use crate::runtime::operation::{BodyFailure, Operation, Response};
 use crate::runtime::retry;
 use crate::runtime::urls::sanitized;
 
-/// The header Graph echoes in its logs and error answers to tie them to a call.
-const CLIENT_REQUEST_ID: &str = "client-request-id";
+/// The header Graph echoes in its logs and error answers to tie them to a call. Names and values that
+/// every request sends are constants, so that no call parses or copies them.
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Why an attempt failed, and whether and when it may be tried again.
 enum Next {
@@ -280,7 +282,7 @@ impl Inner {
         }
         // JSON unless the operation names its media types (raw content, `Operation::raw_body`).
         if !headers.contains_key(ACCEPT) {
-            request = request.header(ACCEPT, "application/json");
+            request = request.header(ACCEPT, JSON);
         }
         if let Some(authorization) = authorization {
             request = request.header(AUTHORIZATION, authorization);
@@ -290,7 +292,7 @@ impl Inner {
         }
         match body {
             Some(body) if headers.contains_key(CONTENT_TYPE) => request.body(body.to_vec()),
-            Some(body) => request.header(CONTENT_TYPE, "application/json").body(body.to_vec()),
+            Some(body) => request.header(CONTENT_TYPE, JSON).body(body.to_vec()),
             // Graph answers 411 Length Required to a body-less POST without it, and the HTTP
             // stack leaves it out when there is no body.
             None if matches!(*method, Method::POST | Method::PUT | Method::PATCH) => {
