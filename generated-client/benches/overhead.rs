@@ -31,7 +31,7 @@ const MESSAGE: &str = "AAMkAGI2THVSAAA=";
 const MESSAGE_ENCODED: &str = "AAMkAGI2THVSAAA%3D";
 const TOKEN: &str = "bench-token";
 
-/// A `reqwest::Client` as the runtime builds its own (`src/runtime/client.rs`).
+/// A `reqwest::Client` as the runtime builds its own (`src/runtime/builder.rs`).
 fn plain_client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(100))
