@@ -131,8 +131,9 @@ impl ClientBuilder {
         self
     }
 
-    /// How much of an error answer's body [`ApiError::body`] keeps, in bytes; **64 KiB** by default.
-    /// The rest is read and counted ([`ApiError::body_len`]), not stored.
+    /// How much of an error answer's body [`ApiError::body`](crate::runtime::ApiError::body) keeps, in
+    /// bytes; **64 KiB** by default. The rest is read and counted
+    /// ([`ApiError::body_len`](crate::runtime::ApiError::body_len)), not stored.
     pub fn max_error_body(mut self, bytes: usize) -> Self {
         self.limits.max_error_body = bytes;
         self

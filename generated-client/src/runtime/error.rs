@@ -166,7 +166,9 @@ impl std::fmt::Display for Error {
             Self::InvalidRequest { name, reason } => {
                 write!(f, "invalid request: `{name}` {reason}; nothing was sent")
             }
-            Self::Body { operation, .. } => write!(f, "could not serialise the request body of `{operation}`"),
+            Self::Body { operation, .. } => {
+                write!(f, "could not serialise the request body of `{operation}`")
+            }
             Self::Token { .. } => f.write_str("could not get a bearer token"),
             Self::Api(api) => std::fmt::Display::fmt(api, f),
             Self::Connect { client_request_id, .. } => {

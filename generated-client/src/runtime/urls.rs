@@ -15,7 +15,8 @@ const MAX_URL_LEN: usize = 65_534;
 /// How many redirects one attempt follows under [`Redirects::FollowGetWithinBaseUrl`].
 const MAX_REDIRECTS: u32 = 5;
 
-/// Which redirects (3xx answers) the client follows; set with [`ClientBuilder::redirects`](crate::runtime::ClientBuilder::redirects).
+/// Which redirects (3xx answers) the client follows; set with
+/// [`ClientBuilder::redirects`](crate::runtime::ClientBuilder::redirects).
 ///
 /// Whatever the policy, a redirect never replays a request body, never turns a `POST` into another
 /// method or into a success, and never carries the token off the base URL: a redirect that is not
