@@ -12,6 +12,7 @@ use crate::{generate, Error, File, Files, Settings};
 /// The runtime's files, as they are in `generated-client/src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../generated-client/src/runtime/mod.rs")),
+    ("api_error.rs", include_str!("../../generated-client/src/runtime/api_error.rs")),
     ("auth.rs", include_str!("../../generated-client/src/runtime/auth.rs")),
     ("builder.rs", include_str!("../../generated-client/src/runtime/builder.rs")),
     ("call.rs", include_str!("../../generated-client/src/runtime/call.rs")),

@@ -9,8 +9,9 @@ use reqwest::header::{
 };
 use reqwest::{Method, Url};
 
+use crate::runtime::api_error::ApiError;
 use crate::runtime::client::Inner;
-use crate::runtime::error::{ApiError, Error};
+use crate::runtime::error::Error;
 use crate::runtime::operation::{BodyFailure, Operation, Response};
 use crate::runtime::retry;
 use crate::runtime::urls::sanitized;

@@ -2,6 +2,7 @@
 //! path encoding, retries and errors. It refers to nothing outside `crate::runtime`, so that the
 //! generator can copy these files verbatim into standalone crates.
 
+mod api_error;
 mod auth;
 mod builder;
 mod call;
@@ -15,10 +16,11 @@ mod request;
 mod retry;
 mod urls;
 
+pub use api_error::ApiError;
 pub use auth::{TokenFuture, TokenProvider};
 pub use builder::{ClientBuilder, Cloud};
 pub use client::Client;
-pub use error::{ApiError, BoxError, Error};
+pub use error::{BoxError, Error};
 #[allow(unused_imports)]
 pub(crate) use operation::{CallOptions, Operation, Response};
 pub use paging::Items;
