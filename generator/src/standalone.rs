@@ -12,7 +12,10 @@ use crate::{generate, Error, File, Files, Settings};
 /// The runtime's files, as they are in `generated-client/src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../generated-client/src/runtime/mod.rs")),
+    ("api_error.rs", include_str!("../../generated-client/src/runtime/api_error.rs")),
     ("auth.rs", include_str!("../../generated-client/src/runtime/auth.rs")),
+    ("builder.rs", include_str!("../../generated-client/src/runtime/builder.rs")),
+    ("call.rs", include_str!("../../generated-client/src/runtime/call.rs")),
     ("client.rs", include_str!("../../generated-client/src/runtime/client.rs")),
     ("error.rs", include_str!("../../generated-client/src/runtime/error.rs")),
     ("operation.rs", include_str!("../../generated-client/src/runtime/operation.rs")),
@@ -21,6 +24,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("raw.rs", include_str!("../../generated-client/src/runtime/raw.rs")),
     ("request.rs", include_str!("../../generated-client/src/runtime/request.rs")),
     ("retry.rs", include_str!("../../generated-client/src/runtime/retry.rs")),
+    ("urls.rs", include_str!("../../generated-client/src/runtime/urls.rs")),
 ];
 
 /// The client crate's root module, whose `pub use runtime::…` the standalone crate repeats.

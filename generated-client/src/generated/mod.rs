@@ -2821,12 +2821,14 @@ impl AttachmentDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -2834,6 +2836,7 @@ impl AttachmentDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -2888,12 +2891,14 @@ impl AttachmentGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -2901,6 +2906,7 @@ impl AttachmentGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -2946,12 +2952,14 @@ impl AttachmentPostRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -2959,6 +2967,7 @@ impl AttachmentPostRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3005,12 +3014,14 @@ impl AttachmentValueGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3018,6 +3029,7 @@ impl AttachmentValueGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3068,12 +3080,14 @@ impl ChildFolderPermanentDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3081,6 +3095,7 @@ impl ChildFolderPermanentDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3193,12 +3208,14 @@ impl ChildFoldersListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3206,6 +3223,7 @@ impl ChildFoldersListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3286,12 +3304,14 @@ impl ChildFoldersCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3299,6 +3319,7 @@ impl ChildFoldersCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3337,12 +3358,14 @@ impl EventAttachmentsCreateUploadSessionRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3350,6 +3373,7 @@ impl EventAttachmentsCreateUploadSessionRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3456,12 +3480,14 @@ impl MailFolderMessagesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3469,6 +3495,7 @@ impl MailFolderMessagesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3549,12 +3576,14 @@ impl MailFolderMessagesCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3562,6 +3591,7 @@ impl MailFolderMessagesCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3603,12 +3633,14 @@ impl MailFolderDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3616,6 +3648,7 @@ impl MailFolderDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3670,12 +3703,14 @@ impl MailFolderGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3683,6 +3718,7 @@ impl MailFolderGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3728,12 +3764,14 @@ impl MailFolderUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3741,6 +3779,7 @@ impl MailFolderUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3779,12 +3818,14 @@ impl MailFolderCopyRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3792,6 +3833,7 @@ impl MailFolderCopyRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3830,12 +3872,14 @@ impl MailFolderMoveRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3843,6 +3887,7 @@ impl MailFolderMoveRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -3880,12 +3925,14 @@ impl MailFolderPermanentDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -3893,6 +3940,7 @@ impl MailFolderPermanentDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4019,12 +4067,14 @@ impl MailFoldersDeltaListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4032,6 +4082,7 @@ impl MailFoldersDeltaListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4195,12 +4246,14 @@ impl MailFoldersListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4208,6 +4261,7 @@ impl MailFoldersListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4288,12 +4342,14 @@ impl MailFoldersCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4301,6 +4357,7 @@ impl MailFoldersCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4356,12 +4413,14 @@ impl MailboxSettingsGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4369,6 +4428,7 @@ impl MailboxSettingsGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4414,12 +4474,14 @@ impl MailboxSettingsUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4427,6 +4489,7 @@ impl MailboxSettingsUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4486,12 +4549,14 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4499,6 +4564,7 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4565,12 +4631,14 @@ impl MailboxSettingsDateFormatRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4578,6 +4646,7 @@ impl MailboxSettingsDateFormatRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4644,12 +4713,14 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4657,6 +4728,7 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4726,12 +4798,14 @@ impl MailboxSettingsLanguageRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4739,6 +4813,7 @@ impl MailboxSettingsLanguageRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4805,12 +4880,14 @@ impl MailboxSettingsTimeFormatRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4818,6 +4895,7 @@ impl MailboxSettingsTimeFormatRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4884,12 +4962,14 @@ impl MailboxSettingsTimeZoneRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4897,6 +4977,7 @@ impl MailboxSettingsTimeZoneRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -4963,12 +5044,14 @@ impl MailboxSettingsWorkingHoursRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -4976,6 +5059,7 @@ impl MailboxSettingsWorkingHoursRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5089,12 +5173,14 @@ impl MasterCategoriesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5102,6 +5188,7 @@ impl MasterCategoriesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5182,12 +5269,14 @@ impl MasterCategoriesCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5195,6 +5284,7 @@ impl MasterCategoriesCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5236,12 +5326,14 @@ impl MasterCategoryDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5249,6 +5341,7 @@ impl MasterCategoryDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5307,12 +5400,14 @@ impl MasterCategoryGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5320,6 +5415,7 @@ impl MasterCategoryGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5365,12 +5461,14 @@ impl MasterCategoryUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5378,6 +5476,7 @@ impl MasterCategoryUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5484,12 +5583,14 @@ impl MessageAttachmentsListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5497,6 +5598,7 @@ impl MessageAttachmentsListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5577,12 +5679,14 @@ impl MessageAttachmentsCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5590,6 +5694,7 @@ impl MessageAttachmentsCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5632,12 +5737,14 @@ impl MessageAttachmentsCreateUploadSessionRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5645,6 +5752,7 @@ impl MessageAttachmentsCreateUploadSessionRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5686,12 +5794,14 @@ impl MessageDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5699,6 +5809,7 @@ impl MessageDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5760,12 +5871,14 @@ impl MessageGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5773,6 +5886,7 @@ impl MessageGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5822,12 +5936,14 @@ impl MessageUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5835,6 +5951,7 @@ impl MessageUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5873,12 +5990,14 @@ impl MessageCopyRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5886,6 +6005,7 @@ impl MessageCopyRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5923,12 +6043,14 @@ impl MessageCreateForwardRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5936,6 +6058,7 @@ impl MessageCreateForwardRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -5983,12 +6106,14 @@ impl MessageCreateReplyRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -5996,6 +6121,7 @@ impl MessageCreateReplyRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6036,12 +6162,14 @@ impl MessageCreateReplyAllRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6049,6 +6177,7 @@ impl MessageCreateReplyAllRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6090,12 +6219,14 @@ impl MessageForwardRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6103,6 +6234,7 @@ impl MessageForwardRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6141,12 +6273,14 @@ impl MessageMoveRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6154,6 +6288,7 @@ impl MessageMoveRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6191,12 +6326,14 @@ impl MessagePermanentDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6204,6 +6341,7 @@ impl MessagePermanentDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6252,12 +6390,14 @@ impl MessageReplyRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6265,6 +6405,7 @@ impl MessageReplyRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6307,12 +6448,14 @@ impl MessageReplyAllRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6320,6 +6463,7 @@ impl MessageReplyAllRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6357,12 +6501,14 @@ impl MessageSendRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6370,6 +6516,7 @@ impl MessageSendRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6406,12 +6553,14 @@ impl MessageRuleDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6419,6 +6568,7 @@ impl MessageRuleDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6477,12 +6627,14 @@ impl MessageRuleGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6490,6 +6642,7 @@ impl MessageRuleGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6535,12 +6688,14 @@ impl MessageRuleUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6548,6 +6703,7 @@ impl MessageRuleUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6650,12 +6806,14 @@ impl MessageRulesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6663,6 +6821,7 @@ impl MessageRulesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6739,12 +6898,14 @@ impl MessageRulesCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6752,6 +6913,7 @@ impl MessageRulesCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6796,12 +6958,14 @@ impl MessageValueGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6809,6 +6973,7 @@ impl MessageValueGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -6952,12 +7117,14 @@ impl MessagesDeltaListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -6965,6 +7132,7 @@ impl MessagesDeltaListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7121,12 +7289,14 @@ impl OutlookSupportedTimeZonesWithRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7134,6 +7304,7 @@ impl OutlookSupportedTimeZonesWithRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7215,12 +7386,14 @@ impl OverrideDeleteRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7228,6 +7401,7 @@ impl OverrideDeleteRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7265,12 +7439,14 @@ impl OverrideUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7278,6 +7454,7 @@ impl OverrideUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7380,12 +7557,14 @@ impl OverridesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7393,6 +7572,7 @@ impl OverridesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7474,12 +7654,14 @@ impl OverridesCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7487,6 +7669,7 @@ impl OverridesCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7589,12 +7772,14 @@ impl SupportedLanguagesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7602,6 +7787,7 @@ impl SupportedLanguagesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7746,12 +7932,14 @@ impl SupportedTimeZonesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7759,6 +7947,7 @@ impl SupportedTimeZonesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -7912,12 +8101,14 @@ impl UserMessagesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -7925,6 +8116,7 @@ impl UserMessagesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -8005,12 +8197,14 @@ impl UserMessagesCreateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -8018,6 +8212,7 @@ impl UserMessagesCreateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -8056,12 +8251,14 @@ impl UserSendMailRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -8069,6 +8266,7 @@ impl UserSendMailRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self

@@ -60,7 +60,9 @@ where
 /// The configured token source. Its `Debug` output never shows a token.
 #[derive(Clone)]
 pub(crate) enum TokenSource {
-    Static(Arc<str>),
+    /// A fixed token's `Authorization` value, made once when the builder is given it (not per call), or
+    /// why it cannot be sent, which each call reports as a provider's failure would be.
+    Static(Result<HeaderValue, &'static str>),
     Provider(Arc<dyn TokenProvider>),
 }
 
@@ -74,22 +76,34 @@ impl std::fmt::Debug for TokenSource {
 }
 
 impl TokenSource {
-    /// Returns the `Authorization` header value, marked sensitive so that the HTTP stack never
-    /// logs it.
+    /// Returns the `Authorization` header value: a fixed token's, or one made from what the provider
+    /// hands out for this attempt.
     pub(crate) async fn header(&self) -> Result<HeaderValue, Error> {
-        let token = match self {
-            Self::Static(token) => token.to_string(),
-            Self::Provider(provider) => provider.token().await.map_err(|source| Error::Token { source })?,
+        let value = match self {
+            Self::Static(value) => value.clone(),
+            Self::Provider(provider) => {
+                let token = provider.token().await.map_err(|source| Error::Token { source })?;
+                bearer(&token)
+            }
         };
-        let token = token.trim();
-        if token.is_empty() {
-            return Err(Error::Token { source: "the token is empty".into() });
-        }
-        // The error names no part of the token: it is a secret even when it is malformed.
-        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Token {
-            source: "the token contains characters that cannot be sent in a header".into(),
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
+        value.map_err(|why| Error::Token { source: why.into() })
     }
+
+    /// A fixed token, its header made here once.
+    pub(crate) fn fixed(token: &str) -> Self {
+        Self::Static(bearer(token))
+    }
+}
+
+/// The `Authorization` value for `token`, marked sensitive so that the HTTP stack never logs it; the error
+/// names no part of the token: it is a secret even when it is malformed.
+fn bearer(token: &str) -> Result<HeaderValue, &'static str> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err("the token is empty");
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| "the token contains characters that cannot be sent in a header")?;
+    value.set_sensitive(true);
+    Ok(value)
 }

@@ -1,7 +1,9 @@
-//! The crate's one error type, and the lenient reading of Graph's error JSON
-//! (`{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`).
+//! The crate's one error type, [`Error`]: what went wrong, and whether the request may have reached the
+//! server. Graph's own error answer is [`ApiError`], read in `api_error.rs`.
 
 use std::time::Duration;
+
+use crate::runtime::api_error::ApiError;
 
 /// An error from any layer (configuration, transport, or Graph's own error answer) boxed so that
 /// callers can carry it without naming it.
@@ -12,11 +14,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// Match on the variant for the kind of failure, or use the accessors: [`Error::status`] and
 /// [`Error::code`] for Graph's answer, [`Error::client_request_id`] to find the call in Graph's logs.
 /// No variant ever contains the bearer token.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// [`ClientBuilder::build`](crate::runtime::ClientBuilder::build) refused its settings.
-    #[error("invalid client configuration: {reason}")]
     #[non_exhaustive]
     Config {
         /// What is wrong, in words.
@@ -26,7 +27,6 @@ pub enum Error {
     /// The request cannot be made as asked (an id that cannot be one URL segment, a URL too long to
     /// send, a header value that cannot be sent, an `@odata.nextLink` outside the base URL). Nothing was
     /// sent, and it is never retried.
-    #[error("invalid request: `{name}` {reason}; nothing was sent")]
     #[non_exhaustive]
     InvalidRequest {
         /// What was refused: the spec's name of a parameter (`message-id`), a header (`Prefer`),
@@ -37,77 +37,56 @@ pub enum Error {
     },
 
     /// The request body could not be serialised to JSON; no request was made.
-    #[error("could not serialise the request body of `{operation}`")]
     #[non_exhaustive]
     Body {
         /// The operation, such as `message.send`.
         operation: &'static str,
         /// The serialiser's error.
-        #[source]
         source: serde_json::Error,
     },
 
     /// The token provider failed, or returned something that cannot be sent as a header.
-    #[error("could not get a bearer token")]
     #[non_exhaustive]
     Token {
         /// The provider's error.
-        #[source]
         source: BoxError,
     },
 
     /// Graph (or a proxy in front of it) answered with a status other than 2xx or 3xx.
-    #[error(transparent)]
     Api(Box<ApiError>),
 
     /// No connection could be made, so the request never reached the server; it was retried as
     /// often as the client allows.
-    #[error("could not connect to the server (client-request-id {client_request_id})")]
     #[non_exhaustive]
     Connect {
         /// The `client-request-id` header the call would have sent.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// No answer arrived in time. The request may have reached the server, so it was not sent
     /// again unless its method is safe to repeat.
-    #[error(
-        "timed out waiting for the response; the request may have reached the server \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Timeout {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The connection failed after the request was (or may have been) written. The request may
     /// have reached the server, so it was not sent again unless its method is safe to repeat.
-    #[error(
-        "the connection failed before a response arrived; the request may have reached the server \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Interrupted {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The server accepted the request (a 2xx answer), but its body, which the operation documents, is
     /// not the JSON expected or was cut short. Do not send the request again: it was carried out.
-    #[error(
-        "the server accepted the request ({status}), but its answer could not be read \
-         (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
@@ -115,17 +94,12 @@ pub enum Error {
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The decoder's or the transport's error.
-        #[source]
         source: BoxError,
     },
 
     /// The server accepted the request (a 2xx answer), but its body is larger than
     /// [`ClientBuilder::max_response_body`](crate::runtime::ClientBuilder::max_response_body); the
     /// rest was not read. Do not send the request again: it was carried out.
-    #[error(
-        "the server accepted the request ({status}), but its answer is larger than the limit of \
-         {limit} bytes (client-request-id {client_request_id})"
-    )]
     #[non_exhaustive]
     BodyTooLarge {
         /// The HTTP status of the answer.
@@ -140,11 +114,6 @@ pub enum Error {
     /// with [`Redirects::FollowGetWithinBaseUrl`](crate::runtime::Redirects) only a `GET`'s redirect to
     /// a place under the base URL is. The request reached the server, which may have carried it out
     /// (a `303` says it did), so [`Error::may_have_reached_server`] is true: never resend a `POST` on it.
-    #[error(
-        "the server answered {status} redirecting to {}, which is not followed \
-         (client-request-id {client_request_id})",
-        location.as_deref().unwrap_or("nowhere")
-    )]
     #[non_exhaustive]
     Redirect {
         /// The HTTP status (301, 302, 303, 307, 308, …).
@@ -159,10 +128,6 @@ pub enum Error {
     /// The call did not finish within
     /// [`ClientBuilder::deadline`](crate::runtime::ClientBuilder::deadline), counting every attempt
     /// and every wait between them.
-    #[error(
-        "the call did not finish within its deadline of {deadline:?}; {} (client-request-id {client_request_id})",
-        if *may_have_reached_server { "the request may have reached the server" } else { "the server did not carry it out" }
-    )]
     #[non_exhaustive]
     Deadline {
         /// The deadline.
@@ -177,10 +142,6 @@ pub enum Error {
     /// A collection stream stopped after
     /// [`ClientBuilder::max_pages`](crate::runtime::ClientBuilder::max_pages) pages, the items of
     /// which it yielded.
-    #[error(
-        "the collection has more than {limit} pages, the most one stream follows \
-         (client-request-id {client_request_id} of the last page)"
-    )]
     #[non_exhaustive]
     TooManyPages {
         /// The limit.
@@ -191,10 +152,6 @@ pub enum Error {
 
     /// A page's `@odata.nextLink` leads to a page already read (compared without its `#fragment`),
     /// so following it would loop forever. The items of the page were yielded once.
-    #[error(
-        "the collection loops: @odata.nextLink {link} was followed before \
-         (client-request-id {client_request_id} of the last page)"
-    )]
     #[non_exhaustive]
     PagingLoop {
         /// The link, reduced to scheme, host, port and path.
@@ -202,6 +159,87 @@ pub enum Error {
         /// The `client-request-id` of the page that handed it out.
         client_request_id: String,
     },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Config { reason } => write!(f, "invalid client configuration: {reason}"),
+            Self::InvalidRequest { name, reason } => {
+                write!(f, "invalid request: `{name}` {reason}; nothing was sent")
+            }
+            Self::Body { operation, .. } => {
+                write!(f, "could not serialise the request body of `{operation}`")
+            }
+            Self::Token { .. } => f.write_str("could not get a bearer token"),
+            Self::Api(api) => std::fmt::Display::fmt(api, f),
+            Self::Connect { client_request_id, .. } => {
+                write!(f, "could not connect to the server (client-request-id {client_request_id})")
+            }
+            Self::Timeout { client_request_id, .. } => write!(
+                f,
+                "timed out waiting for the response; the request may have reached the server \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::Interrupted { client_request_id, .. } => write!(
+                f,
+                "the connection failed before a response arrived; the request may have reached the server \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::Decode { status, client_request_id, .. } => write!(
+                f,
+                "the server accepted the request ({status}), but its answer could not be read \
+                 (client-request-id {client_request_id})"
+            ),
+            Self::BodyTooLarge { status, limit, client_request_id } => write!(
+                f,
+                "the server accepted the request ({status}), but its answer is larger than the limit of \
+                 {limit} bytes (client-request-id {client_request_id})"
+            ),
+            Self::Redirect { status, location, client_request_id } => write!(
+                f,
+                "the server answered {status} redirecting to {}, which is not followed \
+                 (client-request-id {client_request_id})",
+                location.as_deref().unwrap_or("nowhere")
+            ),
+            Self::Deadline { deadline, may_have_reached_server, client_request_id } => write!(
+                f,
+                "the call did not finish within its deadline of {deadline:?}; {} (client-request-id {client_request_id})",
+                if *may_have_reached_server {
+                    "the request may have reached the server"
+                } else {
+                    "the server did not carry it out"
+                }
+            ),
+            Self::TooManyPages { limit, client_request_id } => write!(
+                f,
+                "the collection has more than {limit} pages, the most one stream follows \
+                 (client-request-id {client_request_id} of the last page)"
+            ),
+            Self::PagingLoop { link, client_request_id } => write!(
+                f,
+                "the collection loops: @odata.nextLink {link} was followed before \
+                 (client-request-id {client_request_id} of the last page)"
+            ),
+        }
+    }
+}
+
+/// Written out rather than derived (`thiserror`), which keeps a proc-macro crate out of every app's build.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Body { source, .. } => Some(source),
+            Self::Token { source }
+            | Self::Connect { source, .. }
+            | Self::Timeout { source, .. }
+            | Self::Interrupted { source, .. }
+            | Self::Decode { source, .. } => Some(source.as_ref()),
+            // Transparent, as for `Display`: the answer's own source.
+            Self::Api(api) => std::error::Error::source(api.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -227,7 +265,7 @@ impl Error {
     /// The HTTP status of Graph's answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api(api) => Some(api.status),
+            Self::Api(api) => Some(api.status()),
             Self::Decode { status, .. }
             | Self::BodyTooLarge { status, .. }
             | Self::Redirect { status, .. } => Some(*status),
@@ -253,7 +291,7 @@ impl Error {
     /// The `client-request-id` this client sent, the same for every retry of one call.
     pub fn client_request_id(&self) -> Option<&str> {
         match self {
-            Self::Api(api) => Some(&api.client_request_id),
+            Self::Api(api) => Some(api.client_request_id()),
             Self::Connect { client_request_id, .. }
             | Self::Timeout { client_request_id, .. }
             | Self::Interrupted { client_request_id, .. }
@@ -269,7 +307,7 @@ impl Error {
 
     /// How long Graph asked the caller to wait (`Retry-After`) before trying again.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api().and_then(|api| api.retry_after)
+        self.api().and_then(ApiError::retry_after)
     }
 
     /// Graph's error answer, for the status, code and body together.
@@ -285,7 +323,7 @@ impl Error {
     /// on and stopped waiting, so the service may have carried it out (a mail may have gone).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(api) => matches!(api.status, 429 | 503),
+            Self::Api(api) => matches!(api.status(), 429 | 503),
             Self::Connect { .. } => true,
             _ => false,
         }
@@ -328,186 +366,5 @@ impl Error {
 
     pub(crate) fn invalid(name: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidRequest { name, reason: reason.into() }
-    }
-}
-
-/// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
-///
-/// At most [`ClientBuilder::max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes of
-/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped.
-#[derive(Debug, Clone)]
-pub struct ApiError {
-    status: u16,
-    code: Option<String>,
-    message: Option<String>,
-    request_id: Option<String>,
-    date: Option<String>,
-    client_request_id: String,
-    retry_after: Option<Duration>,
-    body: String,
-    body_len: u64,
-    truncated: bool,
-}
-
-impl ApiError {
-    /// Reads the answer leniently: any field of Graph's error JSON may be missing or of another
-    /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text. `body` is
-    /// what was kept of the body, `body_len` how many bytes the whole body had.
-    pub(crate) fn new(
-        status: u16,
-        header_request_id: Option<String>,
-        client_request_id: String,
-        retry_after: Option<Duration>,
-        body: &[u8],
-        body_len: u64,
-    ) -> Self {
-        let body_len = body_len.max(body.len() as u64);
-        let truncated = body_len > body.len() as u64;
-        let body = String::from_utf8_lossy(body).into_owned();
-        let json = serde_json::from_str::<serde_json::Value>(&body).ok();
-        let error = json.as_ref().and_then(|v| v.get("error"));
-        let inner = error.and_then(|e| {
-            e.get("innerError").or_else(|| e.get("innererror")).or_else(|| e.get("InnerError"))
-        });
-        let code = error.and_then(|e| text(e.get("code")));
-        let message = error.and_then(|e| text(e.get("message")));
-        let date = inner.and_then(|i| text(i.get("date")));
-        let request_id = inner.and_then(|i| text(i.get("request-id"))).or(header_request_id);
-        Self {
-            status,
-            code,
-            message,
-            request_id,
-            date,
-            client_request_id,
-            retry_after,
-            body,
-            body_len,
-            truncated,
-        }
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// Graph's error code (`error.code`).
-    pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
-    }
-
-    /// Graph's error message (`error.message`).
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    /// Graph's request id (`error.innerError.request-id`, else the `request-id` header).
-    pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-
-    /// When Graph says the error happened (`error.innerError.date`), as Graph wrote it.
-    pub fn date(&self) -> Option<&str> {
-        self.date.as_deref()
-    }
-
-    /// The `client-request-id` this client sent.
-    pub fn client_request_id(&self) -> &str {
-        &self.client_request_id
-    }
-
-    /// The wait Graph asked for in `Retry-After`, if any.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
-    }
-
-    /// The answer's body as text (invalid UTF-8 replaced), whatever its content type; only its first
-    /// [`max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes when it was longer.
-    pub fn body(&self) -> &str {
-        &self.body
-    }
-
-    /// How many bytes the body had, kept or not. When the body was longer than
-    /// [`max_response_body`](crate::runtime::ClientBuilder::max_response_body), or arrived too slowly
-    /// for the call's deadline, the client stopped reading it, and this is what it counted up to then.
-    pub fn body_len(&self) -> u64 {
-        self.body_len
-    }
-
-    /// True when [`ApiError::body`] holds less than the whole body.
-    pub fn body_truncated(&self) -> bool {
-        self.truncated
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "server answered {}", self.status)?;
-        if let Some(code) = &self.code {
-            write!(f, " {code}")?;
-        }
-        if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
-        }
-        write!(f, " (client-request-id {}", self.client_request_id)?;
-        if let Some(request_id) = &self.request_id {
-            write!(f, ", request-id {request_id}")?;
-        }
-        f.write_str(")")
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-/// A JSON string as-is, any other non-null value as its JSON text (Graph has sent `date` both ways).
-fn text(value: Option<&serde_json::Value>) -> Option<String> {
-    match value? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(body: &str) -> ApiError {
-        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes(), 0)
-    }
-
-    #[test]
-    fn full_graph_error() {
-        let e = read(
-            r#"{"error":{"code":"ErrorItemNotFound","message":"Not found.",
-               "innerError":{"date":"2024-01-01T00:00:00","request-id":"rid","client-request-id":"crid"}}}"#,
-        );
-        assert_eq!(e.code(), Some("ErrorItemNotFound"));
-        assert_eq!(e.message(), Some("Not found."));
-        assert_eq!(e.request_id(), Some("rid"));
-        assert_eq!(e.date(), Some("2024-01-01T00:00:00"));
-        assert_eq!(
-            e.to_string(),
-            "server answered 404 ErrorItemNotFound: Not found. (client-request-id crid, request-id rid)"
-        );
-    }
-
-    #[test]
-    fn missing_and_odd_fields_are_tolerated() {
-        let e = read(r#"{"error":{"code":7,"innererror":{"date":20240101}}}"#);
-        assert_eq!(e.code(), Some("7"));
-        assert_eq!(e.message(), None);
-        assert_eq!(e.date(), Some("20240101"));
-        assert_eq!(e.request_id(), Some("hdr-id"));
-        let e = read(r#"{"error":"nope"}"#);
-        assert_eq!((e.code(), e.status()), (None, 404));
-    }
-
-    #[test]
-    fn non_json_body_is_kept_as_text() {
-        let e = read("<html>Length Required</html>");
-        assert_eq!(e.code(), None);
-        assert_eq!(e.body(), "<html>Length Required</html>");
     }
 }

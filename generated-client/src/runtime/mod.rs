@@ -2,7 +2,10 @@
 //! path encoding, retries and errors. It refers to nothing outside `crate::runtime`, so that the
 //! generator can copy these files verbatim into standalone crates.
 
+mod api_error;
 mod auth;
+mod builder;
+mod call;
 mod client;
 mod error;
 mod operation;
@@ -11,10 +14,13 @@ mod path;
 mod raw;
 mod request;
 mod retry;
+mod urls;
 
+pub use api_error::ApiError;
 pub use auth::{TokenFuture, TokenProvider};
-pub use client::{Client, ClientBuilder, Cloud, Redirects};
-pub use error::{ApiError, BoxError, Error};
+pub use builder::{ClientBuilder, Cloud};
+pub use client::Client;
+pub use error::{BoxError, Error};
 #[allow(unused_imports)]
 pub(crate) use operation::{CallOptions, Operation, Response};
 pub use paging::Items;
@@ -22,6 +28,7 @@ pub use paging::Items;
 pub(crate) use path::ResourcePath;
 pub use raw::ByteStream;
 pub use request::{RawRequest, RawResponse};
+pub use urls::Redirects;
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
 #[allow(dead_code)]

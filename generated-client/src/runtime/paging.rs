@@ -10,9 +10,10 @@ use serde::de::DeserializeOwned;
 
 use reqwest::Url;
 
-use crate::runtime::client::{sanitized, Client};
+use crate::runtime::client::Client;
 use crate::runtime::error::Error;
 use crate::runtime::operation::{CallOptions, Operation};
+use crate::runtime::urls::sanitized;
 
 /// One page of a collection as Graph returns it; other fields (`@odata.context`, `@odata.count`) are ignored.
 #[derive(serde::Deserialize)]

@@ -375,12 +375,14 @@ impl AttachmentGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -388,6 +390,7 @@ impl AttachmentGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -424,12 +427,14 @@ impl AttachmentValueGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -437,6 +442,7 @@ impl AttachmentValueGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -484,12 +490,14 @@ impl AttachmentValueSetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -497,6 +505,7 @@ impl AttachmentValueSetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -535,12 +544,14 @@ impl MailFolderMoveRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -548,6 +559,7 @@ impl MailFolderMoveRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -585,12 +597,14 @@ impl MailboxSettingsGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -598,6 +612,7 @@ impl MailboxSettingsGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -635,12 +650,14 @@ impl MailboxSettingsUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -648,6 +665,7 @@ impl MailboxSettingsUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -689,12 +707,14 @@ impl MasterCategoriesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -702,6 +722,7 @@ impl MasterCategoriesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -749,12 +770,14 @@ impl MessageGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -762,6 +785,7 @@ impl MessageGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -799,12 +823,14 @@ impl MessageUpdateRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -812,6 +838,7 @@ impl MessageUpdateRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -850,12 +877,14 @@ impl MessageMoveRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -863,6 +892,7 @@ impl MessageMoveRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -900,12 +930,14 @@ impl MessageValueGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -913,6 +945,7 @@ impl MessageValueGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -973,12 +1006,14 @@ impl MessagesListRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -986,6 +1021,7 @@ impl MessagesListRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self

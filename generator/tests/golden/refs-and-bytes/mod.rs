@@ -227,12 +227,14 @@ impl RootKeyRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -240,6 +242,7 @@ impl RootKeyRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -291,12 +294,14 @@ impl NameSetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -304,6 +309,7 @@ impl NameSetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -344,12 +350,14 @@ impl OutputGetRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -357,6 +365,7 @@ impl OutputGetRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
@@ -404,12 +413,14 @@ impl WorkerTaskChunkRequest {
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
+    #[inline]
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         self.options = self.options.header(name.as_ref(), value.as_ref());
         self
     }
 
     /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
@@ -417,6 +428,7 @@ impl WorkerTaskChunkRequest {
 
     /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
     /// of the client's `max_retries`.
+    #[inline]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.options = self.options.max_retries(retries);
         self
