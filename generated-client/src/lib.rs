@@ -91,7 +91,7 @@ pub mod guide {}
 pub use generated::*;
 pub use runtime::{
     ApiError, BoxError, ByteStream, Client, ClientBuilder, Cloud, Error, Items, RawRequest, RawResponse,
-    Redirects, TokenFuture, TokenProvider,
+    Redirects, Timestamp, TimestampError, TokenFuture, TokenProvider,
 };
 
 /// The HTTP stack the client runs on, so that an app's own [`ClientBuilder::http_client`] is the same

@@ -221,12 +221,16 @@ async fn raw_content_streams() -> Result<(), generated_client::Error> {
 /// each has `new(required…)`: the required fields as arguments, the optional ones left out of the JSON.
 #[tokio::test]
 async fn action_bodies_are_made_from_their_required_fields() -> Result<(), generated_client::Error> {
-    let moved = r#"{"id":"m2","parentFolderId":"archive"}"#;
+    let moved = r#"{"id":"m2","parentFolderId":"archive","receivedDateTime":"2024-05-01T10:00:00.1234567Z"}"#;
     let server = Server::start([Reply::json(201, moved), Reply::status(202)]).await;
     let c = Client::builder().base_url(server.base_url()).bearer_token("tok-123").build()?;
 
     let message = c.me().message("m1").move_(types::MoveBody::new("archive")).await?;
     assert_eq!(message.id.as_deref(), Some("m2"));
+    // Date-time fields are `Timestamp`s: Graph's text kept, the instant read.
+    let received = message.received_date_time.expect("received");
+    assert_eq!(received.as_str(), "2024-05-01T10:00:00.1234567Z");
+    assert_eq!((received.unix_timestamp(), received.subsec_nanos()), (1_714_557_600, 123_456_700));
 
     let draft = types::Message { subject: Some("Lunch?".into()), ..Default::default() };
     c.me().send_mail(types::SendMailBody::new(draft)).await?;

@@ -24,6 +24,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("raw.rs", include_str!("../../generated-client/src/runtime/raw.rs")),
     ("request.rs", include_str!("../../generated-client/src/runtime/request.rs")),
     ("retry.rs", include_str!("../../generated-client/src/runtime/retry.rs")),
+    ("timestamp.rs", include_str!("../../generated-client/src/runtime/timestamp.rs")),
     ("urls.rs", include_str!("../../generated-client/src/runtime/urls.rs")),
 ];
 

@@ -153,6 +153,15 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     spec.paths = Default::default();
 
     let mut settings = progenitor_impl::GenerationSettings::default();
+    // Graph's `Edm.DateTimeOffset` as the runtime's own small type rather than chrono's, which would be a
+    // date-time crate in every app's build for a handful of fields (ARCHITECTURE.md).
+    let date_time = schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("date-time".to_string()),
+        ..Default::default()
+    };
+    let impls = [progenitor_impl::TypeImpl::Display, progenitor_impl::TypeImpl::FromStr];
+    settings.with_conversion(date_time, "crate::runtime::Timestamp", impls.into_iter());
     // typify leaves these out; [`inherit::kind_tokens`] emits them under the same name.
     for kind in &kinds {
         let name = typify_name(&kind.schema);

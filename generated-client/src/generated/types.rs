@@ -461,9 +461,7 @@ pub struct FileAttachment {
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_modified_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -835,9 +833,7 @@ pub struct ItemAttachment {
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_modified_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1255,9 +1251,7 @@ pub struct Message {
         rename = "createdDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub created_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub created_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The collection of open extensions defined for the message. Nullable.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub extensions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -1318,9 +1312,7 @@ pub struct Message {
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_modified_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The collection of multi-value extended properties defined for the message. Nullable.
     #[serde(
         rename = "multiValueExtendedProperties",
@@ -1346,9 +1338,7 @@ pub struct Message {
         rename = "receivedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub received_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub received_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The email addresses to use when replying.
     #[serde(
         rename = "replyTo",
@@ -1364,7 +1354,7 @@ pub struct Message {
         rename = "sentDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub sent_date_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub sent_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The collection of single-value extended properties defined for the message. Nullable.
     #[serde(
         rename = "singleValueExtendedProperties",
@@ -1961,9 +1951,7 @@ pub struct ReferenceAttachment {
         rename = "lastModifiedDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_modified_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///The attachment's file name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -2193,9 +2181,7 @@ pub struct UploadSession {
         rename = "expirationDateTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub expiration_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
-    >,
+    pub expiration_date_time: ::std::option::Option<crate::runtime::Timestamp>,
     ///A collection of byte ranges that the server is missing for the file. These ranges are zero indexed and of the format "start-end" (for example "0-26" to indicate the first 27 bytes of the file). When uploading files as Outlook attachments, instead of a collection of ranges, this property always indicates a single value "\{start\}", the location in the file where the next upload should begin.
     #[serde(
         rename = "nextExpectedRanges",

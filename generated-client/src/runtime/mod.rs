@@ -14,6 +14,7 @@ mod path;
 mod raw;
 mod request;
 mod retry;
+mod timestamp;
 mod urls;
 
 pub use api_error::ApiError;
@@ -28,6 +29,7 @@ pub use paging::Items;
 pub(crate) use path::ResourcePath;
 pub use raw::ByteStream;
 pub use request::{RawRequest, RawResponse};
+pub use timestamp::{Timestamp, TimestampError};
 pub use urls::Redirects;
 
 /// The future an operation's `IntoFuture` returns: boxed so that its type can be named.
