@@ -1,0 +1,427 @@
+//! The builder's pass over the page models: each endpoint once, to one finished `openapiv3::Operation` in
+//! one `openapiv3::OpenAPI`, never a loose JSON tree in between.
+//!
+//! Three steps over the endpoints, so every operation is written once: first each endpoint is planned (its
+//! path, response and request body, with what the page says about them), then every operationId is decided
+//! in the document's order ([`ids::unique`]), then the operations are made and put on their paths.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    ExternalDocumentation, HeaderStyle, Info, OpenAPI, Operation, Parameter, ParameterData,
+    ParameterSchemaOrContent, PathItem, Paths, ReferenceOr, RequestBody, Response, Responses, Schema, Server,
+    StatusCode,
+};
+
+use super::answer::{self, Answer};
+use super::body;
+use super::components::{self, DEFAULT_SERVER, ERROR_RESPONSE, SECURITY_SCHEME};
+use super::ids;
+use super::schemas::{self, Schemas};
+use super::typed;
+use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::paths::{self, Template};
+use crate::reader::page::{Page, PermissionKind};
+
+/// One operation as it went into the document, for reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltOperation {
+    pub file: String,
+    pub method: String,
+    pub path: String,
+    pub operation_id: String,
+    pub responses: Vec<String>,
+    /// Which of the page's endpoints (`Page::endpoints`) the operation is.
+    pub endpoint: usize,
+}
+
+/// The built document and what was said while building it.
+#[derive(Debug)]
+pub struct Built {
+    pub document: OpenAPI,
+    pub operations: Vec<BuiltOperation>,
+    pub diagnostics: Vec<PageDiagnostic>,
+}
+
+/// What to do when a second page lists a method and path an earlier page already defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedEndpoint {
+    /// An error on the later page (regen: one method and path come from one page only).
+    Error,
+    /// A warning on the later page naming the earlier one, whose operation is kept (convert, over folders of
+    /// pages in which Graph documents some endpoints twice).
+    Report,
+}
+
+/// One page to build from, and the endpoints (indexes into `Page::endpoints`, sorted) it leaves to another
+/// page, which convert decides; they are not built from this page.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub page: &'a Page,
+    pub ceded: &'a [usize],
+}
+
+/// Builds the document from pages that read without errors. Problems found here (an endpoint whose path
+/// cannot be normalised, two pages defining one method and path) come back as error diagnostics.
+pub fn build(pages: &[Page]) -> Built {
+    build_with(pages, SharedEndpoint::Error)
+}
+
+/// [`build`], choosing how a method and path defined by two pages is reported.
+pub fn build_with(pages: &[Page], shared: SharedEndpoint) -> Built {
+    build_full(pages, shared, &Schemas::default())
+}
+
+/// [`build_with`], with the schemas made from resource pages: bodies the pages name become `$ref`s to them.
+pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> Built {
+    let inputs: Vec<Input<'_>> = pages.iter().map(|page| Input { page, ceded: &[] }).collect();
+    build_inputs(&inputs, shared, schemas)
+}
+
+/// One endpoint, planned: everything its operation needs but its final operationId.
+struct Planned<'a> {
+    page: &'a Page,
+    template: Template,
+    path: String,
+    /// Lower case, as a path item's key.
+    method: String,
+    operation_id: String,
+    answer: Answer,
+    body: Option<RequestBody>,
+    status: StatusCode,
+    reason: String,
+}
+
+/// [`build_full`] over pages that may leave some of their endpoints to others.
+pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Schemas) -> Built {
+    let mut diagnostics = Vec::new();
+    // Keyed by the path in lower case: Graph matches path segments case-insensitively, and newer pages write one
+    // path both ways (`/me/mailFolders/{id}/messages/delta`, then `/me/mailfolders/{id}/messages/delta?changeType=…`).
+    // The first spelling is the one the spec keeps.
+    let mut owners: BTreeMap<(String, String), (&str, usize, String)> = BTreeMap::new();
+    let mut planned: Vec<Planned<'_>> = Vec::new();
+    let mut operations = Vec::new();
+    let mut scopes_seen: Vec<String> = Vec::new();
+    let mut scopes_known: BTreeSet<String> = BTreeSet::new();
+    let mut server: Option<(&str, &str)> = None;
+    let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
+
+    for &Input { page, ceded } in inputs {
+        let mut say =
+            |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+        if let Some(url) = &page.base_url {
+            match server {
+                None => server = Some((url, &page.file)),
+                Some((first, file)) if first != url => say(Diagnostic::warning(
+                    page.examples.first().map(|e| e.line).unwrap_or(1),
+                    format!("the example request uses `{url}`, but {file} uses `{first}`; the spec keeps `{first}`"),
+                )),
+                Some(_) => {}
+            }
+        }
+        for s in page.scopes() {
+            if scopes_known.insert(s.clone()) {
+                scopes_seen.push(s);
+            }
+        }
+        // Each request line is normalised once: every endpoint looks at its page's others (below).
+        let kept: Vec<usize> =
+            (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
+        let templates: Vec<Result<Template, String>> =
+            kept.iter().map(|&e| paths::normalise(&page.endpoints[e].path)).collect();
+        let template_paths: Vec<Option<String>> =
+            templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
+        for (k, &index) in kept.iter().enumerate() {
+            let endpoint = &page.endpoints[index];
+            let mut template = match &templates[k] {
+                Ok(t) => t.clone(),
+                Err(e) => {
+                    say(Diagnostic::error(endpoint.line, e.clone()));
+                    continue;
+                }
+            };
+            let path = template.path();
+            let method = endpoint.method.to_ascii_lowercase();
+            let key = (path.to_ascii_lowercase(), method.clone());
+            if let Some((file, line, first)) = owners.get(&key) {
+                if *file == page.file {
+                    let spelled = if *first == path { String::new() } else { format!(" as `{first}`") };
+                    say(Diagnostic::warning(
+                        endpoint.line,
+                        format!(
+                            "`{} {}` is listed twice (first at line {line}{spelled}); read once",
+                            endpoint.method, path
+                        ),
+                    ));
+                } else if shared == SharedEndpoint::Error {
+                    say(Diagnostic::error(
+                        endpoint.line,
+                        format!(
+                            "`{} {path}` is also defined by {file}:{line}; one method and path can come from one page only",
+                            endpoint.method
+                        ),
+                    ));
+                } else {
+                    say(Diagnostic::warning(
+                        endpoint.line,
+                        format!(
+                            "`{} {path}` is also defined by {file}:{line}; the spec keeps that definition, not this one",
+                            endpoint.method
+                        ),
+                    ));
+                }
+                continue;
+            }
+            owners.insert(key, (&page.file, endpoint.line, path.clone()));
+            // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
+            // documents those options for the path it repeats.
+            for ((&other, t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
+                let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
+                if other_path.eq_ignore_ascii_case(&path)
+                    && page.endpoints[other].method.eq_ignore_ascii_case(&endpoint.method)
+                {
+                    for (name, value) in t.query.iter().zip(&t.query_values) {
+                        if !template.query.contains(name) {
+                            template.query.push(name.clone());
+                            template.query_values.push(value.clone());
+                        }
+                    }
+                }
+            }
+            let answer = answer::answer(page, endpoint, &template, schemas, &mut collections, &mut say);
+            let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
+            let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
+            let (status, reason) = match &page.success {
+                Some(s) => (StatusCode::Code(s.status), s.reason.as_str()),
+                None => (StatusCode::Range(2), "Success"),
+            };
+            operations.push(BuiltOperation {
+                file: page.file.clone(),
+                method: endpoint.method.clone(),
+                path: path.clone(),
+                operation_id: operation_id.clone(),
+                responses: vec![status.to_string(), "4XX".into(), "5XX".into()],
+                endpoint: index,
+            });
+            let reason = if reason.is_empty() { "Success" } else { reason }.to_string();
+            planned.push(Planned {
+                page,
+                template,
+                path,
+                method,
+                operation_id,
+                answer,
+                body,
+                status,
+                reason,
+            });
+        }
+    }
+
+    // Ids are numbered where two meet in the document's order: paths sorted, methods as OpenAPI lists them.
+    let mut order: Vec<usize> = (0..planned.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&planned[a], &planned[b]);
+        (a.path.as_str(), ids::method_order(&a.method)).cmp(&(b.path.as_str(), ids::method_order(&b.method)))
+    });
+    let mut unique: Vec<String> =
+        order.iter().map(|&i| std::mem::take(&mut planned[i].operation_id)).collect();
+    ids::unique(unique.iter_mut());
+    for (&i, id) in order.iter().zip(unique) {
+        operations[i].operation_id.clone_from(&id);
+        planned[i].operation_id = id;
+    }
+
+    let mut items: BTreeMap<String, PathItem> = BTreeMap::new();
+    for plan in planned {
+        let item = items.entry(plan.path.clone()).or_insert_with(|| PathItem {
+            parameters: plan.template.params().into_iter().map(components::path_parameter).collect(),
+            ..PathItem::default()
+        });
+        let slot = match plan.method.as_str() {
+            "get" => &mut item.get,
+            "put" => &mut item.put,
+            "post" => &mut item.post,
+            "delete" => &mut item.delete,
+            "options" => &mut item.options,
+            "head" => &mut item.head,
+            "patch" => &mut item.patch,
+            _ => &mut item.trace,
+        };
+        *slot = Some(operation(plan));
+    }
+
+    let server_url = server.map_or(DEFAULT_SERVER, |(u, _)| u).to_string();
+    let document = OpenAPI {
+        openapi: "3.0.3".into(),
+        info: Info {
+            title: "Microsoft Graph (from the reference pages)".into(),
+            description: Some("Operations of Microsoft Graph v1.0 as its reference pages document them. The pages are Microsoft's public documentation (CC BY 4.0); see spec/docs/README.md.".into()),
+            version: "v1.0".into(),
+            ..Info::default()
+        },
+        servers: vec![Server {
+            url: server_url,
+            description: Some("Microsoft Graph global service".into()),
+            ..Server::default()
+        }],
+        paths: Paths {
+            paths: items.into_iter().map(|(path, item)| (path, ReferenceOr::Item(item))).collect(),
+            extensions: IndexMap::new(),
+        },
+        components: Some(components::components(schemas, collections, &BTreeSet::new(), &scopes_seen)),
+        ..OpenAPI::default()
+    };
+    Built { document, operations, diagnostics }
+}
+
+/// `spec/docs/message_send.md` → `https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0`.
+pub fn learn_url(file: &str) -> String {
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
+    format!(
+        "https://learn.microsoft.com/graph/api/{}?view=graph-rest-1.0",
+        stem.replace('_', "-").to_ascii_lowercase()
+    )
+}
+
+fn data_mut(p: &mut Parameter) -> &mut ParameterData {
+    match p {
+        Parameter::Query { parameter_data, .. }
+        | Parameter::Header { parameter_data, .. }
+        | Parameter::Path { parameter_data, .. }
+        | Parameter::Cookie { parameter_data, .. } => parameter_data,
+    }
+}
+
+/// The operation of a planned endpoint, with its decided operationId.
+fn operation(plan: Planned<'_>) -> Operation {
+    let Planned { page, template, method, operation_id, answer, body, status, reason, .. } = plan;
+    let mut parameters: Vec<ReferenceOr<Parameter>> = Vec::new();
+    // Query parameters the request line writes come first, described by the query table when it has them.
+    for q in &template.query {
+        let documented = page.query_parameters.iter().find(|p| &p.name == q);
+        let description = documented
+            .map(|d| d.description.clone())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| format!("The {q} query option the page shows in its request line"));
+        let required = template.required_query.contains(q) || documented.is_some_and(|d| d.required);
+        // A value the request line writes as `true` or `false` makes the option a flag.
+        let written = template.query.iter().position(|n| n == q).and_then(|i| template.query_values.get(i));
+        let flag = written.is_some_and(|v| v == "true" || v == "false");
+        let schema = documented.and_then(|d| schemas::primitive(&d.type_name)).unwrap_or_else(|| {
+            if flag {
+                typed::boolean()
+            } else {
+                typed::string(None)
+            }
+        });
+        parameters.push(ReferenceOr::Item(components::query_parameter(q, &description, required, schema)));
+    }
+    for q in page.query_parameters.iter().filter(|q| !template.query.contains(&q.name)) {
+        // Query values are text on the wire; a type the page names is kept when it is a primitive.
+        let schema = schemas::primitive(&q.type_name).unwrap_or_else(|| typed::string(None));
+        parameters.push(ReferenceOr::Item(components::query_parameter(
+            &q.name,
+            &q.description,
+            q.required,
+            schema,
+        )));
+    }
+    for h in &page.request_headers {
+        // Transport headers are the client's job, not the caller's.
+        if ["authorization", "content-length", "content-type", "host"]
+            .contains(&h.name.to_ascii_lowercase().as_str())
+        {
+            continue;
+        }
+        if !h.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || h.name.is_empty() {
+            continue;
+        }
+        let parameter_data = components::data(&h.name, &h.description, h.required, typed::string(None), None);
+        parameters.push(ReferenceOr::Item(Parameter::Header { parameter_data, style: HeaderStyle::Simple }));
+    }
+    // OData's system query options, as Microsoft's own OpenAPI declares them on every GET: all of them on a
+    // collection, `$select` and `$expand` on one object. Options the page documents keep its wording.
+    if method == "get" {
+        let collection = answer.collection;
+        for option in components::odata_options(collection.unwrap_or(false)) {
+            let documented = parameters.iter_mut().find_map(|p| match p {
+                ReferenceOr::Item(p) if p.parameter_data_ref().name == option.name() => Some(p),
+                _ => None,
+            });
+            match documented {
+                Some(existing) => {
+                    data_mut(existing).format =
+                        ParameterSchemaOrContent::Schema(ReferenceOr::Item(option.schema()))
+                }
+                None if collection.is_some() => parameters.push(ReferenceOr::Item(option.parameter())),
+                None => {}
+            }
+        }
+    }
+
+    let mut responses = Responses::default();
+    let success =
+        Response { description: reason, content: answer.content.unwrap_or_default(), ..Response::default() };
+    responses.responses.insert(status, ReferenceOr::Item(success));
+    for range in [4, 5] {
+        responses
+            .responses
+            .insert(StatusCode::Range(range), ReferenceOr::Reference { reference: ERROR_RESPONSE.into() });
+    }
+
+    let permissions = page.permissions_for(&template);
+    let least = permissions
+        .iter()
+        .find(|p| {
+            matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified)
+                && !p.scopes.is_empty()
+        })
+        .or_else(|| permissions.iter().find(|p| !p.scopes.is_empty()))
+        .and_then(|p| p.scopes.first());
+    let security =
+        least.map(|scope| vec![[(SECURITY_SCHEME.to_string(), vec![scope.clone()])].into_iter().collect()]);
+    let mut extensions = IndexMap::new();
+    if !permissions.is_empty() {
+        let mut perms = serde_json::Map::new();
+        for p in &permissions {
+            perms.insert(p.kind.as_str().to_string(), serde_json::Value::from(p.scopes.clone()));
+        }
+        extensions.insert("x-ms-permissions".to_string(), serde_json::Value::Object(perms));
+    }
+    extensions.insert("x-ms-docs-source".to_string(), serde_json::Value::String(page.file.clone()));
+    extensions.insert(
+        "x-ms-docs-operation-type".to_string(),
+        serde_json::Value::String(ids::kind(&template).as_str().into()),
+    );
+    Operation {
+        summary: page.title.clone(),
+        description: page.description.clone(),
+        external_docs: Some(ExternalDocumentation {
+            description: Some("Find more info here".into()),
+            url: learn_url(&page.file),
+            extensions: IndexMap::new(),
+        }),
+        operation_id: Some(operation_id),
+        parameters,
+        request_body: body.map(ReferenceOr::Item),
+        responses,
+        security,
+        extensions,
+        ..Operation::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learn_urls() {
+        assert_eq!(
+            learn_url("spec/docs/message_send.md"),
+            "https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0"
+        );
+    }
+}
