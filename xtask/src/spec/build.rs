@@ -234,6 +234,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
     }
 
     let mut items: BTreeMap<String, PathItem> = BTreeMap::new();
+    let mut options_used = BTreeSet::new();
     for plan in planned {
         let item = items.entry(plan.path.clone()).or_insert_with(|| PathItem {
             parameters: plan.template.params().into_iter().map(components::path_parameter).collect(),
@@ -249,7 +250,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             "patch" => &mut item.patch,
             _ => &mut item.trace,
         };
-        *slot = Some(operation(plan));
+        *slot = Some(operation(plan, &mut options_used));
     }
 
     let server_url = server.map_or(DEFAULT_SERVER, |(u, _)| u).to_string();
@@ -270,7 +271,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             paths: items.into_iter().map(|(path, item)| (path, ReferenceOr::Item(item))).collect(),
             extensions: IndexMap::new(),
         },
-        components: Some(components::components(schemas, collections, &BTreeSet::new(), &scopes_seen)),
+        components: Some(components::components(schemas, collections, &options_used, &scopes_seen)),
         ..OpenAPI::default()
     };
     Built { document, operations, diagnostics }
@@ -294,8 +295,9 @@ fn data_mut(p: &mut Parameter) -> &mut ParameterData {
     }
 }
 
-/// The operation of a planned endpoint, with its decided operationId.
-fn operation(plan: Planned<'_>) -> Operation {
+/// The operation of a planned endpoint, with its decided operationId. The OData options it refers to are
+/// added to `options_used`, for `components/parameters`.
+fn operation(plan: Planned<'_>, options_used: &mut BTreeSet<usize>) -> Operation {
     let Planned { page, template, method, operation_id, answer, body, status, reason, .. } = plan;
     let mut parameters: Vec<ReferenceOr<Parameter>> = Vec::new();
     // Query parameters the request line writes come first, described by the query table when it has them.
@@ -342,7 +344,8 @@ fn operation(plan: Planned<'_>) -> Operation {
         parameters.push(ReferenceOr::Item(Parameter::Header { parameter_data, style: HeaderStyle::Simple }));
     }
     // OData's system query options, as Microsoft's own OpenAPI declares them on every GET: all of them on a
-    // collection, `$select` and `$expand` on one object. Options the page documents keep its wording.
+    // collection, `$select` and `$expand` on one object, by `$ref` to `components/parameters`. Options the
+    // page documents keep its wording, with the option's schema.
     if method == "get" {
         let collection = answer.collection;
         for option in components::odata_options(collection.unwrap_or(false)) {
@@ -355,7 +358,10 @@ fn operation(plan: Planned<'_>) -> Operation {
                     data_mut(existing).format =
                         ParameterSchemaOrContent::Schema(ReferenceOr::Item(option.schema()))
                 }
-                None if collection.is_some() => parameters.push(ReferenceOr::Item(option.parameter())),
+                None if collection.is_some() => {
+                    options_used.insert(option.index());
+                    parameters.push(option.reference());
+                }
                 None => {}
             }
         }

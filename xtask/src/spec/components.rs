@@ -104,7 +104,12 @@ impl ODataOption {
         ReferenceOr::Reference { reference: format!("{PARAMETER_PREFIX}{}", ODATA_OPTIONS[self.index].key) }
     }
 
-    pub fn parameter(self) -> Parameter {
+    /// Its place in [`ODATA_OPTIONS`], for [`components`]'s set of options used.
+    pub fn index(self) -> usize {
+        self.index
+    }
+
+    fn parameter(self) -> Parameter {
         let option = &ODATA_OPTIONS[self.index];
         query_parameter(option.name, option.description, false, self.schema())
     }
@@ -200,13 +205,6 @@ pub fn components(
     }
     components.security_schemes.insert(SECURITY_SCHEME.into(), ReferenceOr::Item(security_scheme(scopes)));
     components
-}
-
-impl ODataOption {
-    /// Its place in [`ODATA_OPTIONS`], for [`components`]'s set of options used.
-    pub fn index(self) -> usize {
-        self.index
-    }
 }
 
 fn error_response() -> Response {
