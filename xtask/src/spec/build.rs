@@ -54,12 +54,18 @@ pub enum SharedEndpoint {
     Report,
 }
 
-/// One page to build from, and the endpoints (indexes into `Page::endpoints`, sorted) it leaves to another
-/// page, which convert decides; they are not built from this page.
+/// One page to build from: its request lines as templates ([`templates`]), and the endpoints (indexes into
+/// `Page::endpoints`, sorted) it leaves to another page, which convert decides; they are not built from it.
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     pub page: &'a Page,
+    pub templates: &'a [Result<Template, String>],
     pub ceded: &'a [usize],
+}
+
+/// Each of the page's request lines as a path template (`paths::normalise`), in `Page::endpoints` order.
+pub fn templates(page: &Page) -> Vec<Result<Template, String>> {
+    page.endpoints.iter().map(|e| paths::normalise(&e.path)).collect()
 }
 
 /// Builds the document from pages that read without errors. Problems found here (an endpoint whose path
@@ -75,7 +81,9 @@ pub fn build_with(pages: &[Page], shared: SharedEndpoint) -> Built {
 
 /// [`build_with`], with the schemas made from resource pages: bodies the pages name become `$ref`s to them.
 pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> Built {
-    let inputs: Vec<Input<'_>> = pages.iter().map(|page| Input { page, ceded: &[] }).collect();
+    let templates: Vec<_> = pages.iter().map(templates).collect();
+    let inputs: Vec<Input<'_>> =
+        pages.iter().zip(&templates).map(|(page, templates)| Input { page, templates, ceded: &[] }).collect();
     build_inputs(&inputs, shared, schemas)
 }
 
@@ -107,7 +115,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
     let mut server: Option<(&str, &str)> = None;
     let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
 
-    for &Input { page, ceded } in inputs {
+    for &Input { page, templates: all_templates, ceded } in inputs {
         let mut say =
             |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
         if let Some(url) = &page.base_url {
@@ -128,13 +136,12 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
         // Each request line is normalised once: every endpoint looks at its page's others (below).
         let kept: Vec<usize> =
             (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
-        let templates: Vec<Result<Template, String>> =
-            kept.iter().map(|&e| paths::normalise(&page.endpoints[e].path)).collect();
+        let templates: Vec<&Result<Template, String>> = kept.iter().map(|&e| &all_templates[e]).collect();
         let template_paths: Vec<Option<String>> =
             templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
         for (k, &index) in kept.iter().enumerate() {
             let endpoint = &page.endpoints[index];
-            let mut template = match &templates[k] {
+            let mut template = match templates[k] {
                 Ok(t) => t.clone(),
                 Err(e) => {
                     say(Diagnostic::error(endpoint.line, e.clone()));
@@ -176,7 +183,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             owners.insert(key, (&page.file, endpoint.line, path.clone()));
             // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
             // documents those options for the path it repeats.
-            for ((&other, t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
+            for ((&other, &t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
                 let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
                 if other_path.eq_ignore_ascii_case(&path)
                     && page.endpoints[other].method.eq_ignore_ascii_case(&endpoint.method)
@@ -233,24 +240,34 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
         planned[i].operation_id = id;
     }
 
-    let mut items: BTreeMap<String, PathItem> = BTreeMap::new();
+    // Path items in the document's order, each made once: a path's parameters are those of the first page
+    // (in page order) that writes it, as `{id | userPrincipalName}` and `{id}` name one parameter described
+    // two ways.
+    let mut items: IndexMap<String, ReferenceOr<PathItem>> = IndexMap::with_capacity(order.len());
     let mut options_used = BTreeSet::new();
-    for plan in planned {
-        let item = items.entry(plan.path.clone()).or_insert_with(|| PathItem {
-            parameters: plan.template.params().into_iter().map(components::path_parameter).collect(),
+    let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| planned[a].path == planned[b].path).collect();
+    let mut planned: Vec<Option<Planned<'_>>> = planned.into_iter().map(Some).collect();
+    for group in groups {
+        let Some(first) = group.iter().min().and_then(|&i| planned[i].as_ref()) else { continue };
+        let mut item = PathItem {
+            parameters: first.template.params().into_iter().map(components::path_parameter).collect(),
             ..PathItem::default()
-        });
-        let slot = match plan.method.as_str() {
-            "get" => &mut item.get,
-            "put" => &mut item.put,
-            "post" => &mut item.post,
-            "delete" => &mut item.delete,
-            "options" => &mut item.options,
-            "head" => &mut item.head,
-            "patch" => &mut item.patch,
-            _ => &mut item.trace,
         };
-        *slot = Some(operation(plan, &mut options_used));
+        let path = first.path.clone();
+        for plan in group.iter().filter_map(|&i| planned[i].take()) {
+            let slot = match plan.method.as_str() {
+                "get" => &mut item.get,
+                "put" => &mut item.put,
+                "post" => &mut item.post,
+                "delete" => &mut item.delete,
+                "options" => &mut item.options,
+                "head" => &mut item.head,
+                "patch" => &mut item.patch,
+                _ => &mut item.trace,
+            };
+            *slot = Some(operation(plan, &mut options_used));
+        }
+        items.insert(path, ReferenceOr::Item(item));
     }
 
     let server_url = server.map_or(DEFAULT_SERVER, |(u, _)| u).to_string();
@@ -268,7 +285,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             ..Server::default()
         }],
         paths: Paths {
-            paths: items.into_iter().map(|(path, item)| (path, ReferenceOr::Item(item))).collect(),
+            paths: items,
             extensions: IndexMap::new(),
         },
         components: Some(components::components(schemas, collections, &options_used, &scopes_seen)),

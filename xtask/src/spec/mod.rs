@@ -9,7 +9,8 @@
 //!   (error schemas, security scheme, path parameters, collection responses);
 //! - `schemas`: resource pages → `components/schemas`;
 //! - `typed`: small constructors of openapiv3 values;
-//! - `check`: what the types cannot hold (parameters declared once, unique ids, `$ref`s resolving).
+//! - `check`: what the types cannot hold (parameters declared once, unique ids, `$ref`s resolving);
+//! - `yaml`: the document as YAML, its paths written on every core.
 
 mod answer;
 mod body;
@@ -19,13 +20,16 @@ mod components;
 mod ids;
 pub mod schemas;
 mod typed;
+mod yaml;
 
 pub use body::body_resource;
 pub use build::{
-    build, build_full, build_inputs, build_with, learn_url, Built, BuiltOperation, Input, SharedEndpoint,
+    build, build_full, build_inputs, build_with, learn_url, templates, Built, BuiltOperation, Input,
+    SharedEndpoint,
 };
 pub use check::{check, check_at};
 pub use components::{DEFAULT_SERVER, ERROR_SCHEMA, SECURITY_SCHEME};
 pub use ids::operation_id;
+pub use yaml::to_yaml;
 
 pub use crate::diagnostics::PageDiagnostic;

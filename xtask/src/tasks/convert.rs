@@ -15,7 +15,6 @@ use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, PageDiagnostic, Severity};
 use crate::files;
@@ -80,7 +79,7 @@ impl Conversion {
     /// The document as YAML with its `@generated` header: the bytes `--out` writes. Made on demand, since
     /// writing YAML is the slowest step and the corpus tests need only the checked document.
     pub fn yaml(&self) -> Result<String> {
-        let yaml = serde_yaml_ng::to_string(&self.openapi).context("cannot write the document as YAML")?;
+        let yaml = spec::to_yaml(&self.openapi).context("cannot write the document as YAML")?;
         Ok(format!("{OUT_HEADER}{yaml}"))
     }
 
@@ -104,44 +103,94 @@ impl Conversion {
         self.pages.iter().map(|p| p.operations.len()).sum()
     }
 
-    /// The report as JSON: `{"pages": [{"file", "ok", "operations": [...], "diagnostics": [...]}]}`.
-    pub fn report_json(&self) -> Value {
-        let pages: Vec<Value> = self
-            .pages
-            .iter()
-            .map(|p| {
-                json!({
-                    "file": p.file,
-                    "ok": p.ok,
-                    "operations": p.operations.iter().map(|o| json!({
-                        "method": o.method,
-                        "path": o.path,
-                        "operationId": o.operation_id,
-                        "responses": o.responses,
-                        "line": o.line,
-                        "sourcePath": o.source_path,
-                        "definedBy": o.defined_by,
-                    })).collect::<Vec<_>>(),
-                    "diagnostics": p.diagnostics.iter().map(|d| json!({
-                        "severity": d.severity.as_str(),
-                        "line": d.line,
-                        "message": d.message,
-                    })).collect::<Vec<_>>(),
+    /// The report as JSON text: `{"pages": [{"file", "ok", "operations": [...], "diagnostics": [...]}],
+    /// "summary": {...}}`, written straight from the report (no JSON tree in between).
+    pub fn report_text(&self) -> Result<String> {
+        let pages = self.pages.iter().map(|p| ReportPage {
+            file: &p.file,
+            ok: p.ok,
+            operations: p
+                .operations
+                .iter()
+                .map(|o| ReportOperation {
+                    method: &o.method,
+                    path: &o.path,
+                    operation_id: &o.operation_id,
+                    responses: &o.responses,
+                    line: o.line,
+                    source_path: &o.source_path,
+                    defined_by: o.defined_by.as_deref(),
                 })
-            })
-            .collect();
-        json!({
-            "pages": pages,
-            "summary": {
-                "pages": self.pages.len(),
-                "ok": self.pages.len() - self.failed_pages(),
-                "failed": self.failed_pages(),
-                "operations": self.operations(),
-                "errors": self.errors(),
-                "warnings": self.warnings(),
-            }
-        })
+                .collect(),
+            diagnostics: p
+                .diagnostics
+                .iter()
+                .map(|d| ReportDiagnostic {
+                    severity: d.severity.as_str(),
+                    line: d.line,
+                    message: &d.message,
+                })
+                .collect(),
+        });
+        let report = Report {
+            pages: pages.collect(),
+            summary: Summary {
+                pages: self.pages.len(),
+                ok: self.pages.len() - self.failed_pages(),
+                failed: self.failed_pages(),
+                operations: self.operations(),
+                errors: self.errors(),
+                warnings: self.warnings(),
+            },
+        };
+        let mut text = serde_json::to_string_pretty(&report).context("cannot write the report")?;
+        text.push('\n');
+        Ok(text)
     }
+}
+
+/// The report file's shape (see [`Conversion::report_text`]).
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    pages: Vec<ReportPage<'a>>,
+    summary: Summary,
+}
+
+#[derive(serde::Serialize)]
+struct ReportPage<'a> {
+    file: &'a str,
+    ok: bool,
+    operations: Vec<ReportOperation<'a>>,
+    diagnostics: Vec<ReportDiagnostic<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportOperation<'a> {
+    method: &'a str,
+    path: &'a str,
+    operation_id: &'a str,
+    responses: &'a [String],
+    line: usize,
+    source_path: &'a str,
+    defined_by: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ReportDiagnostic<'a> {
+    severity: &'a str,
+    line: usize,
+    message: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Summary {
+    pages: usize,
+    ok: usize,
+    failed: usize,
+    operations: usize,
+    errors: usize,
+    warnings: usize,
 }
 
 /// The pages named by the command line: files as given, folders searched recursively for `*.md` (README.md
@@ -293,12 +342,14 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
     // diagnostic itself; it leaves, and the document is built again without it. Each round removes a page, so
     // the loop ends; a good set of pages takes one round.
     let index: BTreeMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.file.as_str(), i)).collect();
+    // Each request line is normalised once, on every core, for settling shared endpoints and for the build.
+    let templates = map_on_every_core(&pages, spec::templates);
     let (built, ceded) = loop {
         let schemas = build_schemas(&resources, &mut reports);
-        let (ceded, ceded_by_page) = settle(&pages, &reports, &is_api);
+        let (ceded, ceded_by_page) = settle(&pages, &templates, &reports, &is_api);
         let inputs: Vec<spec::Input<'_>> = (0..pages.len())
             .filter(|&i| reports[i].ok && is_api[i])
-            .map(|i| spec::Input { page: &pages[i], ceded: &ceded_by_page[i] })
+            .map(|i| spec::Input { page: &pages[i], templates: &templates[i], ceded: &ceded_by_page[i] })
             .collect();
         let built = spec::build_inputs(&inputs, SharedEndpoint::Report, &schemas);
         let mut errors: Vec<PageDiagnostic> =
@@ -399,27 +450,33 @@ fn build_schemas(resources: &[(usize, Resource)], reports: &mut [PageReport]) ->
 type Ceded = (BTreeMap<(usize, usize), (usize, usize)>, Vec<Vec<usize>>);
 
 /// Settles which page defines an endpoint several pages document.
-fn settle(pages: &[Page], reports: &[PageReport], is_api: &[bool]) -> Ceded {
+fn settle(
+    pages: &[Page],
+    templates: &[Vec<Result<paths::Template, String>>],
+    reports: &[PageReport],
+    is_api: &[bool],
+) -> Ceded {
     // One method and path documented by several pages goes to one of them (see `owner_score`); the others
     // leave it out of their build and say which page's definition the document keeps.
     let good = |i: usize| reports[i].ok && is_api[i];
     let mut claims: BTreeMap<(String, String), Vec<(usize, usize)>> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate().filter(|(i, _)| good(*i)) {
         for (e, endpoint) in page.endpoints.iter().enumerate() {
-            let Ok(template) = paths::normalise(&endpoint.path) else { continue };
+            let Ok(template) = &templates[i][e] else { continue };
             let key = (endpoint.method.to_ascii_uppercase(), template.path());
             claims.entry(key).or_default().push((i, e));
         }
     }
     let mut ceded: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
-    for ((_, path), claim) in &claims {
+    for claim in claims.values() {
         // A page listing one endpoint twice is its own business (the spec builder warns); only several
         // pages make a claim to settle.
         if claim.iter().all(|(i, _)| *i == claim[0].0) {
             continue;
         }
-        let template = paths::normalise(path).ok();
-        let score = |i: usize| template.as_ref().map_or(0, |t| owner_score(&pages[i].file, t));
+        let (first, e) = claim[0];
+        let template = templates[first][e].as_ref().ok();
+        let score = |i: usize| template.map_or(0, |t| owner_score(&pages[i].file, t));
         // The best score wins; among equals, the first page in order.
         let Some(&owner) = claim.iter().rev().max_by_key(|(i, _)| score(*i)) else { continue };
         for &(i, e) in claim.iter().filter(|(i, _)| *i != owner.0) {
@@ -432,6 +489,22 @@ fn settle(pages: &[Page], reports: &[PageReport], is_api: &[bool]) -> Ceded {
         by_page[i].push(e);
     }
     (ceded, by_page)
+}
+
+/// `f` over `items`, the items shared out over the machine's cores; the results in the items' order.
+fn map_on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores < 2 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(cores))
+            .map(|share| s.spawn(move || share.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
 }
 
 /// How well a page's file name says it is about the endpoint's resource: `message-delete.md` for
@@ -553,11 +626,7 @@ pub fn run(options: &Options) -> Result<bool> {
     // The report and the document are independent texts of the same conversion: one thread each.
     std::thread::scope(|s| {
         let report = s.spawn(|| match &options.report {
-            Some(report) => {
-                let text = serde_json::to_string_pretty(&conversion.report_json())
-                    .context("cannot write the report")?;
-                write_file(report, &format!("{text}\n"))
-            }
+            Some(report) => conversion.report_text().and_then(|text| write_file(report, &text)),
             None => Ok(()),
         });
         let document =
