@@ -28,13 +28,14 @@ pub struct Answer {
 /// body the page documents but the spec cannot type is a warning, never silently left out.
 pub fn answer(
     page: &Page,
+    exchanges: &Exchanges<'_>,
     endpoint: &Endpoint,
     template: &Template,
     schemas: &Schemas,
     collections: &mut BTreeMap<String, Schema>,
     say: &mut impl FnMut(Diagnostic),
 ) -> Answer {
-    let example = matching_response(page, endpoint, template);
+    let example = exchanges.response_to(endpoint, template);
     if template.last_literal() == Some("$value") {
         let media = example
             .and_then(|e| e.body.content_type.clone())
@@ -182,40 +183,50 @@ fn content(media: String, schema: ReferenceOr<Schema>) -> IndexMap<String, Media
     [(media, MediaType { schema: Some(schema), ..MediaType::default() })].into_iter().collect()
 }
 
-/// The example response whose request is this endpoint: same method, and the request URL's segments fit the
-/// template (literals equal, any value where the template has a key).
-fn matching_response<'a>(
-    page: &'a Page,
-    endpoint: &Endpoint,
-    template: &Template,
-) -> Option<&'a HttpExample> {
-    let mut request: Option<&HttpExample> = None;
-    for e in &page.examples {
-        match e.kind {
-            ExampleKind::Request => request = Some(e),
-            ExampleKind::Response => {
-                let fits = request.take().is_some_and(|r| request_fits(&r.first_line, endpoint, template));
-                if fits {
-                    return Some(e);
+/// A page's example exchanges: each example response with the request before it, read once per page (its
+/// method, and its URL as a template) for all of the page's endpoints.
+#[derive(Debug)]
+pub struct Exchanges<'a> {
+    pairs: Vec<(String, Template, &'a HttpExample)>,
+}
+
+impl<'a> Exchanges<'a> {
+    pub fn of(page: &'a Page) -> Self {
+        let mut pairs = Vec::new();
+        let mut request: Option<&HttpExample> = None;
+        for e in &page.examples {
+            match e.kind {
+                ExampleKind::Request => request = Some(e),
+                ExampleKind::Response => {
+                    let read =
+                        request.take().and_then(|r| crate::reader::page::parse_request_line(&r.first_line));
+                    if let Some((method, url)) = read {
+                        if let Ok(template) = paths::normalise(&url) {
+                            pairs.push((method, template, e));
+                        }
+                    }
                 }
             }
         }
+        Exchanges { pairs }
     }
-    None
-}
 
-fn request_fits(first_line: &str, endpoint: &Endpoint, template: &Template) -> bool {
-    let Some((method, url)) = crate::reader::page::parse_request_line(first_line) else { return false };
-    if !method.eq_ignore_ascii_case(&endpoint.method) {
-        return false;
+    /// The example response whose request is this endpoint: same method, and the request URL's segments fit
+    /// the template (literals equal, any value where the template has a key).
+    fn response_to(&self, endpoint: &Endpoint, template: &Template) -> Option<&'a HttpExample> {
+        let fits = |example: &Template| {
+            example.segments.len() == template.segments.len()
+                && template.segments.iter().zip(&example.segments).all(|(t, e)| match (t, e) {
+                    (Segment::Literal(a), Segment::Literal(b)) => a.eq_ignore_ascii_case(b),
+                    (Segment::Literal(_), _) => false,
+                    _ => true,
+                })
+        };
+        self.pairs
+            .iter()
+            .find(|(method, example, _)| method.eq_ignore_ascii_case(&endpoint.method) && fits(example))
+            .map(|(_, _, response)| *response)
     }
-    let Ok(example) = paths::normalise(&url) else { return false };
-    example.segments.len() == template.segments.len()
-        && template.segments.iter().zip(&example.segments).all(|(t, e)| match (t, e) {
-            (Segment::Literal(a), Segment::Literal(b)) => a.eq_ignore_ascii_case(b),
-            (Segment::Literal(_), _) => false,
-            _ => true,
-        })
 }
 
 /// The type an example response shows: its top-level `@odata.type`, else what its `@odata.context` names

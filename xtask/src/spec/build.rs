@@ -133,6 +133,7 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
                 scopes_seen.push(s);
             }
         }
+        let exchanges = answer::Exchanges::of(page);
         // Each request line is normalised once: every endpoint looks at its page's others (below).
         let kept: Vec<usize> =
             (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
@@ -196,7 +197,8 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
                     }
                 }
             }
-            let answer = answer::answer(page, endpoint, &template, schemas, &mut collections, &mut say);
+            let answer =
+                answer::answer(page, &exchanges, endpoint, &template, schemas, &mut collections, &mut say);
             let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
             let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
             let (status, reason) = match &page.success {

@@ -200,22 +200,27 @@ pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for input in inputs {
         let meta = std::fs::metadata(input).with_context(|| format!("cannot read {}", input.display()))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(input, &mut found)?;
-            found.sort();
-            out.extend(found);
+            walk(input, &mut out)?;
         } else {
             out.push(input.clone());
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
+    // A set by hash: a sorted set compares paths component by component, which showed in the profile.
+    let mut seen = std::collections::HashSet::with_capacity(out.len());
     out.retain(|p| seen.insert(p.clone()));
     Ok(out)
 }
 
+/// The pages under `dir` in the order of their paths (component by component): each folder's entries are
+/// taken sorted by name, and a subfolder's pages come where its name does.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        entries.push((entry.file_name(), entry));
+    }
+    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    for (_, entry) in entries {
         let path = entry.path();
         // Folders reached through a symbolic link are not entered: a link to a parent would never end.
         let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
