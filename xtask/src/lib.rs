@@ -6,6 +6,7 @@
 
 pub mod diagnostics;
 pub mod files;
+pub mod parallel;
 pub mod paths;
 pub mod reader;
 pub mod spec;

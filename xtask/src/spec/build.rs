@@ -245,30 +245,23 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
     // Path items in the document's order, each made once: a path's parameters are those of the first page
     // (in page order) that writes it, as `{id | userPrincipalName}` and `{id}` name one parameter described
     // two ways.
-    let mut items: IndexMap<String, ReferenceOr<PathItem>> = IndexMap::with_capacity(order.len());
-    let mut options_used = BTreeSet::new();
     let groups: Vec<&[usize]> = order.chunk_by(|&a, &b| planned[a].path == planned[b].path).collect();
     let mut planned: Vec<Option<Planned<'_>>> = planned.into_iter().map(Some).collect();
-    for group in groups {
-        let Some(first) = group.iter().min().and_then(|&i| planned[i].as_ref()) else { continue };
-        let mut item = PathItem {
-            parameters: first.template.params().into_iter().map(components::path_parameter).collect(),
-            ..PathItem::default()
-        };
-        let path = first.path.clone();
-        for plan in group.iter().filter_map(|&i| planned[i].take()) {
-            let slot = match plan.method.as_str() {
-                "get" => &mut item.get,
-                "put" => &mut item.put,
-                "post" => &mut item.post,
-                "delete" => &mut item.delete,
-                "options" => &mut item.options,
-                "head" => &mut item.head,
-                "patch" => &mut item.patch,
-                _ => &mut item.trace,
-            };
-            *slot = Some(operation(plan, &mut options_used));
-        }
+    let groups: Vec<(usize, Vec<Planned<'_>>)> = groups
+        .into_iter()
+        .map(|group| {
+            let first = group.iter().copied().min().unwrap_or_default();
+            let plans: Vec<Planned<'_>> = group.iter().filter_map(|&i| planned[i].take()).collect();
+            // Where the first plan (in page order) sits in the group, sorted by method.
+            (group.iter().position(|&i| i == first).unwrap_or_default(), plans)
+        })
+        .collect();
+    // The operations are made on every core, each path item whole; the items keep the document's order.
+    let made = crate::parallel::map_on_every_core(groups, |(first, plans)| path_item(first, plans));
+    let mut items: IndexMap<String, ReferenceOr<PathItem>> = IndexMap::with_capacity(made.len());
+    let mut options_used = BTreeSet::new();
+    for (path, item, used) in made {
+        options_used.extend(used);
         items.insert(path, ReferenceOr::Item(item));
     }
 
@@ -294,6 +287,31 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
         ..OpenAPI::default()
     };
     Built { document, operations, diagnostics }
+}
+
+/// One path's item from its planned operations (sorted by method), with the OData options they refer to.
+/// The path's parameters are those of the first page (in page order) that writes it, `plans[first]`, as
+/// `{id | userPrincipalName}` and `{id}` name one parameter described two ways.
+fn path_item(first: usize, plans: Vec<Planned<'_>>) -> (String, PathItem, BTreeSet<usize>) {
+    let mut options_used = BTreeSet::new();
+    let params =
+        plans.get(first).map(|p| p.template.params().into_iter().map(components::path_parameter).collect());
+    let path = plans.get(first).map(|p| p.path.clone()).unwrap_or_default();
+    let mut item = PathItem { parameters: params.unwrap_or_default(), ..PathItem::default() };
+    for plan in plans {
+        let slot = match plan.method.as_str() {
+            "get" => &mut item.get,
+            "put" => &mut item.put,
+            "post" => &mut item.post,
+            "delete" => &mut item.delete,
+            "options" => &mut item.options,
+            "head" => &mut item.head,
+            "patch" => &mut item.patch,
+            _ => &mut item.trace,
+        };
+        *slot = Some(operation(plan, &mut options_used));
+    }
+    (path, item, options_used)
 }
 
 /// `spec/docs/message_send.md` → `https://learn.microsoft.com/graph/api/message-send?view=graph-rest-1.0`.

@@ -310,6 +310,15 @@ pub fn read_bytes_with(file: &str, bytes: &[u8], includes: &IncludeRoots) -> Sou
 
 /// Converts pages already read. Pure: no IO, same pages in, same bytes out.
 pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<Conversion> {
+    convert_keeping_pages(sources, progress).map(|(conversion, _)| conversion)
+}
+
+/// [`convert`], handing back the page models too, so that the command can leave them to the end of the
+/// process instead of freeing them one by one.
+fn convert_keeping_pages(
+    sources: Vec<Source>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Conversion, Vec<Page>)> {
     let mut reports: Vec<PageReport> = sources
         .iter()
         .map(|s| PageReport {
@@ -348,7 +357,7 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
     // the loop ends; a good set of pages takes one round.
     let index: BTreeMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.file.as_str(), i)).collect();
     // Each request line is normalised once, on every core, for settling shared endpoints and for the build.
-    let templates = map_on_every_core(&pages, spec::templates);
+    let templates = crate::parallel::map_on_every_core(pages.iter().collect(), spec::templates);
     let (built, ceded) = loop {
         let schemas = build_schemas(&resources, &mut reports);
         let (ceded, ceded_by_page) = settle(&pages, &templates, &reports, &is_api);
@@ -421,7 +430,7 @@ pub fn convert(sources: Vec<Source>, progress: &mut dyn FnMut(usize)) -> Result<
         r.diagnostics.sort_by_key(|d| d.line);
         r.diagnostics.dedup();
     }
-    Ok(Conversion { pages: reports, openapi })
+    Ok((Conversion { pages: reports, openapi }, pages))
 }
 
 /// The schemas of the good resource pages. A page whose type clashes with another's is not good, and the
@@ -494,22 +503,6 @@ fn settle(
         by_page[i].push(e);
     }
     (ceded, by_page)
-}
-
-/// `f` over `items`, the items shared out over the machine's cores; the results in the items' order.
-fn map_on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores < 2 || items.len() < 64 {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(items.len().div_ceil(cores))
-            .map(|share| s.spawn(move || share.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
 }
 
 /// How well a page's file name says it is about the endpoint's resource: `message-delete.md` for
@@ -590,7 +583,8 @@ impl Progress {
 }
 
 /// `cargo xtask convert`: reads the pages, writes OUT (and the report), prints errors with file and line.
-/// Returns whether every page converted without error.
+/// Returns whether every page converted without error. Meant to end the process: what it made is left to
+/// the operating system to free.
 pub fn run(options: &Options) -> Result<bool> {
     let files = page_files(&options.inputs)?;
     if files.is_empty() {
@@ -616,7 +610,7 @@ pub fn run(options: &Options) -> Result<bool> {
         }
     });
     let mut progress = progress.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let conversion = convert(pages, &mut |i| progress.update("checking", i))?;
+    let (conversion, pages) = convert_keeping_pages(pages, &mut |i| progress.update("checking", i))?;
     progress.finish();
 
     for p in &conversion.pages {
@@ -651,6 +645,9 @@ pub fn run(options: &Options) -> Result<bool> {
             format!("wrote nothing to {} (use --keep-going to write the good pages)", options.out.display())
         }
     );
+    // The process ends here: the operating system takes the memory back at once, where freeing the page
+    // models and the document piece by piece took a tenth of the run (the profile in BENCHMARKS.md).
+    std::mem::forget((conversion, pages, files));
     Ok(all_ok)
 }
 
