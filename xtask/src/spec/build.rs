@@ -101,6 +101,81 @@ struct Planned<'a> {
     reason: String,
 }
 
+/// What one endpoint of a page would give, planned on any core; the pass in page order then decides whether
+/// it goes into the document (a method and path can come from one page, once).
+enum Candidate<'a> {
+    /// A request line that cannot be a path template: an error at its line.
+    Unreadable { line: usize, why: String },
+    Endpoint {
+        /// Boxed: a planned operation is large beside an unreadable line.
+        planned: Box<Planned<'a>>,
+        /// Which of the page's endpoints it is.
+        index: usize,
+        /// The path in lower case and the method: Graph matches path segments case-insensitively.
+        key: (String, String),
+        /// What planning it said (the answer's, then the body's), kept only if it goes in.
+        said: Vec<Diagnostic>,
+        /// The collection responses its answer refers to.
+        collections: BTreeMap<String, Schema>,
+    },
+}
+
+/// Every endpoint of one page, planned: its template (with the query options the page's repeated request
+/// lines add), answer, operationId stem and body. Needs nothing from other pages.
+fn candidates<'a>(input: &Input<'a>, schemas: &Schemas) -> Vec<Candidate<'a>> {
+    let Input { page, templates: all_templates, ceded } = *input;
+    let exchanges = answer::Exchanges::of(page);
+    let kept: Vec<usize> = (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
+    let templates: Vec<&Result<Template, String>> = kept.iter().map(|&e| &all_templates[e]).collect();
+    let template_paths: Vec<Option<String>> =
+        templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
+    let mut out = Vec::with_capacity(kept.len());
+    for (k, &index) in kept.iter().enumerate() {
+        let endpoint = &page.endpoints[index];
+        let mut template = match templates[k] {
+            Ok(t) => t.clone(),
+            Err(why) => {
+                out.push(Candidate::Unreadable { line: endpoint.line, why: why.clone() });
+                continue;
+            }
+        };
+        let path = template_paths[k].clone().unwrap_or_default();
+        let method = endpoint.method.to_ascii_lowercase();
+        let key = (path.to_ascii_lowercase(), method.clone());
+        // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
+        // documents those options for the path it repeats.
+        for ((&other, &t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
+            let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
+            if other_path.eq_ignore_ascii_case(&path)
+                && page.endpoints[other].method.eq_ignore_ascii_case(&endpoint.method)
+            {
+                for (name, value) in t.query.iter().zip(&t.query_values) {
+                    if !template.query.contains(name) {
+                        template.query.push(name.clone());
+                        template.query_values.push(value.clone());
+                    }
+                }
+            }
+        }
+        let mut said = Vec::new();
+        let mut say = |d: Diagnostic| said.push(d);
+        let mut collections = BTreeMap::new();
+        let answer =
+            answer::answer(page, &exchanges, endpoint, &template, schemas, &mut collections, &mut say);
+        let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
+        let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
+        let (status, reason) = match &page.success {
+            Some(s) if !s.reason.is_empty() => (StatusCode::Code(s.status), s.reason.clone()),
+            Some(s) => (StatusCode::Code(s.status), "Success".to_string()),
+            None => (StatusCode::Range(2), "Success".to_string()),
+        };
+        let planned =
+            Box::new(Planned { page, template, path, method, operation_id, answer, body, status, reason });
+        out.push(Candidate::Endpoint { planned, index, key, said, collections });
+    }
+    out
+}
+
 /// [`build_full`] over pages that may leave some of their endpoints to others.
 pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Schemas) -> Built {
     let mut diagnostics = Vec::new();
@@ -115,7 +190,10 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
     let mut server: Option<(&str, &str)> = None;
     let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
 
-    for &Input { page, templates: all_templates, ceded } in inputs {
+    // Each page's endpoints are planned on every core; what goes in is decided here, in page order.
+    let per_page =
+        crate::parallel::map_on_every_core(inputs.iter().collect(), |input| candidates(input, schemas));
+    for (&Input { page, .. }, candidates) in inputs.iter().zip(per_page) {
         let mut say =
             |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
         if let Some(url) = &page.base_url {
@@ -133,28 +211,21 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
                 scopes_seen.push(s);
             }
         }
-        let exchanges = answer::Exchanges::of(page);
-        // Each request line is normalised once: every endpoint looks at its page's others (below).
-        let kept: Vec<usize> =
-            (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
-        let templates: Vec<&Result<Template, String>> = kept.iter().map(|&e| &all_templates[e]).collect();
-        let template_paths: Vec<Option<String>> =
-            templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
-        for (k, &index) in kept.iter().enumerate() {
-            let endpoint = &page.endpoints[index];
-            let mut template = match templates[k] {
-                Ok(t) => t.clone(),
-                Err(e) => {
-                    say(Diagnostic::error(endpoint.line, e.clone()));
+        for candidate in candidates {
+            let (plan, index, key, said, found) = match candidate {
+                Candidate::Unreadable { line, why } => {
+                    say(Diagnostic::error(line, why));
                     continue;
                 }
+                Candidate::Endpoint { planned, index, key, said, collections } => {
+                    (planned, index, key, said, collections)
+                }
             };
-            let path = template.path();
-            let method = endpoint.method.to_ascii_lowercase();
-            let key = (path.to_ascii_lowercase(), method.clone());
+            let endpoint = &page.endpoints[index];
+            let path = &plan.path;
             if let Some((file, line, first)) = owners.get(&key) {
                 if *file == page.file {
-                    let spelled = if *first == path { String::new() } else { format!(" as `{first}`") };
+                    let spelled = if first == path { String::new() } else { format!(" as `{first}`") };
                     say(Diagnostic::warning(
                         endpoint.line,
                         format!(
@@ -182,49 +253,19 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
                 continue;
             }
             owners.insert(key, (&page.file, endpoint.line, path.clone()));
-            // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
-            // documents those options for the path it repeats.
-            for ((&other, &t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
-                let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
-                if other_path.eq_ignore_ascii_case(&path)
-                    && page.endpoints[other].method.eq_ignore_ascii_case(&endpoint.method)
-                {
-                    for (name, value) in t.query.iter().zip(&t.query_values) {
-                        if !template.query.contains(name) {
-                            template.query.push(name.clone());
-                            template.query_values.push(value.clone());
-                        }
-                    }
-                }
+            said.into_iter().for_each(&mut say);
+            for (name, schema) in found {
+                collections.entry(name).or_insert(schema);
             }
-            let answer =
-                answer::answer(page, &exchanges, endpoint, &template, schemas, &mut collections, &mut say);
-            let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
-            let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
-            let (status, reason) = match &page.success {
-                Some(s) => (StatusCode::Code(s.status), s.reason.as_str()),
-                None => (StatusCode::Range(2), "Success"),
-            };
             operations.push(BuiltOperation {
                 file: page.file.clone(),
                 method: endpoint.method.clone(),
                 path: path.clone(),
-                operation_id: operation_id.clone(),
-                responses: vec![status.to_string(), "4XX".into(), "5XX".into()],
+                operation_id: plan.operation_id.clone(),
+                responses: vec![plan.status.to_string(), "4XX".into(), "5XX".into()],
                 endpoint: index,
             });
-            let reason = if reason.is_empty() { "Success" } else { reason }.to_string();
-            planned.push(Planned {
-                page,
-                template,
-                path,
-                method,
-                operation_id,
-                answer,
-                body,
-                status,
-                reason,
-            });
+            planned.push(*plan);
         }
     }
 
