@@ -101,51 +101,48 @@ struct Planned<'a> {
     reason: String,
 }
 
-/// What one endpoint of a page would give, planned on any core; the pass in page order then decides whether
-/// it goes into the document (a method and path can come from one page, once).
-enum Candidate<'a> {
-    /// A request line that cannot be a path template: an error at its line.
-    Unreadable { line: usize, why: String },
-    Endpoint {
-        /// Boxed: a planned operation is large beside an unreadable line.
-        planned: Box<Planned<'a>>,
-        /// Which of the page's endpoints it is.
-        index: usize,
-        /// The path in lower case and the method: Graph matches path segments case-insensitively.
-        key: (String, String),
-        /// What planning it said (the answer's, then the body's), kept only if it goes in.
-        said: Vec<Diagnostic>,
-        /// The collection responses its answer refers to.
-        collections: BTreeMap<String, Schema>,
-    },
+/// What the pass in page order decided for one endpoint of a page.
+enum Decision {
+    /// It goes in: planned, then made.
+    Plan,
+    /// It does not (a request line that cannot be a template, a method and path already defined): why.
+    Leave(Diagnostic),
 }
 
-/// Every endpoint of one page, planned: its template (with the query options the page's repeated request
-/// lines add), answer, operationId stem and body. Needs nothing from other pages.
-fn candidates<'a>(input: &Input<'a>, schemas: &Schemas) -> Vec<Candidate<'a>> {
+/// What was decided for one page: a note about the page as a whole (its server), and each endpoint's
+/// decision, in the page's order.
+type Decided = (Option<Diagnostic>, Vec<(usize, Decision)>);
+
+/// One endpoint, planned, with what planning said (the answer's, then the body's) and the collection
+/// responses its answer refers to.
+struct Plan<'a> {
+    planned: Planned<'a>,
+    said: Vec<Diagnostic>,
+    collections: BTreeMap<String, Schema>,
+}
+
+/// The endpoints of one page that go in (`planning`, indexes into `Page::endpoints`, in order), planned:
+/// each one's template (with the query options the page's repeated request lines add), answer,
+/// operationId stem and body. Needs nothing from other pages, so pages are planned on every core.
+fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Vec<Plan<'a>> {
     let Input { page, templates: all_templates, ceded } = *input;
+    if planning.is_empty() {
+        return Vec::new();
+    }
     let exchanges = answer::Exchanges::of(page);
     let kept: Vec<usize> = (0..page.endpoints.len()).filter(|e| ceded.binary_search(e).is_err()).collect();
-    let templates: Vec<&Result<Template, String>> = kept.iter().map(|&e| &all_templates[e]).collect();
     let template_paths: Vec<Option<String>> =
-        templates.iter().map(|t| t.as_ref().ok().map(Template::path)).collect();
-    let mut out = Vec::with_capacity(kept.len());
-    for (k, &index) in kept.iter().enumerate() {
+        kept.iter().map(|&e| all_templates[e].as_ref().ok().map(Template::path)).collect();
+    let mut out = Vec::with_capacity(planning.len());
+    for &index in planning {
         let endpoint = &page.endpoints[index];
-        let mut template = match templates[k] {
-            Ok(t) => t.clone(),
-            Err(why) => {
-                out.push(Candidate::Unreadable { line: endpoint.line, why: why.clone() });
-                continue;
-            }
-        };
-        let path = template_paths[k].clone().unwrap_or_default();
-        let method = endpoint.method.to_ascii_lowercase();
-        let key = (path.to_ascii_lowercase(), method.clone());
+        let Ok(template) = &all_templates[index] else { continue };
+        let mut template = template.clone();
+        let path = template.path();
         // A request line written again with query options (`GET /me/mailFolders/?includeHiddenFolders=true`)
-        // documents those options for the path it repeats.
-        for ((&other, &t), other_path) in kept.iter().zip(&templates).zip(&template_paths) {
-            let (Ok(t), Some(other_path)) = (t, other_path) else { continue };
+        // documents those options for the path it repeats, whether or not that line goes in itself.
+        for (&other, other_path) in kept.iter().zip(&template_paths) {
+            let (Ok(t), Some(other_path)) = (&all_templates[other], other_path) else { continue };
             if other_path.eq_ignore_ascii_case(&path)
                 && page.endpoints[other].method.eq_ignore_ascii_case(&endpoint.method)
             {
@@ -169,37 +166,31 @@ fn candidates<'a>(input: &Input<'a>, schemas: &Schemas) -> Vec<Candidate<'a>> {
             Some(s) => (StatusCode::Code(s.status), "Success".to_string()),
             None => (StatusCode::Range(2), "Success".to_string()),
         };
-        let planned =
-            Box::new(Planned { page, template, path, method, operation_id, answer, body, status, reason });
-        out.push(Candidate::Endpoint { planned, index, key, said, collections });
+        let method = endpoint.method.to_ascii_lowercase();
+        let planned = Planned { page, template, path, method, operation_id, answer, body, status, reason };
+        out.push(Plan { planned, said, collections });
     }
     out
 }
 
 /// [`build_full`] over pages that may leave some of their endpoints to others.
 pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Schemas) -> Built {
-    let mut diagnostics = Vec::new();
     // Keyed by the path in lower case: Graph matches path segments case-insensitively, and newer pages write one
     // path both ways (`/me/mailFolders/{id}/messages/delta`, then `/me/mailfolders/{id}/messages/delta?changeType=…`).
     // The first spelling is the one the spec keeps.
     let mut owners: BTreeMap<(String, String), (&str, usize, String)> = BTreeMap::new();
-    let mut planned: Vec<Planned<'_>> = Vec::new();
-    let mut operations = Vec::new();
     let mut scopes_seen: Vec<String> = Vec::new();
     let mut scopes_known: BTreeSet<String> = BTreeSet::new();
     let mut server: Option<(&str, &str)> = None;
-    let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
 
-    // Each page's endpoints are planned on every core; what goes in is decided here, in page order.
-    let per_page =
-        crate::parallel::map_on_every_core(inputs.iter().collect(), |input| candidates(input, schemas));
-    for (&Input { page, .. }, candidates) in inputs.iter().zip(per_page) {
-        let mut say =
-            |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+    // First, in page order, which endpoints go in: that needs only the templates.
+    let mut decided: Vec<Decided> = Vec::with_capacity(inputs.len());
+    for &Input { page, templates, ceded } in inputs {
+        let mut note = None;
         if let Some(url) = &page.base_url {
             match server {
                 None => server = Some((url, &page.file)),
-                Some((first, file)) if first != url => say(Diagnostic::warning(
+                Some((first, file)) if first != url => note = Some(Diagnostic::warning(
                     page.examples.first().map(|e| e.line).unwrap_or(1),
                     format!("the example request uses `{url}`, but {file} uses `{first}`; the spec keeps `{first}`"),
                 )),
@@ -211,61 +202,102 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
                 scopes_seen.push(s);
             }
         }
-        for candidate in candidates {
-            let (plan, index, key, said, found) = match candidate {
-                Candidate::Unreadable { line, why } => {
-                    say(Diagnostic::error(line, why));
-                    continue;
-                }
-                Candidate::Endpoint { planned, index, key, said, collections } => {
-                    (planned, index, key, said, collections)
-                }
-            };
-            let endpoint = &page.endpoints[index];
-            let path = &plan.path;
-            if let Some((file, line, first)) = owners.get(&key) {
-                if *file == page.file {
-                    let spelled = if first == path { String::new() } else { format!(" as `{first}`") };
-                    say(Diagnostic::warning(
-                        endpoint.line,
-                        format!(
-                            "`{} {}` is listed twice (first at line {line}{spelled}); read once",
-                            endpoint.method, path
-                        ),
-                    ));
-                } else if shared == SharedEndpoint::Error {
-                    say(Diagnostic::error(
-                        endpoint.line,
-                        format!(
-                            "`{} {path}` is also defined by {file}:{line}; one method and path can come from one page only",
-                            endpoint.method
-                        ),
-                    ));
-                } else {
-                    say(Diagnostic::warning(
-                        endpoint.line,
-                        format!(
-                            "`{} {path}` is also defined by {file}:{line}; the spec keeps that definition, not this one",
-                            endpoint.method
-                        ),
-                    ));
-                }
+        let mut decisions = Vec::new();
+        for (index, endpoint) in page.endpoints.iter().enumerate() {
+            if ceded.binary_search(&index).is_ok() {
                 continue;
             }
-            owners.insert(key, (&page.file, endpoint.line, path.clone()));
+            let path = match &templates[index] {
+                Ok(t) => t.path(),
+                Err(e) => {
+                    decisions.push((index, Decision::Leave(Diagnostic::error(endpoint.line, e.clone()))));
+                    continue;
+                }
+            };
+            let key = (path.to_ascii_lowercase(), endpoint.method.to_ascii_lowercase());
+            let Some((file, line, first)) = owners.get(&key) else {
+                owners.insert(key, (&page.file, endpoint.line, path));
+                decisions.push((index, Decision::Plan));
+                continue;
+            };
+            let why = if *file == page.file {
+                let spelled = if *first == path { String::new() } else { format!(" as `{first}`") };
+                Diagnostic::warning(
+                    endpoint.line,
+                    format!(
+                        "`{} {}` is listed twice (first at line {line}{spelled}); read once",
+                        endpoint.method, path
+                    ),
+                )
+            } else if shared == SharedEndpoint::Error {
+                Diagnostic::error(
+                    endpoint.line,
+                    format!(
+                        "`{} {path}` is also defined by {file}:{line}; one method and path can come from one page only",
+                        endpoint.method
+                    ),
+                )
+            } else {
+                Diagnostic::warning(
+                    endpoint.line,
+                    format!(
+                        "`{} {path}` is also defined by {file}:{line}; the spec keeps that definition, not this one",
+                        endpoint.method
+                    ),
+                )
+            };
+            decisions.push((index, Decision::Leave(why)));
+        }
+        decided.push((note, decisions));
+    }
+
+    // Then the endpoints that go in are planned, each page on any core.
+    let work: Vec<(&Input<'_>, Vec<usize>)> = inputs
+        .iter()
+        .zip(&decided)
+        .map(|(input, (_, decisions))| {
+            let planning = decisions.iter().filter(|(_, d)| matches!(d, Decision::Plan)).map(|(i, _)| *i);
+            (input, planning.collect())
+        })
+        .collect();
+    let plans =
+        crate::parallel::map_on_every_core(work, |(input, planning)| plan_page(input, &planning, schemas));
+
+    // And gathered in page order, with what was said in the order it was said.
+    let mut diagnostics = Vec::new();
+    let mut planned: Vec<Planned<'_>> = Vec::new();
+    let mut operations = Vec::new();
+    let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
+    for ((input, (note, decisions)), plans) in inputs.iter().zip(decided).zip(plans) {
+        let page = input.page;
+        let mut say =
+            |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+        note.into_iter().for_each(&mut say);
+        let mut plans = plans.into_iter();
+        for (index, decision) in decisions {
+            let Plan { planned: plan, said, collections: found } = match decision {
+                Decision::Leave(why) => {
+                    say(why);
+                    continue;
+                }
+                Decision::Plan => match plans.next() {
+                    Some(plan) => plan,
+                    None => continue,
+                },
+            };
             said.into_iter().for_each(&mut say);
             for (name, schema) in found {
                 collections.entry(name).or_insert(schema);
             }
             operations.push(BuiltOperation {
                 file: page.file.clone(),
-                method: endpoint.method.clone(),
-                path: path.clone(),
+                method: page.endpoints[index].method.clone(),
+                path: plan.path.clone(),
                 operation_id: plan.operation_id.clone(),
                 responses: vec![plan.status.to_string(), "4XX".into(), "5XX".into()],
                 endpoint: index,
             });
-            planned.push(*plan);
+            planned.push(plan);
         }
     }
 
