@@ -2,6 +2,7 @@
 //! and its checks. Typed from the first value to the last: no JSON document between the pages and the YAML.
 //!
 //! - `build`: the pass over the pages (plan each endpoint, decide the ids, make the operations);
+//! - `operation`: one path item and its operations, made from their plans;
 //! - `ids`: operationIds, and what an operation is (action, function, operation);
 //! - `answer`: the success body (Response prose and example response);
 //! - `body`: request bodies;
@@ -18,18 +19,19 @@ mod build;
 mod check;
 mod components;
 mod ids;
+mod operation;
 pub mod schemas;
 mod typed;
 mod yaml;
 
 pub use body::body_resource;
 pub use build::{
-    build, build_full, build_inputs, build_with, learn_url, templates, Built, BuiltOperation, Input,
-    SharedEndpoint,
+    build, build_full, build_inputs, build_with, templates, Built, BuiltOperation, Input, SharedEndpoint,
 };
 pub use check::{check, check_at};
 pub use components::{DEFAULT_SERVER, ERROR_SCHEMA, SECURITY_SCHEME};
 pub use ids::operation_id;
+pub use operation::learn_url;
 pub use yaml::to_yaml;
 
 pub use crate::diagnostics::PageDiagnostic;
