@@ -1,11 +1,13 @@
 //! The project's build tasks, as stages with one direction: the reader (`reader/`: pages → page models),
-//! the spec builder (`spec/`: page models → OpenAPI, and its checks), then the generator crate, all driven
+//! the spec builder (`spec/`: page models → `openapiv3::OpenAPI`, and its checks), then the generator crate, all driven
 //! by the tasks (`tasks/`: regen, convert, diff, sync). `files` is the one place pages are read and outputs
 //! written; `diagnostics` what every stage says, with file and line; `paths` Graph's path spellings, which
-//! the reader and the builder share. `main.rs` is only the command line.
+//! the reader and the builder share; `parallel` work mapped over the cores in order. `main.rs` is only the
+//! command line.
 
 pub mod diagnostics;
 pub mod files;
+pub mod parallel;
 pub mod paths;
 pub mod reader;
 pub mod spec;

@@ -142,6 +142,28 @@ fn parameters_by_requirement_and_their_rust_items() {
 }
 
 #[test]
+fn a_shared_parameter_is_compared_as_the_one_its_ref_names() {
+    // The spec declares OData's options once under `components/parameters` and refers to them by `$ref`: a
+    // change to the shared `$top` is a change to every operation that refers to it.
+    let schemas = object("in", &[]) + &object("out", &[]);
+    let shared = |required: bool| {
+        let operation =
+            ops(true, BODY_OUT, "      parameters:\n      - $ref: '#/components/parameters/top'\n");
+        let text = format!(
+            "{}\n  parameters:\n    top: {{ name: $top, in: query, required: {required}, schema: {{ type: integer }} }}\n",
+            schemas.trim_end()
+        );
+        doc(&operation, &text)
+    };
+    let none = doc(&ops(true, BODY_OUT, ""), &schemas);
+    let c = only(&diff(&none, &shared(false))).clone();
+    assert_eq!((c.id, c.kind), ("parameter-added", Kind::Additive));
+    let c = only(&diff(&shared(false), &shared(true))).clone();
+    assert_eq!((c.id, c.kind), ("parameter-became-required", Kind::Breaking));
+    assert!(diff(&shared(true), &shared(true)).changes.is_empty());
+}
+
+#[test]
 fn enum_values_and_schemas() {
     let operation = ops(true, BODY_OUT, "");
     let base = object("in", &[]) + &object("out", &[]);

@@ -523,12 +523,21 @@ fn the_mail_api_is_in_the_spec() {
     let reply =
         serde_json::to_value(op("post", "/me/messages/{message-id}/reply").request_body).expect("body");
     assert!(reply["content"]["application/json"]["schema"]["properties"].get("comment").is_some());
-    // Collections answer with `value` and `@odata.nextLink`, and take the OData options.
+    // Collections answer with `value` and `@odata.nextLink`, and take the OData options, declared once under
+    // `components/parameters` and referred to by `$ref` (as Microsoft's OpenAPI does).
     let list = op("get", "/me/messages");
+    let shared = &spec.components.as_ref().expect("components").parameters;
     let names: Vec<String> = list
         .parameters
         .iter()
-        .filter_map(|p| p.as_item().map(|p| p.parameter_data_ref().name.clone()))
+        .map(|p| match p {
+            openapiv3::ReferenceOr::Item(p) => p.parameter_data_ref().name.clone(),
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/").expect("a shared parameter");
+                let shared = shared.get(key).and_then(|p| p.as_item());
+                shared.unwrap_or_else(|| panic!("{reference} resolves")).parameter_data_ref().name.clone()
+            }
+        })
         .collect();
     for option in ["$select", "$filter", "$top", "$skip", "$orderby", "$search", "$expand", "$count"] {
         assert!(names.iter().any(|n| n == option), "{option} on GET /me/messages: {names:?}");

@@ -1,24 +1,30 @@
-//! The spec's own checks, beyond what `openapiv3` enforces: path parameters declared once, unique
-//! operationIds, resolvable `$ref`s; as sentences (`check`) or as diagnostics at the page and request line
-//! of the operation at fault (`check_at`).
+//! The spec's own checks, beyond what the `openapiv3` types hold: path parameters declared once, unique
+//! operationIds, status codes of three digits, and every `$ref` resolving (schemas, shared parameters,
+//! responses, request bodies); as sentences ([`check`]) or as diagnostics at the page and request line of
+//! the operation at fault, or at the resource page a schema comes from ([`check_at`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StatusCode, Type,
+};
 
-use super::BuiltOperation;
+use super::build::BuiltOperation;
 use crate::diagnostics::{Diagnostic, PageDiagnostic};
 use crate::reader::page::Page;
 
 /// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
-pub fn check(document: &Value) -> Vec<String> {
+pub fn check(document: &OpenAPI) -> Vec<String> {
     problems(document).into_iter().map(|p| p.message).collect()
 }
 
 /// [`check`]'s problems as diagnostics at the page and request line of the operation each is about (as
-/// built from `pages`); a problem outside any operation is put on `spec_file`, line 1.
+/// built from `pages`), or on the resource page of the schema it is in (line 1); any other problem is put
+/// on `spec_file`, line 1.
 pub fn check_at(
-    document: &Value,
+    document: &OpenAPI,
     operations: &[BuiltOperation],
     pages: &[Page],
     spec_file: &str,
@@ -30,146 +36,324 @@ pub fn check_at(
             .and_then(|p| p.endpoints.get(op.endpoint))
             .map_or(1, |e| e.line)
     };
+    let schema_source = |name: &str| {
+        let schema = document.components.as_ref()?.schemas.get(name)?.as_item()?;
+        schema.schema_data.extensions.get("x-ms-docs-source")?.as_str().map(str::to_string)
+    };
     problems(document)
         .into_iter()
         .map(|p| {
-            let source = p.operation.as_ref().and_then(|(method, path)| {
-                operations.iter().find(|o| o.method.eq_ignore_ascii_case(method) && o.path == *path)
-            });
-            let (file, line) = match source {
-                Some(op) => (op.file.clone(), line_of(op)),
-                None => (spec_file.to_string(), 1),
+            let (file, line) = match p.place {
+                Place::Operation(method, path) => {
+                    match operations.iter().find(|o| o.method.eq_ignore_ascii_case(&method) && o.path == path)
+                    {
+                        Some(op) => (op.file.clone(), line_of(op)),
+                        None => (spec_file.to_string(), 1),
+                    }
+                }
+                Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 1),
+                Place::Document => (spec_file.to_string(), 1),
             };
             PageDiagnostic { file, diagnostic: Diagnostic::error(line, p.message) }
         })
         .collect()
 }
 
-/// One finding of [`check`]: the operation (method, path) it is about, if any, and the sentence.
+/// Where a problem is.
+enum Place {
+    /// An operation, by method and path.
+    Operation(String, String),
+    /// A schema of `components/schemas`, by name.
+    Schema(String),
+    Document,
+}
+
+/// One finding of [`check`]: where it is, and the sentence.
 struct Problem {
-    operation: Option<(String, String)>,
+    place: Place,
     message: String,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-fn problems(document: &Value) -> Vec<Problem> {
+fn problems(document: &OpenAPI) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    let empty = Map::new();
-    let paths = document.get("paths").and_then(Value::as_object).unwrap_or(&empty);
-    for (path, item) in paths {
-        let template_params: Vec<String> = placeholders(path);
-        let path_level = declared(item.get("parameters"), "path");
-        let Some(item_obj) = item.as_object() else { continue };
-        for (method, op) in item_obj {
-            if !METHODS.contains(&method.as_str()) {
-                continue;
-            }
-            let op_level = declared(op.get("parameters"), "path");
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    let unresolved = |refs: Vec<&str>| -> Vec<String> {
+        refs.into_iter()
+            .filter(|r| !resolves(document, r))
+            .map(|r| format!("`$ref: {r}` does not resolve"))
+            .collect()
+    };
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        let template_params = placeholders(path);
+        let path_level = declared_in_path(document, &item.parameters);
+        for (method, op) in item.iter() {
+            let op_level = declared_in_path(document, &op.parameters);
             let label = format!("{} {path}", method.to_ascii_uppercase());
             let mut say = |message: String| {
-                problems.push(Problem { operation: Some((method.clone(), path.clone())), message })
+                problems.push(Problem { place: Place::Operation(method.to_string(), path.clone()), message })
             };
             // Counted through maps: a path can carry thousands of parameters.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             for name in path_level.iter().chain(&op_level) {
-                *counts.entry(name.as_str()).or_default() += 1;
+                *counts.entry(name).or_default() += 1;
             }
-            let in_path: std::collections::BTreeSet<&str> =
-                template_params.iter().map(String::as_str).collect();
+            let in_path: BTreeSet<&str> = template_params.iter().copied().collect();
             for name in &template_params {
-                let count = counts.get(name.as_str()).copied().unwrap_or(0);
+                let count = counts.get(name).copied().unwrap_or(0);
                 if count != 1 {
                     say(format!("{label}: path parameter `{name}` is declared {count} times, not once"));
                 }
             }
             for name in path_level.iter().chain(&op_level) {
-                if !in_path.contains(name.as_str()) {
+                if !in_path.contains(name) {
                     say(format!("{label}: parameter `{name}` is declared but not in the path"));
                 }
             }
-            match op.get("operationId").and_then(Value::as_str) {
+            match op.operation_id.as_deref() {
                 Some(id) => {
-                    if let Some(other) = ids.insert(id.to_string(), label.clone()) {
-                        problems.push(Problem {
-                            operation: Some((method.clone(), path.clone())),
-                            message: format!("operationId `{id}` is used by both {other} and {label}"),
-                        });
+                    if let Some(other) = ids.insert(id, label.clone()) {
+                        say(format!("operationId `{id}` is used by both {other} and {label}"));
                     }
                 }
                 None => say(format!("{label} has no operationId")),
             }
+            for code in op.responses.responses.keys() {
+                if matches!(code, StatusCode::Code(n) if !(100..1000).contains(n)) {
+                    say(format!("{label}: status `{code}` is not an HTTP status of three digits"));
+                }
+            }
             let mut refs = Vec::new();
-            collect_refs(op, &mut refs);
-            for r in refs.into_iter().filter(|r| resolve(document, r).is_none()) {
-                problems.push(Problem {
-                    operation: Some((method.clone(), path.clone())),
-                    message: format!("`$ref: {r}` does not resolve"),
-                });
+            operation_refs(op, &mut refs);
+            unresolved(refs).into_iter().for_each(&mut say);
+        }
+    }
+    // `$ref`s outside the operations: path items' own parameters, shared parameters and responses, schemas.
+    let mut refs = Vec::new();
+    for item in document.paths.paths.values().filter_map(ReferenceOr::as_item) {
+        item.parameters.iter().for_each(|p| parameter_refs(p, &mut refs));
+    }
+    if let Some(c) = &document.components {
+        c.parameters.values().for_each(|p| parameter_refs(p, &mut refs));
+        for r in c.responses.values() {
+            match r {
+                ReferenceOr::Reference { reference } => refs.push(reference),
+                ReferenceOr::Item(r) => content_refs(&r.content, &mut refs),
+            }
+        }
+        for b in c.request_bodies.values() {
+            match b {
+                ReferenceOr::Reference { reference } => refs.push(reference),
+                ReferenceOr::Item(b) => content_refs(&b.content, &mut refs),
             }
         }
     }
-    // `$ref`s outside the operations (schemas, shared parameters and responses).
-    let mut refs = Vec::new();
-    for (_, value) in document.as_object().into_iter().flatten().filter(|(k, _)| *k != "paths") {
-        collect_refs(value, &mut refs);
+    for message in unresolved(refs) {
+        problems.push(Problem { place: Place::Document, message });
     }
-    for item in paths.values().filter_map(Value::as_object) {
-        for (_, value) in item.iter().filter(|(k, _)| !METHODS.contains(&k.as_str())) {
-            collect_refs(value, &mut refs);
+    for (name, schema) in document.components.iter().flat_map(|c| &c.schemas) {
+        let mut refs = Vec::new();
+        schema_refs(schema, &mut refs);
+        for message in unresolved(refs) {
+            problems.push(Problem { place: Place::Schema(name.clone()), message });
         }
-    }
-    for r in refs.into_iter().filter(|r| resolve(document, r).is_none()) {
-        problems.push(Problem { operation: None, message: format!("`$ref: {r}` does not resolve") });
     }
     problems
 }
 
-fn placeholders(path: &str) -> Vec<String> {
+fn placeholders(path: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else { break };
-        out.push(rest[open + 1..open + close].to_string());
+        out.push(&rest[open + 1..open + close]);
         rest = &rest[open + close + 1..];
     }
     out
 }
 
-fn declared(params: Option<&Value>, location: &str) -> Vec<String> {
-    params
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|p| p.get("in").and_then(Value::as_str) == Some(location))
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
+/// The names of the path parameters among `parameters`, following `$ref`s into `components/parameters`.
+fn declared_in_path<'a>(document: &'a OpenAPI, parameters: &'a [ReferenceOr<Parameter>]) -> Vec<&'a str> {
+    parameters
+        .iter()
+        .filter_map(|p| match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| document.components.as_ref()?.parameters.get(name)?.as_item()),
         })
-        .unwrap_or_default()
+        .filter_map(|p| match p {
+            Parameter::Path { parameter_data, .. } => Some(parameter_data.name.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
-/// Every `$ref` in a JSON value, in document order.
-pub fn collect_refs(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                if k == "$ref" {
-                    if let Some(s) = v.as_str() {
-                        out.push(s.to_string());
-                    }
-                } else {
-                    collect_refs(v, out);
-                }
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
+/// Whether a local reference (`#/components/schemas/x`) names something the document has; names may
+/// contain dots, not slashes.
+fn resolves(document: &OpenAPI, reference: &str) -> bool {
+    let Some(c) = &document.components else { return false };
+    let Some(rest) = reference.strip_prefix("#/components/") else { return false };
+    let Some((section, name)) = rest.split_once('/') else { return false };
+    match section {
+        "schemas" => c.schemas.contains_key(name),
+        "parameters" => c.parameters.contains_key(name),
+        "responses" => c.responses.contains_key(name),
+        "requestBodies" => c.request_bodies.contains_key(name),
+        _ => false,
     }
 }
 
-/// Resolves a local JSON pointer reference (`#/components/schemas/x`); names may contain dots, not slashes.
-fn resolve<'a>(document: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    document.pointer(pointer)
+/// Every `$ref` of an operation, in document order.
+fn operation_refs<'a>(op: &'a Operation, out: &mut Vec<&'a str>) {
+    op.parameters.iter().for_each(|p| parameter_refs(p, out));
+    match &op.request_body {
+        Some(ReferenceOr::Reference { reference }) => out.push(reference),
+        Some(ReferenceOr::Item(b)) => content_refs(&b.content, out),
+        None => {}
+    }
+    for r in op.responses.default.iter().chain(op.responses.responses.values()) {
+        match r {
+            ReferenceOr::Reference { reference } => out.push(reference),
+            ReferenceOr::Item(r) => content_refs(&r.content, out),
+        }
+    }
+}
+
+fn parameter_refs<'a>(p: &'a ReferenceOr<Parameter>, out: &mut Vec<&'a str>) {
+    match p {
+        ReferenceOr::Reference { reference } => out.push(reference),
+        ReferenceOr::Item(p) => match &p.parameter_data_ref().format {
+            ParameterSchemaOrContent::Schema(s) => schema_refs(s, out),
+            ParameterSchemaOrContent::Content(c) => content_refs(c, out),
+        },
+    }
+}
+
+fn content_refs<'a>(content: &'a IndexMap<String, MediaType>, out: &mut Vec<&'a str>) {
+    content.values().filter_map(|m| m.schema.as_ref()).for_each(|s| schema_refs(s, out));
+}
+
+fn schema_refs<'a>(s: &'a ReferenceOr<Schema>, out: &mut Vec<&'a str>) {
+    match s {
+        ReferenceOr::Reference { reference } => out.push(reference),
+        ReferenceOr::Item(s) => inner_refs(s, out),
+    }
+}
+
+fn boxed_refs<'a>(s: &'a ReferenceOr<Box<Schema>>, out: &mut Vec<&'a str>) {
+    match s {
+        ReferenceOr::Reference { reference } => out.push(reference),
+        ReferenceOr::Item(s) => inner_refs(s, out),
+    }
+}
+
+fn inner_refs<'a>(s: &'a Schema, out: &mut Vec<&'a str>) {
+    let additional = |a: &'a Option<AdditionalProperties>, out: &mut Vec<&'a str>| {
+        if let Some(AdditionalProperties::Schema(s)) = a {
+            schema_refs(s, out);
+        }
+    };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => {
+            o.properties.values().for_each(|p| boxed_refs(p, out));
+            additional(&o.additional_properties, out);
+        }
+        SchemaKind::Type(Type::Array(a)) => a.items.iter().for_each(|i| boxed_refs(i, out)),
+        SchemaKind::Type(_) => {}
+        SchemaKind::OneOf { one_of: parts }
+        | SchemaKind::AllOf { all_of: parts }
+        | SchemaKind::AnyOf { any_of: parts } => parts.iter().for_each(|p| schema_refs(p, out)),
+        SchemaKind::Not { not } => schema_refs(not, out),
+        SchemaKind::Any(a) => {
+            a.properties.values().for_each(|p| boxed_refs(p, out));
+            additional(&a.additional_properties, out);
+            a.items.iter().for_each(|i| boxed_refs(i, out));
+            a.one_of.iter().chain(&a.all_of).chain(&a.any_of).for_each(|p| schema_refs(p, out));
+            a.not.iter().for_each(|n| schema_refs(n, out));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document from JSON text: the tests state the shapes they check as the spec would write them.
+    fn document(json: &str) -> OpenAPI {
+        serde_json::from_str(json).expect("a test document")
+    }
+
+    #[test]
+    fn check_at_names_the_page_and_request_line_of_the_operation_at_fault() {
+        let document = document(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/me/messages/{message-id}": {"get": {
+                    "operationId": "me.messages.get",
+                    "parameters": [{"name": "message-id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"$ref": "#/components/responses/missing"}}}}},
+                "components": {"schemas": {
+                    "x": {"type": "object", "properties": {"y": {"$ref": "#/components/schemas/gone"}},
+                          "x-ms-docs-source": "spec/docs/resources/x.md"},
+                    "z": {"$ref": "#/components/schemas/gone"}}}}"##,
+        );
+        let page = Page {
+            file: "spec/docs/message-get.md".into(),
+            endpoints: vec![crate::reader::page::Endpoint {
+                method: "GET".into(),
+                path: "/me/messages/{id}".into(),
+                line: 17,
+            }],
+            ..Page::default()
+        };
+        let operations = [BuiltOperation {
+            file: page.file.clone(),
+            method: "get".into(),
+            path: "/me/messages/{message-id}".into(),
+            operation_id: "me.messages.get".into(),
+            responses: vec!["200".into()],
+            endpoint: 0,
+        }];
+        let found: Vec<String> = check_at(&document, &operations, &[page], "spec/openapi.yaml")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "spec/docs/message-get.md:17: error: `$ref: #/components/responses/missing` does not resolve",
+                "spec/docs/resources/x.md:1: error: `$ref: #/components/schemas/gone` does not resolve",
+                "spec/openapi.yaml:1: error: `$ref: #/components/schemas/gone` does not resolve",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_finds_unresolved_refs_and_undeclared_params() {
+        let doc = document(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/a/{x-id}": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/top"}],
+                                          "responses": {"200": {"$ref": "#/components/responses/missing"}}}},
+                    "/b": {"get": {"operationId": "a", "responses": {}}}},
+                "components": {}}"##,
+        );
+        let problems = check(&doc);
+        assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("#/components/parameters/top")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_path_parameter_shared_by_ref_counts_as_declared() {
+        let doc = document(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/a/{x-id}": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/x"}],
+                                                "responses": {}}}},
+                "components": {"parameters": {"x": {"name": "x-id", "in": "path", "required": true,
+                                                    "schema": {"type": "string"}}}}}"##,
+        );
+        assert_eq!(check(&doc), Vec::<String>::new());
+    }
 }

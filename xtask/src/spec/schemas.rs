@@ -8,31 +8,31 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use indexmap::IndexMap;
+use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, StringType, Type};
 
+use super::typed::{self, Properties};
 use crate::diagnostics::{Diagnostic, PageDiagnostic};
 use crate::reader::resource::{Property, Resource};
 
-pub const PREFIX: &str = "#/components/schemas/";
+pub use super::typed::SCHEMA_PREFIX as PREFIX;
 
 /// The primitive schema of an OData/Graph type name, or `None` for a structured or enum type.
-pub fn primitive(type_name: &str) -> Option<Value> {
+pub fn primitive(type_name: &str) -> Option<Schema> {
     let t = type_name.trim().trim_start_matches("Edm.").trim_start_matches("edm.").to_ascii_lowercase();
     Some(match t.as_str() {
-        "string" => json!({ "type": "string" }),
-        "boolean" | "bool" => json!({ "type": "boolean" }),
-        "int32" | "int16" | "byte" | "sbyte" | "integer" | "int" => {
-            json!({ "type": "integer", "format": "int32" })
-        }
-        "int64" => json!({ "type": "integer", "format": "int64" }),
-        "double" | "single" | "decimal" => json!({ "type": "number", "format": "double" }),
-        "datetimeoffset" | "datetime" | "timestamp" => json!({ "type": "string", "format": "date-time" }),
-        "date" => json!({ "type": "string", "format": "date" }),
-        "timeofday" => json!({ "type": "string", "format": "time" }),
-        "duration" => json!({ "type": "string", "format": "duration" }),
-        "guid" => json!({ "type": "string", "format": "uuid" }),
-        "binary" | "stream" => json!({ "type": "string", "format": "base64url" }),
-        "json" => json!({}),
+        "string" => typed::string(None),
+        "boolean" | "bool" => typed::boolean(),
+        "int32" | "int16" | "byte" | "sbyte" | "integer" | "int" => typed::integer(Some("int32")),
+        "int64" => typed::integer(Some("int64")),
+        "double" | "single" | "decimal" => typed::number(Some("double")),
+        "datetimeoffset" | "datetime" | "timestamp" => typed::string(Some("date-time")),
+        "date" => typed::string(Some("date")),
+        "timeofday" => typed::string(Some("time")),
+        "duration" => typed::string(Some("duration")),
+        "guid" => typed::string(Some("uuid")),
+        "binary" | "stream" => typed::string(Some("base64url")),
+        "json" => typed::any(),
         _ => return None,
     })
 }
@@ -114,26 +114,37 @@ impl Catalog {
 /// The built schemas and what was said while building them.
 #[derive(Debug, Default)]
 pub struct Schemas {
-    pub schemas: Map<String, Value>,
+    /// By qualified name, sorted.
+    pub schemas: BTreeMap<String, Schema>,
     pub catalog: Catalog,
     pub diagnostics: Vec<PageDiagnostic>,
 }
 
 /// Schema of a type as a property or body parameter uses it.
-pub fn type_schema(catalog: &Catalog, type_name: &str, collection: bool) -> Value {
+pub fn type_schema(catalog: &Catalog, type_name: &str, collection: bool) -> ReferenceOr<Schema> {
     let item = match primitive(type_name) {
-        Some(p) => p,
+        Some(p) => ReferenceOr::Item(p),
         None => match catalog.qualified(type_name) {
-            Some(q) => json!({ "$ref": format!("{PREFIX}{q}") }),
-            None => {
-                json!({ "description": format!("{type_name} (no resource page in spec/docs, so left open)") })
-            }
+            Some(q) => typed::schema_ref(q),
+            None => ReferenceOr::Item(typed::described(
+                typed::any(),
+                format!("{type_name} (no resource page in spec/docs, so left open)"),
+            )),
         },
     };
     if collection {
-        json!({ "type": "array", "items": item })
+        ReferenceOr::Item(typed::array(item))
     } else {
         item
+    }
+}
+
+/// A schema that can carry siblings: a `$ref` is wrapped in `allOf`, since OpenAPI 3.0 ignores the siblings
+/// of a `$ref`.
+pub fn with_siblings(schema: ReferenceOr<Schema>) -> Schema {
+    match schema {
+        ReferenceOr::Item(s) => s,
+        reference => typed::all_of(vec![reference]),
     }
 }
 
@@ -142,10 +153,12 @@ fn is_type_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
 }
 
-pub fn build(resources: &[Resource]) -> Schemas {
+/// The schemas of resource pages (owned or borrowed), with the problems found in them.
+pub fn build<R: std::borrow::Borrow<Resource>>(resources: &[R]) -> Schemas {
+    let resources = resources.iter().map(R::borrow);
     let mut out = Schemas::default();
     let mut by_name: BTreeMap<&str, &Resource> = BTreeMap::new();
-    for r in resources {
+    for r in resources.clone() {
         if r.name.is_empty() {
             continue;
         }
@@ -174,7 +187,7 @@ pub fn build(resources: &[Resource]) -> Schemas {
             own.insert(p.name.clone(), (p.type_name.clone(), p.collection));
         }
     }
-    for r in resources {
+    for r in resources.clone() {
         if let Some(base) = r.base.as_deref().filter(|b| by_name.contains_key(b) && *b != r.name) {
             out.catalog.bases.insert(r.name.clone(), base.to_string());
         }
@@ -182,7 +195,7 @@ pub fn build(resources: &[Resource]) -> Schemas {
 
     // Enums first: a named non-primitive type without a page, whose description lists values.
     let mut enums: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in resources {
+    for r in resources.clone() {
         for p in &r.properties {
             if primitive(&p.type_name).is_some()
                 || out.catalog.qualified(&p.type_name).is_some()
@@ -204,12 +217,15 @@ pub fn build(resources: &[Resource]) -> Schemas {
         out.catalog.insert(qualified);
     }
 
-    for r in resources.iter().filter(|r| is_type_name(&r.name)) {
+    for r in resources.filter(|r| is_type_name(&r.name)) {
         out.schemas.insert(r.name.clone(), resource_schema(r, &out.catalog));
     }
     for (qualified, values) in enums {
         let short = qualified.rsplit('.').next().unwrap_or(&qualified).to_string();
-        out.schemas.insert(qualified, json!({ "title": short, "type": "string", "enum": values }));
+        let values = values.into_iter().map(Some).collect();
+        let kind =
+            SchemaKind::Type(Type::String(StringType { enumeration: values, ..StringType::default() }));
+        out.schemas.insert(qualified, typed::titled(typed::of(kind), short));
     }
     out
 }
@@ -219,39 +235,41 @@ pub fn build(resources: &[Resource]) -> Schemas {
 /// type without one is a plain object carrying `@odata.type`, which every type inherits from it. An abstract
 /// type with kinds in the set carries a `discriminator` on `@odata.type` mapping every kind below it; a
 /// concrete base (`mailFolder` under `mailSearchFolder`) does not.
-fn resource_schema(r: &Resource, catalog: &Catalog) -> Value {
+fn resource_schema(r: &Resource, catalog: &Catalog) -> Schema {
     let base = catalog.base_of(&r.name);
-    let mut props: Map<String, Value> = Map::new();
+    let mut props = Properties::new();
     for p in &r.properties {
         // A page may repeat an inherited property (`message` lists `id`); the base states it once.
         if base.is_some_and(|b| catalog.property(b, &p.name).is_some()) {
             continue;
         }
-        props.insert(p.name.clone(), property_schema(catalog, p));
+        props.insert(p.name.clone(), ReferenceOr::Item(Box::new(property_schema(catalog, p))));
     }
     if base.is_none() {
-        props.insert(
-            "@odata.type".into(),
-            json!({ "type": "string", "description": "The OData type, when Graph names a derived type." }),
-        );
+        let odata_type =
+            typed::described(typed::string(None), "The OData type, when Graph names a derived type.");
+        props.insert("@odata.type".into(), ReferenceOr::Item(Box::new(odata_type)));
     }
-    let mut own = json!({ "title": r.short_name(), "type": "object" });
     let extra = if r.is_abstract { "One of its kinds, told apart by `@odata.type`." } else { "" };
-    own["description"] = Value::String(describe(r, extra));
-    own["properties"] = Value::Object(props);
+    let mut own =
+        typed::described(typed::titled(typed::object(props, vec![]), r.short_name()), describe(r, extra));
     let kinds = catalog.descendants(&r.name);
     if r.is_abstract && !kinds.is_empty() {
-        let mapping: Map<String, Value> =
-            kinds.iter().map(|k| (format!("#{k}"), Value::String(format!("{PREFIX}{k}")))).collect();
-        own["discriminator"] = json!({ "propertyName": "@odata.type", "mapping": mapping });
+        let mapping: IndexMap<String, String> =
+            kinds.iter().map(|k| (format!("#{k}"), format!("{PREFIX}{k}"))).collect();
+        own.schema_data.discriminator =
+            Some(Discriminator { property_name: "@odata.type".into(), mapping, ..Discriminator::default() });
     }
     let mut schema = match base {
-        Some(b) => json!({ "allOf": [{ "$ref": format!("{PREFIX}{b}") }, own] }),
+        Some(b) => typed::all_of(vec![typed::schema_ref(b), ReferenceOr::Item(own)]),
         None => own,
     };
     // Provenance, as operations carry it: `cargo xtask diff` finds the page (and, through it, the line) a
     // schema change comes from. Inherited properties are found through the base's own schema.
-    schema["x-ms-docs-source"] = Value::String(r.file.clone());
+    schema
+        .schema_data
+        .extensions
+        .insert("x-ms-docs-source".into(), serde_json::Value::String(r.file.clone()));
     schema
 }
 
@@ -284,22 +302,19 @@ fn nullable(p: &Property) -> bool {
         && !key.split(' ').any(|w| w == "required")
 }
 
-fn property_schema(catalog: &Catalog, p: &Property) -> Value {
-    let mut s = type_schema(catalog, &p.type_name, p.collection);
-    // OpenAPI 3.0 ignores siblings of `$ref`, so a referenced type is wrapped to carry a description.
-    if s.get("$ref").is_some() {
-        s = json!({ "allOf": [s] });
+fn property_schema(catalog: &Catalog, p: &Property) -> Schema {
+    let mut s = with_siblings(type_schema(catalog, &p.type_name, p.collection));
+    let data = &mut s.schema_data;
+    if !p.description.is_empty() && data.description.is_none() {
+        data.description = Some(p.description.clone());
     }
-    if let Some(obj) = s.as_object_mut() {
-        if !p.description.is_empty() && !obj.contains_key("description") {
-            obj.insert("description".into(), Value::String(p.description.clone()));
-        }
-        if p.read_only {
-            obj.insert("readOnly".into(), Value::Bool(true));
-        }
-        if nullable(p) && (obj.contains_key("type") || obj.contains_key("allOf")) {
-            obj.insert("nullable".into(), Value::Bool(true));
-        }
+    if p.read_only {
+        data.read_only = true;
+    }
+    // `nullable` means something only beside a type (or the `allOf` standing for one), not on `{}`.
+    let typed_kind = matches!(s.schema_kind, SchemaKind::Type(_) | SchemaKind::AllOf { .. });
+    if nullable(p) && typed_kind {
+        s.schema_data.nullable = true;
     }
     s
 }

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use indexmap::IndexMap;
+
 use openapiv3::{
     OpenAPI, Operation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
     SchemaKind, StatusCode, Type,
@@ -16,6 +18,8 @@ pub(super) struct Op<'a> {
     pub(super) path: &'a str,
     pub(super) item: &'a PathItem,
     pub(super) op: &'a Operation,
+    /// The document's shared parameters, which the operation's `$ref`s name.
+    pub(super) shared: Option<&'a IndexMap<String, ReferenceOr<Parameter>>>,
 }
 
 impl Op<'_> {
@@ -48,7 +52,17 @@ impl Op<'_> {
             .enumerate()
             .map(|(i, p)| (format!("/paths/{}/parameters/{i}", tok(self.path)), p));
         for (pointer, p) in own.chain(shared) {
-            let ReferenceOr::Item(p) = p else { continue };
+            // A shared parameter (`$ref: '#/components/parameters/top'`) is compared as the one it names.
+            let p = match p {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/parameters/");
+                    match name.and_then(|n| self.shared?.get(n)?.as_item()) {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                }
+            };
             let (location, data) = match p {
                 Parameter::Query { parameter_data, .. } => ("query", parameter_data),
                 Parameter::Header { parameter_data, .. } => ("header", parameter_data),
@@ -119,11 +133,12 @@ impl Op<'_> {
 
 pub(super) fn operations(doc: &OpenAPI) -> BTreeMap<(String, String), Op<'_>> {
     let mut out = BTreeMap::new();
+    let shared = doc.components.as_ref().map(|c| &c.parameters);
     for (path, item) in doc.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, op) in item.iter() {
             let method = method.to_ascii_uppercase();
-            out.insert((method.clone(), path.clone()), Op { method, path, item, op });
+            out.insert((method.clone(), path.clone()), Op { method, path, item, op, shared });
         }
     }
     out
