@@ -16,6 +16,7 @@ mod inherit;
 mod model;
 pub mod names;
 mod naming;
+pub mod rules;
 pub mod standalone;
 mod types;
 
@@ -103,7 +104,8 @@ pub fn generate(spec: &OpenAPI, settings: &Settings) -> Result<Files, Error> {
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
-    let resources = emit::resources(&tree, &standalone::client_methods()?, &types.names)?;
+    let resources =
+        emit::resources(&tree, &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(), &types.names)?;
 
     let module = quote! {
         #![doc = " The resource tree of the spec: accessors from [`Client`] down to each operation's request builder."]

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::names;
+use crate::rules;
 use crate::types::Body;
 use crate::Error;
 
@@ -89,8 +90,7 @@ pub enum Edge {
 impl Edge {
     /// The name a template segment's accessor or method takes: its text up to the first `(`, `{` or `:`.
     pub fn template_stem(texts: &[String]) -> String {
-        let first = texts.first().map(String::as_str).unwrap_or("");
-        first.split(['(', '{', ':', '=', '\'']).next().unwrap_or("").to_string()
+        rules::segment_stem(texts.first().map(String::as_str).unwrap_or("")).to_string()
     }
 }
 
@@ -231,52 +231,33 @@ fn parameter<'a>(
 
 /// Splits a path into edges; a segment with text around a parameter is not supported by the tree.
 pub fn edges(path: &str, operation_id: &str) -> Result<Vec<Edge>, Error> {
+    let invalid = |why: String| Error::Invalid { place: operation_id.into(), why };
     let mut out = Vec::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            if name.contains(['{', '}']) || name.is_empty() {
-                return Err(Error::Invalid {
-                    place: operation_id.into(),
-                    why: format!("path `{path}` has a malformed parameter"),
-                });
+        if segment.starts_with('{') && segment.ends_with('}') {
+            match rules::whole_placeholder(segment) {
+                Some(name) if !name.is_empty() => out.push(Edge::Param(name.to_string())),
+                _ => return Err(invalid(format!("path `{path}` has a malformed parameter"))),
             }
-            out.push(Edge::Param(name.to_string()));
         } else if segment == "." || segment == ".." {
             // URL normalisation removes dot segments, so the request would go to another resource.
-            return Err(Error::Invalid {
-                place: operation_id.into(),
-                why: format!("path `{path}` has a `{segment}` segment"),
-            });
+            return Err(invalid(format!("path `{path}` has a `{segment}` segment")));
         } else if segment.contains(['{', '}']) {
-            let mut texts = Vec::new();
-            let mut params = Vec::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}') else {
-                    return Err(Error::Invalid {
-                        place: operation_id.into(),
-                        why: format!("path `{path}`: segment `{segment}` opens `{{` without closing it"),
-                    });
-                };
-                let name = &rest[open + 1..open + close];
-                if name.is_empty() || name.contains('{') {
-                    return Err(Error::Invalid {
-                        place: operation_id.into(),
-                        why: format!("path `{path}` has a malformed parameter"),
-                    });
-                }
-                texts.push(rest[..open].to_string());
-                params.push(name.to_string());
-                rest = &rest[open + close + 1..];
+            let split = rules::placeholders(segment).map_err(|_| {
+                invalid(format!("path `{path}`: segment `{segment}` opens `{{` without closing it"))
+            })?;
+            if split.params.iter().any(|p| p.is_empty() || p.contains('{')) {
+                return Err(invalid(format!("path `{path}` has a malformed parameter")));
             }
-            if rest.contains('}') {
-                return Err(Error::Invalid {
-                    place: operation_id.into(),
-                    why: format!("path `{path}`: segment `{segment}` closes `}}` without opening it"),
-                });
+            if split.texts.iter().any(|t| t.contains('}')) {
+                return Err(invalid(format!(
+                    "path `{path}`: segment `{segment}` closes `}}` without opening it"
+                )));
             }
-            texts.push(rest.to_string());
-            out.push(Edge::Template { texts, params });
+            out.push(Edge::Template {
+                texts: split.texts.iter().map(|t| t.to_string()).collect(),
+                params: split.params.iter().map(|p| p.to_string()).collect(),
+            });
         } else {
             out.push(Edge::Literal(segment.to_string()));
         }
@@ -344,36 +325,6 @@ pub fn role(edge: &Edge, node: &Node) -> Role {
 /// Whether the segment is reached by a method of its parent rather than through a type of its own.
 pub fn is_method(edge: &Edge, node: &Node) -> bool {
     node.children.is_empty() && matches!(role(edge, node), Role::Action | Role::Function)
-}
-
-/// The method name of an operation on its own node: verbs from the HTTP method, as Graph's SDKs use them.
-pub fn verb(method: &str, on_collection: bool) -> &'static str {
-    match (method, on_collection) {
-        ("get", true) => "list",
-        ("get", false) => "get",
-        ("post", true) => "create",
-        ("post", false) => "post",
-        ("patch", _) => "update",
-        ("put", _) => "set",
-        ("delete", _) => "delete",
-        ("head", _) => "head",
-        ("options", _) => "options",
-        _ => "trace",
-    }
-}
-
-/// `messages` → `message`: the accessor for one member of a collection.
-pub fn singular(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if lower.ends_with("ies") && word.len() > 3 {
-        format!("{}y", &word[..word.len() - 3])
-    } else if ["sses", "ches", "shes", "xes"].iter().any(|s| lower.ends_with(s)) {
-        word[..word.len() - 2].to_string()
-    } else if lower.ends_with('s') && !lower.ends_with("ss") && word.len() > 1 {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
 }
 
 /// The preferred type name of a param node: from its parameter name (`message-id` → `Message`).

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::rules;
 use crate::Error;
 
 /// A node of the tree with where it sits.
@@ -159,7 +160,7 @@ pub fn operation_name(method: &str, op: &Operation, on_collection: bool) -> Stri
     match (method, &op.response_body, &op.response_item) {
         ("get", Some(_), Some(_)) => "list".to_string(),
         ("get", Some(_), None) => "get".to_string(),
-        _ => model::verb(method, on_collection).to_string(),
+        _ => rules::verb(method, on_collection).unwrap_or(method).to_string(),
     }
 }
 
@@ -168,7 +169,7 @@ pub fn operation_name(method: &str, op: &Operation, on_collection: bool) -> Stri
 /// beside a `calendar` singleton) or the collection is named as its own singular (`resource/{id}` beside
 /// `resource()`).
 pub fn item_accessor(node: &Node, l: &str) -> String {
-    let mut name = names::snake(&model::singular(l));
+    let mut name = names::snake(&rules::singular(l));
     let sibling = node.children.iter().any(|(e, n)| match e {
         Edge::Literal(other) if other == l => names::snake(l) == name && needs_type(e, n),
         Edge::Literal(other) => names::snake(other) == name,

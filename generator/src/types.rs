@@ -296,9 +296,9 @@ struct Inline {
 /// The names an operation's inline bodies are given: `/me/messages/{message-id}/move` → (`Move`, `Message`).
 fn action_and_owner(path: &str) -> (String, String) {
     let name = |segment: &str| -> String {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        match crate::rules::whole_placeholder(segment) {
             Some(param) => crate::model::param_type_name(param),
-            None => names::camel(segment.split(['(', '{', ':', '=', '\'']).next().unwrap_or(segment)),
+            None => names::camel(crate::rules::segment_stem(segment)),
         }
     };
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
