@@ -2,7 +2,6 @@
 //! runtime, copied verbatim (it refers to nothing outside `crate::runtime`, so it needs no editing) except
 //! that its doc examples name the new crate.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use openapiv3::OpenAPI;
@@ -25,28 +24,6 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// The client crate's root module, whose `pub use runtime::…` the standalone crate repeats.
 const CLIENT_LIB: &str = include_str!("../../generated-client/src/lib.rs");
-
-/// The methods the runtime's `Client` has (public or not, inherent methods share one namespace): the emitted
-/// accessors on `Client` must not reuse them. Read from the runtime's source, so that they stay in step.
-pub(crate) fn client_methods() -> Result<BTreeSet<String>, Error> {
-    let source = RUNTIME.iter().find(|(name, _)| *name == "client.rs").map_or("", |(_, text)| text);
-    let file: syn::File = syn::parse_str(source)
-        .map_err(|e| Error::Emit { file: "runtime/client.rs".into(), why: e.to_string() })?;
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else { continue };
-        let syn::Type::Path(ty) = &*block.self_ty else { continue };
-        if block.trait_.is_some() || !ty.path.is_ident("Client") {
-            continue;
-        }
-        for member in &block.items {
-            if let syn::ImplItem::Fn(f) = member {
-                names.insert(f.sig.ident.to_string());
-            }
-        }
-    }
-    Ok(names)
-}
 
 /// Files of a standalone crate named `crate_name`, paths relative to the crate's folder. `source` names the
 /// spec in the `@generated` lines.
