@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{MediaType, OpenAPI, Operation, PathItem, ReferenceOr, Response, Responses, StatusCode};
 
-use crate::{emit, model, names, types, Error, Settings};
+use crate::{emit, model, names, resolve, types, Error, Settings};
 
 /// The Rust items of a spec, by the spec's own keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -135,8 +135,11 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
-    let tokens =
-        emit::resources(&tree, &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(), &types.names)?;
+    let tokens = emit::api(&resolve::resolve(
+        &tree,
+        &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(),
+        &types.names,
+    )?);
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::Emit { file: "mod.rs".into(), why: e.to_string() })?;
     out.operations = operation_items(&file);

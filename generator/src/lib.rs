@@ -11,11 +11,13 @@ use openapiv3::OpenAPI;
 use quote::quote;
 
 pub mod api_names;
+mod call_options;
 mod emit;
 mod inherit;
 mod model;
 pub mod names;
 mod naming;
+mod resolve;
 pub mod rules;
 pub mod standalone;
 mod types;
@@ -104,8 +106,11 @@ pub fn generate(spec: &OpenAPI, settings: &Settings) -> Result<Files, Error> {
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
-    let resources =
-        emit::resources(&tree, &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(), &types.names)?;
+    let resources = emit::api(&resolve::resolve(
+        &tree,
+        &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(),
+        &types.names,
+    )?);
 
     let module = quote! {
         #![doc = " The resource tree of the spec: accessors from [`Client`] down to each operation's request builder."]

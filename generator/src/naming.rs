@@ -181,6 +181,45 @@ pub fn item_accessor(node: &Node, l: &str) -> String {
     name
 }
 
+/// The method a leaf segment (an action or function) gives its parent: the segment's name, and the HTTP
+/// method after it when the leaf has several (`delta_get`, `delta_post`).
+pub fn leaf_method(segment: &str, method: &str, methods_on_leaf: usize) -> String {
+    if methods_on_leaf == 1 {
+        names::snake(segment)
+    } else {
+        format!("{}_{}", names::snake(segment), method)
+    }
+}
+
+/// The name a template segment's member starts from: its stem, or `{stem}_with` when a literal sibling has
+/// that name (`delta()` beside `delta(token='{t}')`: the plain call keeps the name).
+pub fn template_base(node: &Node, texts: &[String]) -> String {
+    let stem = Edge::template_stem(texts);
+    let plain_sibling = node.children.keys().any(|e| match e {
+        Edge::Literal(l) => names::snake(l.split('(').next().unwrap_or(l)) == names::snake(&stem),
+        _ => false,
+    });
+    if plain_sibling {
+        format!("{stem}_with")
+    } else {
+        stem
+    }
+}
+
+/// The Rust arguments of a template segment's parameters: snake case, unique, and never a name the accessor
+/// body uses (`body`, `path`, `client`).
+pub fn template_args(params: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in params {
+        let mut a = names::snake(p);
+        while out.contains(&a) || ["body", "path", "client"].contains(&a.as_str()) {
+            a.push('_');
+        }
+        out.push(a);
+    }
+    out
+}
+
 /// The owner's resource (`Message` for `MessageRequest`, `Root` for the client) and the name of one request's
 /// type: `MessageMoveRequest` for `move_` on `MessageRequest`.
 pub fn request_name<'a>(owner: &'a str, method_name: &str) -> (&'a str, String) {
