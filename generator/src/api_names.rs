@@ -123,7 +123,7 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
     let mut out = ApiNames::default();
     for (i, name) in schema_names.iter().enumerate() {
         let rust = types.bodies.get(&format!("{PROBE}{i}")).and_then(|b| match &b.response {
-            Some(types::Body::Json(name)) => Some(name.clone()),
+            Some(crate::bodies::Body::Json(name)) => Some(name.clone()),
             _ => None,
         });
         if let Some(item) = rust.and_then(|r| items.get(&r)) {

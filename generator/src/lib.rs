@@ -11,6 +11,7 @@ use openapiv3::OpenAPI;
 use quote::quote;
 
 pub mod api_names;
+mod bodies;
 mod call_options;
 mod emit;
 mod inherit;

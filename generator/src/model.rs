@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
+use crate::bodies::Body;
 use crate::names;
 use crate::rules;
-use crate::types::Body;
 use crate::Error;
 
 /// One operation of the spec, with what the emitter needs.
@@ -26,10 +26,10 @@ pub struct Operation {
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
     /// The request body: JSON of a type in the types module, or bytes.
-    pub request_body: Option<crate::types::Body>,
+    pub request_body: Option<crate::bodies::Body>,
     pub request_body_required: bool,
     /// The success response body; `None` when the success response has no content.
-    pub response_body: Option<crate::types::Body>,
+    pub response_body: Option<crate::bodies::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
     pub response_item: Option<String>,
     /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).
@@ -105,7 +105,7 @@ pub struct Node {
 /// as `body_types` (operationId → (request type, response type)).
 pub fn operations(
     spec: &OpenAPI,
-    body_types: &BTreeMap<String, crate::types::Bodies>,
+    body_types: &BTreeMap<String, crate::bodies::Bodies>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {

@@ -211,6 +211,22 @@ pub fn doc_url(url: &str) -> Option<&str> {
     ok.then_some(url)
 }
 
+/// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
+/// generated names by the caller, so a change in typify's naming fails loudly instead of emitting bad code.
+pub(crate) fn typify_name(schema_name: &str) -> String {
+    let replaced: String = schema_name
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let out = heck::ToPascalCase::to_pascal_case(replaced.as_str());
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,11 +9,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::bodies::Body;
 use crate::call_options::CALL_OPTION_SETTERS;
 use crate::model::{self, Edge, Node, Operation, ParamKind};
 use crate::names;
 use crate::naming::{self, assign_types, collect, display_path, needs_type, signature, Located, TypeTable};
-use crate::types::Body;
 use crate::Error;
 
 /// The whole client API of a spec.
