@@ -13,7 +13,7 @@ use crate::Error;
 pub(crate) const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// How a request or response body goes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Body {
     /// JSON of this Rust type (a name in the types module).
     Json(String),
@@ -22,7 +22,7 @@ pub enum Body {
 }
 
 /// The Rust types of one operation's bodies.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bodies {
     pub request: Option<Body>,
     pub response: Option<Body>,

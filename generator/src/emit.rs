@@ -38,6 +38,11 @@ pub fn api(api: &Api) -> TokenStream {
     }
 }
 
+/// `impl Client` with the client's members: accessors to the roots of the tree.
+pub fn client(members: &[Member]) -> TokenStream {
+    impl_block(&quote!(Client), members, true)
+}
+
 /// One resource type and its `impl`.
 pub fn resource(resource: &Resource) -> TokenStream {
     let ty = ident(&resource.name);

@@ -46,7 +46,7 @@ pub struct Param {
 }
 
 /// How a query or header value is typed in Rust, from its schema; anything else is text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamKind {
     Text,
     Integer,

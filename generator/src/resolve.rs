@@ -38,7 +38,7 @@ impl Api {
 }
 
 /// A resource type (`MessageRequest`): a client and a path, and the members that go on from there.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Resource {
     pub name: String,
     pub doc: Vec<String>,
@@ -46,7 +46,7 @@ pub struct Resource {
 }
 
 /// A method of the client or of a resource type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Member {
     /// The method's name, final (`message`, `send`, `builder_`).
     pub name: String,
@@ -54,7 +54,7 @@ pub struct Member {
     pub kind: MemberKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum MemberKind {
     /// Returns the resource type `target`, its path extended by `step`; the step's arguments are the method's.
     Accessor { target: String, step: Step },
@@ -63,7 +63,7 @@ pub enum MemberKind {
 }
 
 /// How a member extends the path it starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     /// A literal segment (`mailFolders`, `send`).
     Literal(String),
@@ -86,7 +86,7 @@ impl Step {
 }
 
 /// One operation's request builder and the member that makes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Request {
     /// The builder type (`MessageSendRequest`).
     pub builder: String,
@@ -106,7 +106,7 @@ pub struct Request {
     pub item: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestBody {
     /// JSON of a type of the types module.
     Json { ty: String, required: bool },
@@ -115,7 +115,7 @@ pub enum RequestBody {
 }
 
 /// What awaiting the request gives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Response {
     Json(String),
     /// Bytes; `accept` is the `Accept` header's value (the media types the spec documents).
@@ -126,7 +126,7 @@ pub enum Response {
 }
 
 /// A query parameter or header, as a field of the builder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ParamField {
     /// The field's and the setter's Rust name, unique in the builder.
     pub field: String,

@@ -38,16 +38,25 @@ pub fn crate_files(spec: &OpenAPI, crate_name: &str, source: &str) -> Result<Fil
     files.push(File {
         path: PathBuf::from("Cargo.toml"),
         contents: manifest(crate_name, &source_line, &generated.extra_crates),
+        api: Vec::new(),
     });
-    files.push(File { path: PathBuf::from("src/lib.rs"), contents: lib_rs(&header, &source_line)? });
+    files.push(File {
+        path: PathBuf::from("src/lib.rs"),
+        contents: lib_rs(&header, &source_line)?,
+        api: Vec::new(),
+    });
     // The runtime's doc examples name the client crate; here they must name this one, or its doctests fail.
     let lib_name = format!("{}::", crate_name.replace('-', "_"));
     for (name, text) in RUNTIME {
         let contents = text.replace("generated_client::", &lib_name);
-        files.push(File { path: PathBuf::from("src/runtime").join(name), contents });
+        files.push(File { path: PathBuf::from("src/runtime").join(name), contents, api: Vec::new() });
     }
     for f in generated.files.iter().cloned() {
-        files.push(File { path: PathBuf::from("src/generated").join(f.path), contents: f.contents });
+        files.push(File {
+            path: PathBuf::from("src/generated").join(f.path),
+            contents: f.contents,
+            api: f.api,
+        });
     }
     Ok(Files { files, extra_crates: generated.extra_crates })
 }

@@ -292,18 +292,15 @@ fn client_files(root: &Path, openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBu
     Ok(files)
 }
 
+/// Generates the client, taking what it can from the pieces the last generation of this binary kept
+/// ([`crate::tasks::memo::reuse`]): a page edit that leaves the schemas alone skips typify, and only the
+/// resource types and request builders it changed are formatted again.
 fn generate_client(openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
-    let generated = generator::generate(openapi, &generator::Settings::default())
+    let reuse = crate::tasks::memo::reuse();
+    let (generated, made) = generator::generate_with(openapi, &generator::Settings::default(), &reuse)
         .context("the generator failed on spec/openapi.yaml")?;
-    let module = |name: &str| {
-        generated
-            .files
-            .iter()
-            .find(|f| f.path == Path::new(name))
-            .map(|f| f.contents.as_str())
-            .with_context(|| format!("the generator wrote no {name}, which the API file lists"))
-    };
-    let api = crate::tasks::api_file::render(&[("", module("mod.rs")?), ("types::", module("types.rs")?)])?;
+    crate::tasks::memo::keep(&made);
+    let api = crate::tasks::api_file::render(generated.files.iter().map(|f| f.api.as_slice()));
     let mut out = vec![(PathBuf::from(crate::tasks::api_file::API_FILE), api)];
     for file in generated.files {
         out.push((Path::new(GENERATED_DIR).join(&file.path), file.contents));
