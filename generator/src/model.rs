@@ -14,7 +14,7 @@ use crate::rules;
 use crate::Error;
 
 /// One operation of the spec, with what the emitter needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
     pub path: String,
     pub method: String,
@@ -94,7 +94,7 @@ impl Edge {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Node {
     pub children: BTreeMap<Edge, Node>,
     /// Operations on exactly this path, by lowercase method.
@@ -272,13 +272,13 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
         for edge in edges(&op.path, &op.operation_id)? {
             node = node.children.entry(edge).or_default();
         }
-        let method = op.method.clone();
-        if node.operations.insert(method, op.clone()).is_some() {
+        if node.operations.contains_key(&op.method) {
             return Err(Error::Invalid {
                 place: op.operation_id,
                 why: format!("`{}` is defined twice", op.path),
             });
         }
+        node.operations.insert(op.method.clone(), op);
     }
     Ok(root)
 }
@@ -364,8 +364,8 @@ pub fn entity_keys(spec: &OpenAPI) -> BTreeSet<String> {
 /// the spec documents them at, for their docs.
 pub fn unify(root: &mut Node, aliases: &[(String, String)], entity_keys: &BTreeSet<String>) {
     // Unifying one key changes the subtrees of others; a few rounds reach the fixed point.
+    let mut before = shape(root);
     for _ in 0..8 {
-        let before = shape(root);
         let mut keys: Vec<String> = Vec::new();
         collect_keys(root, &mut keys);
         // Only keys the spec marks as an entity's (`x-ms-docs-key-type`, Graph's convention) or that an alias
@@ -385,14 +385,18 @@ pub fn unify(root: &mut Node, aliases: &[(String, String)], entity_keys: &BTreeS
             for (alias, target) in aliases {
                 if *target == key {
                     if let Some(node) = root.children.get_mut(&Edge::Literal(alias.clone())) {
-                        *node = union.clone();
+                        if node != &union {
+                            *node = union.clone();
+                        }
                     }
                 }
             }
         }
-        if shape(root) == before {
+        let after = shape(root);
+        if after == before {
             break;
         }
+        before = after;
     }
 }
 
@@ -418,8 +422,11 @@ fn gather(node: &Node, key: &Edge, union: &mut Node) {
 
 fn replace(node: &mut Node, key: &Edge, union: &Node) {
     for (edge, child) in node.children.iter_mut() {
+        // Comparing costs less than a deep clone, and after the first round most places hold the union.
         if edge == key {
-            *child = union.clone();
+            if child != union {
+                *child = union.clone();
+            }
         } else {
             replace(child, key, union);
         }

@@ -16,23 +16,45 @@ pub struct Located<'a> {
     pub node: &'a Node,
 }
 
-/// Structural signature: nodes with equal signatures behave the same and share a Rust type.
-pub fn signature(node: &Node) -> String {
-    let mut s = String::from("{");
-    for (method, op) in &node.operations {
-        s.push_str(&format!(
-            "op:{method}:{:?}:{:?}:{:?}:{:?};",
-            op.request_body,
-            op.response_body,
-            op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
-            op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
-        ));
+/// The structural signature of every node of a tree (nodes with equal signatures behave the same and share a
+/// Rust type), made once bottom up: a node's signature holds its children's,
+/// so making each on its own would make the deep ones again for every ancestor. Nodes are told apart by
+/// address, which holds while the tree is borrowed.
+pub struct Signatures(std::collections::HashMap<*const Node, String>);
+
+impl Signatures {
+    pub fn of(root: &Node) -> Signatures {
+        fn walk(node: &Node, out: &mut std::collections::HashMap<*const Node, String>) -> String {
+            let mut s = String::from("{");
+            for (method, op) in &node.operations {
+                s.push_str(&format!(
+                    "op:{method}:{:?}:{:?}:{:?}:{:?};",
+                    op.request_body,
+                    op.response_body,
+                    op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
+                    op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
+                ));
+            }
+            for (edge, child) in &node.children {
+                let child_signature = walk(child, out);
+                s.push_str(&format!("{edge:?}=>{child_signature}"));
+            }
+            s.push('}');
+            out.insert(node as *const Node, s.clone());
+            s
+        }
+        let mut out = std::collections::HashMap::new();
+        walk(root, &mut out);
+        Signatures(out)
     }
-    for (edge, child) in &node.children {
-        s.push_str(&format!("{edge:?}=>{}", signature(child)));
+
+    /// The signature of a node of the tree this was made of (of any other node, made on the spot).
+    pub fn get(&self, node: &Node) -> String {
+        match self.0.get(&(node as *const Node)) {
+            Some(s) => s.clone(),
+            None => Signatures::of(node).0.remove(&(node as *const Node)).unwrap_or_default(),
+        }
     }
-    s.push('}');
-    s
 }
 
 pub fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
@@ -77,17 +99,23 @@ pub fn resource_name(edge: &Edge) -> String {
 pub struct TypeTable {
     pub by_signature: BTreeMap<String, String>,
     pub members: BTreeMap<String, Vec<Vec<Edge>>>,
+    pub signatures: Signatures,
 }
 
 /// Names every resource type `{Resource}Request` (`MessageRequest`, `MessagesRequest`,
 /// `MailboxSettingsRequest`). A name that shapes of two different signatures want is qualified by the
 /// parent's resource (`MailFolderMessagesRequest`), except for a single key among them. A name still shared,
 /// or one that a schema type or the runtime has, fails with the paths: no numbered names.
-pub fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Result<TypeTable, Error> {
+pub fn assign_types(
+    root: &Node,
+    all: &[Located<'_>],
+    schema_types: &BTreeSet<String>,
+) -> Result<TypeTable, Error> {
+    let signatures = Signatures::of(root);
     let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for l in all.iter().filter(|l| located_needs_type(l)) {
-        let sig = signature(l.node);
+        let sig = signatures.get(l.node);
         if !members.contains_key(&sig) {
             order.push(sig.clone());
         }
@@ -151,7 +179,7 @@ pub fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Res
         owner.insert(name.clone(), sig.clone());
         by_signature.insert(sig.clone(), name);
     }
-    Ok(TypeTable { by_signature, members })
+    Ok(TypeTable { by_signature, members, signatures })
 }
 
 /// The method an operation on its own node gets: `list`/`create` on a collection, `get`/`update`/`set`/

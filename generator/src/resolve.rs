@@ -13,7 +13,7 @@ use crate::bodies::Body;
 use crate::call_options::CALL_OPTION_SETTERS;
 use crate::model::{self, Edge, Node, Operation, ParamKind};
 use crate::names;
-use crate::naming::{self, assign_types, collect, display_path, needs_type, signature, Located, TypeTable};
+use crate::naming::{self, assign_types, collect, display_path, needs_type, Located, TypeTable};
 use crate::Error;
 
 /// The whole client API of a spec.
@@ -152,7 +152,7 @@ pub fn resolve(
 ) -> Result<Api, Error> {
     let mut all = Vec::new();
     collect(root, Vec::new(), &mut all);
-    let table = assign_types(&all, schema_types)?;
+    let table = assign_types(root, &all, schema_types)?;
     let mut resolver = Resolver { table, builder_names: BTreeSet::new(), emitted: BTreeSet::new(), root };
     resolver.builder_names.extend(resolver.table.by_signature.values().cloned());
     resolver.builder_names.extend(names::RESERVED_TYPES.iter().map(|s| s.to_string()));
@@ -227,7 +227,7 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn type_of(&self, node: &Node) -> Option<String> {
-        self.table.by_signature.get(&signature(node)).cloned()
+        self.table.by_signature.get(&self.table.signatures.get(node)).cloned()
     }
 
     /// The accessors and operations of a node; `paths` are all the places this type stands for, used in docs;
