@@ -5,6 +5,7 @@
 //! type and the caller writes `client.me().message(id).send()` or `client.user(upn).message(id).send()`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -97,8 +98,9 @@ impl Edge {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Node {
     pub children: BTreeMap<Edge, Node>,
-    /// Operations on exactly this path, by lowercase method.
-    pub operations: BTreeMap<String, Operation>,
+    /// Operations on exactly this path, by lowercase method; shared, since unifying copies subtrees to every
+    /// place an entity appears and an operation is only copied when one place adds to what it documents.
+    pub operations: BTreeMap<String, Arc<Operation>>,
 }
 
 /// Reads every operation. Schema names for bodies are resolved by [`crate::types`] beforehand and passed in
@@ -278,7 +280,7 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
                 why: format!("`{}` is defined twice", op.path),
             });
         }
-        node.operations.insert(op.method.clone(), op);
+        node.operations.insert(op.method.clone(), Arc::new(op));
     }
     Ok(root)
 }
@@ -439,6 +441,15 @@ fn merge(into: &mut Node, from: &Node) {
             Some(existing) => {
                 // Raw content documented with different media types at different places (one page says
                 // `text/plain`, another `application/octet-stream`): the union is what may come back.
+                let more_media = match (&existing.response_body, &op.response_body) {
+                    (Some(Body::Raw(have)), Some(Body::Raw(more))) => more.iter().any(|m| !have.contains(m)),
+                    _ => false,
+                };
+                let more_paths = op.documented.iter().any(|p| !existing.documented.contains(p));
+                if !more_media && !more_paths {
+                    continue;
+                }
+                let existing = Arc::make_mut(existing);
                 if let (Some(Body::Raw(have)), Some(Body::Raw(more))) =
                     (&mut existing.response_body, &op.response_body)
                 {
