@@ -3,7 +3,7 @@
 //! (`generated_client::types::Message` is `types::Message`). Made from the syntax trees the generator
 //! formats anyway, so the emitted source is never parsed a second time.
 
-use crate::api_names::type_text;
+use crate::api_names::{argument_text, type_text};
 
 /// The lines of a module's items, each with the item path it sorts by; `prefix` is the module's path
 /// (`""` for `mod.rs`, `"types::"` for `types.rs`).
@@ -111,10 +111,7 @@ fn impl_lines(prefix: &str, imp: &syn::ItemImpl, out: &mut Vec<(String, String)>
                     let m = if r.mutability.is_some() { "mut " } else { "" };
                     format!("{amp}{m}self")
                 }
-                syn::FnArg::Typed(t) => {
-                    let pat = &t.pat;
-                    format!("{}: {}", quote::quote!(#pat), type_text(&t.ty))
-                }
+                syn::FnArg::Typed(t) => argument_text(t),
             })
             .collect();
         let ret = match &f.sig.output {

@@ -194,10 +194,7 @@ fn operation_items(file: &syn::File) -> BTreeMap<(String, String), OperationItem
                 .inputs
                 .iter()
                 .filter_map(|a| match a {
-                    syn::FnArg::Typed(t) => {
-                        let pat = &t.pat;
-                        Some(format!("{}: {}", quote::quote!(#pat), type_text(&t.ty)))
-                    }
+                    syn::FnArg::Typed(t) => Some(argument_text(t)),
                     syn::FnArg::Receiver(_) => None,
                 })
                 .collect();
@@ -267,6 +264,12 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
         });
     }
     found
+}
+
+/// An argument as a reader writes it: `body: MoveBody`.
+pub fn argument_text(arg: &syn::PatType) -> String {
+    let pat = &arg.pat;
+    format!("{}: {}", quote::quote!(#pat), type_text(&arg.ty))
 }
 
 /// A type as a reader writes it: `::std::option::Option<::std::string::String>` → `Option<String>`.

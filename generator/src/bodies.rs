@@ -52,18 +52,10 @@ pub(crate) fn gather(spec: &OpenAPI) -> Result<Gathered, Error> {
                 why: "the operation has no operationId".into(),
             })?;
             let request = match &op.request_body {
-                Some(ReferenceOr::Item(b)) => payload(&b.content, components, &id, "request body")?,
-                Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
-                    match components.request_bodies.get(name) {
-                        Some(ReferenceOr::Item(b)) => payload(&b.content, components, &id, "request body")?,
-                        _ => {
-                            return Err(Error::Invalid {
-                                place: id,
-                                why: format!("request body `{reference}` does not resolve"),
-                            })
-                        }
-                    }
+                Some(body) => {
+                    let lookup = |name: &str| components.request_bodies.get(name);
+                    let body = defined(body, "#/components/requestBodies/", lookup, &id, "request body")?;
+                    payload(&body.content, components, &id, "request body")?
                 }
                 None => None,
             };
@@ -72,18 +64,10 @@ pub(crate) fn gather(spec: &OpenAPI) -> Result<Gathered, Error> {
                 StatusCode::Range(r) => *r == 2,
             });
             let response = match success.map(|(_, r)| r) {
-                Some(ReferenceOr::Item(r)) => payload(&r.content, components, &id, "response")?,
-                Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
-                    match components.responses.get(name) {
-                        Some(ReferenceOr::Item(r)) => payload(&r.content, components, &id, "response")?,
-                        _ => {
-                            return Err(Error::Invalid {
-                                place: id,
-                                why: format!("response `{reference}` does not resolve"),
-                            })
-                        }
-                    }
+                Some(response) => {
+                    let lookup = |name: &str| components.responses.get(name);
+                    let response = defined(response, "#/components/responses/", lookup, &id, "response")?;
+                    payload(&response.content, components, &id, "response")?
                 }
                 None => None,
             };
@@ -169,6 +153,29 @@ fn action_and_owner(path: &str) -> (String, String) {
     let action = segments.last().map(|s| name(s)).unwrap_or_else(|| "Root".into());
     let owner = segments.len().checked_sub(2).map(|i| name(segments[i])).unwrap_or_default();
     (action, owner)
+}
+
+/// A request body or response given inline or by `$ref` into `components` (`prefix` and `lookup` say
+/// where); a `$ref` that does not resolve to an item is an error naming the operation.
+fn defined<'a, T>(
+    item: &'a ReferenceOr<T>,
+    prefix: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    operation: &str,
+    what: &str,
+) -> Result<&'a T, Error> {
+    match item {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => {
+            match lookup(reference.strip_prefix(prefix).unwrap_or(reference)) {
+                Some(ReferenceOr::Item(item)) => Ok(item),
+                _ => Err(Error::Invalid {
+                    place: operation.to_string(),
+                    why: format!("{what} `{reference}` does not resolve"),
+                }),
+            }
+        }
+    }
 }
 
 /// Names inline bodies after their action (`MoveBody`, `DeltaResponse`). A name that bodies of different
