@@ -145,7 +145,7 @@ pub(crate) struct Inline {
 fn action_and_owner(path: &str) -> (String, String) {
     let name = |segment: &str| -> String {
         match crate::rules::whole_placeholder(segment) {
-            Some(param) => crate::model::param_type_name(param),
+            Some(param) => names::param_type_name(param),
             None => names::camel(crate::rules::segment_stem(segment)),
         }
     };

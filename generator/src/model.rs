@@ -10,7 +10,6 @@ use std::sync::Arc;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::bodies::Body;
-use crate::names;
 use crate::rules;
 use crate::Error;
 
@@ -327,18 +326,6 @@ pub fn role(edge: &Edge, node: &Node) -> Role {
 /// Whether the segment is reached by a method of its parent rather than through a type of its own.
 pub fn is_method(edge: &Edge, node: &Node) -> bool {
     node.children.is_empty() && matches!(role(edge, node), Role::Action | Role::Function)
-}
-
-/// The preferred type name of a param node: from its parameter name (`message-id` → `Message`).
-pub fn param_type_name(param: &str) -> String {
-    let base = param
-        .strip_suffix("-id")
-        .or_else(|| param.strip_suffix("_id"))
-        .or_else(|| param.strip_suffix("Id"))
-        .unwrap_or(param);
-    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
-    names::camel(if base.is_empty() { param } else { base })
 }
 
 /// The path parameters the spec declares as an entity's key (`x-ms-docs-key-type`).

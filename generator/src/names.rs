@@ -227,6 +227,18 @@ pub(crate) fn typify_name(schema_name: &str) -> String {
     }
 }
 
+/// The type name a path key gives its resource: from its parameter name (`message-id` → `Message`).
+pub fn param_type_name(param: &str) -> String {
+    let base = param
+        .strip_suffix("-id")
+        .or_else(|| param.strip_suffix("_id"))
+        .or_else(|| param.strip_suffix("Id"))
+        .unwrap_or(param);
+    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
+    camel(if base.is_empty() { param } else { base })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

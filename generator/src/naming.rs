@@ -89,7 +89,7 @@ fn located_needs_type(l: &Located<'_>) -> bool {
 /// `Value`.
 pub fn resource_name(edge: &Edge) -> String {
     match edge {
-        Edge::Param(p) => model::param_type_name(p),
+        Edge::Param(p) => names::param_type_name(p),
         Edge::Literal(l) => names::camel(l),
         Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
     }

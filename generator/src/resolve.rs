@@ -319,7 +319,7 @@ impl Resolver<'_> {
                 Edge::Param(p) => {
                     let Some(target) = self.type_of(child) else { continue };
                     out.push(Member {
-                        name: names::snake(&model::param_type_name(p)),
+                        name: names::snake(&names::param_type_name(p)),
                         doc: vec!["One item by its key.".into()],
                         kind: MemberKind::Accessor {
                             target,
