@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{MediaType, OpenAPI, Operation, PathItem, ReferenceOr, Response, Responses, StatusCode};
 
-use crate::{emit, model, standalone, types, Error, Settings};
+use crate::{emit, model, names, resolve, types, Error, Settings};
 
 /// The Rust items of a spec, by the spec's own keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -123,7 +123,7 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
     let mut out = ApiNames::default();
     for (i, name) in schema_names.iter().enumerate() {
         let rust = types.bodies.get(&format!("{PROBE}{i}")).and_then(|b| match &b.response {
-            Some(types::Body::Json(name)) => Some(name.clone()),
+            Some(crate::bodies::Body::Json(name)) => Some(name.clone()),
             _ => None,
         });
         if let Some(item) = rust.and_then(|r| items.get(&r)) {
@@ -135,7 +135,11 @@ pub fn api_names(spec: &OpenAPI, settings: &Settings) -> Result<ApiNames, Error>
     let operations = model::operations(spec, &types.bodies)?;
     let mut tree = model::tree(operations)?;
     model::unify(&mut tree, &settings.aliases, &model::entity_keys(spec));
-    let tokens = emit::resources(&tree, &standalone::client_methods()?, &types.names)?;
+    let tokens = emit::api(&resolve::resolve(
+        &tree,
+        &names::CLIENT_METHODS.iter().map(|m| m.to_string()).collect(),
+        &types.names,
+    )?);
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| Error::Emit { file: "mod.rs".into(), why: e.to_string() })?;
     out.operations = operation_items(&file);
@@ -190,10 +194,7 @@ fn operation_items(file: &syn::File) -> BTreeMap<(String, String), OperationItem
                 .inputs
                 .iter()
                 .filter_map(|a| match a {
-                    syn::FnArg::Typed(t) => {
-                        let pat = &t.pat;
-                        Some(format!("{}: {}", quote::quote!(#pat), type_text(&t.ty)))
-                    }
+                    syn::FnArg::Typed(t) => Some(argument_text(t)),
                     syn::FnArg::Receiver(_) => None,
                 })
                 .collect();
@@ -263,6 +264,12 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
         });
     }
     found
+}
+
+/// An argument as a reader writes it: `body: MoveBody`.
+pub fn argument_text(arg: &syn::PatType) -> String {
+    let pat = &arg.pat;
+    format!("{}: {}", quote::quote!(#pat), type_text(&arg.ty))
 }
 
 /// A type as a reader writes it: `::std::option::Option<::std::string::String>` → `Option<String>`.

@@ -5,15 +5,16 @@
 //! type and the caller writes `client.me().message(id).send()` or `client.user(upn).message(id).send()`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
-use crate::names;
-use crate::types::Body;
+use crate::bodies::Body;
+use crate::rules;
 use crate::Error;
 
 /// One operation of the spec, with what the emitter needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
     pub path: String,
     pub method: String,
@@ -25,10 +26,10 @@ pub struct Operation {
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
     /// The request body: JSON of a type in the types module, or bytes.
-    pub request_body: Option<crate::types::Body>,
+    pub request_body: Option<crate::bodies::Body>,
     pub request_body_required: bool,
     /// The success response body; `None` when the success response has no content.
-    pub response_body: Option<crate::types::Body>,
+    pub response_body: Option<crate::bodies::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
     pub response_item: Option<String>,
     /// Every path of the spec this operation stands for once nodes are unified (sorted, its own first).
@@ -45,7 +46,7 @@ pub struct Param {
 }
 
 /// How a query or header value is typed in Rust, from its schema; anything else is text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamKind {
     Text,
     Integer,
@@ -89,23 +90,23 @@ pub enum Edge {
 impl Edge {
     /// The name a template segment's accessor or method takes: its text up to the first `(`, `{` or `:`.
     pub fn template_stem(texts: &[String]) -> String {
-        let first = texts.first().map(String::as_str).unwrap_or("");
-        first.split(['(', '{', ':', '=', '\'']).next().unwrap_or("").to_string()
+        rules::segment_stem(texts.first().map(String::as_str).unwrap_or("")).to_string()
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Node {
     pub children: BTreeMap<Edge, Node>,
-    /// Operations on exactly this path, by lowercase method.
-    pub operations: BTreeMap<String, Operation>,
+    /// Operations on exactly this path, by lowercase method; shared, since unifying copies subtrees to every
+    /// place an entity appears and an operation is only copied when one place adds to what it documents.
+    pub operations: BTreeMap<String, Arc<Operation>>,
 }
 
 /// Reads every operation. Schema names for bodies are resolved by [`crate::types`] beforehand and passed in
 /// as `body_types` (operationId → (request type, response type)).
 pub fn operations(
     spec: &OpenAPI,
-    body_types: &BTreeMap<String, crate::types::Bodies>,
+    body_types: &BTreeMap<String, crate::bodies::Bodies>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
@@ -231,52 +232,33 @@ fn parameter<'a>(
 
 /// Splits a path into edges; a segment with text around a parameter is not supported by the tree.
 pub fn edges(path: &str, operation_id: &str) -> Result<Vec<Edge>, Error> {
+    let invalid = |why: String| Error::Invalid { place: operation_id.into(), why };
     let mut out = Vec::new();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            if name.contains(['{', '}']) || name.is_empty() {
-                return Err(Error::Invalid {
-                    place: operation_id.into(),
-                    why: format!("path `{path}` has a malformed parameter"),
-                });
+        if segment.starts_with('{') && segment.ends_with('}') {
+            match rules::whole_placeholder(segment) {
+                Some(name) if !name.is_empty() => out.push(Edge::Param(name.to_string())),
+                _ => return Err(invalid(format!("path `{path}` has a malformed parameter"))),
             }
-            out.push(Edge::Param(name.to_string()));
         } else if segment == "." || segment == ".." {
             // URL normalisation removes dot segments, so the request would go to another resource.
-            return Err(Error::Invalid {
-                place: operation_id.into(),
-                why: format!("path `{path}` has a `{segment}` segment"),
-            });
+            return Err(invalid(format!("path `{path}` has a `{segment}` segment")));
         } else if segment.contains(['{', '}']) {
-            let mut texts = Vec::new();
-            let mut params = Vec::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                let Some(close) = rest[open..].find('}') else {
-                    return Err(Error::Invalid {
-                        place: operation_id.into(),
-                        why: format!("path `{path}`: segment `{segment}` opens `{{` without closing it"),
-                    });
-                };
-                let name = &rest[open + 1..open + close];
-                if name.is_empty() || name.contains('{') {
-                    return Err(Error::Invalid {
-                        place: operation_id.into(),
-                        why: format!("path `{path}` has a malformed parameter"),
-                    });
-                }
-                texts.push(rest[..open].to_string());
-                params.push(name.to_string());
-                rest = &rest[open + close + 1..];
+            let split = rules::placeholders(segment).map_err(|_| {
+                invalid(format!("path `{path}`: segment `{segment}` opens `{{` without closing it"))
+            })?;
+            if split.params.iter().any(|p| p.is_empty() || p.contains('{')) {
+                return Err(invalid(format!("path `{path}` has a malformed parameter")));
             }
-            if rest.contains('}') {
-                return Err(Error::Invalid {
-                    place: operation_id.into(),
-                    why: format!("path `{path}`: segment `{segment}` closes `}}` without opening it"),
-                });
+            if split.texts.iter().any(|t| t.contains('}')) {
+                return Err(invalid(format!(
+                    "path `{path}`: segment `{segment}` closes `}}` without opening it"
+                )));
             }
-            texts.push(rest.to_string());
-            out.push(Edge::Template { texts, params });
+            out.push(Edge::Template {
+                texts: split.texts.iter().map(|t| t.to_string()).collect(),
+                params: split.params.iter().map(|p| p.to_string()).collect(),
+            });
         } else {
             out.push(Edge::Literal(segment.to_string()));
         }
@@ -291,13 +273,13 @@ pub fn tree(operations: Vec<Operation>) -> Result<Node, Error> {
         for edge in edges(&op.path, &op.operation_id)? {
             node = node.children.entry(edge).or_default();
         }
-        let method = op.method.clone();
-        if node.operations.insert(method, op.clone()).is_some() {
+        if node.operations.contains_key(&op.method) {
             return Err(Error::Invalid {
                 place: op.operation_id,
                 why: format!("`{}` is defined twice", op.path),
             });
         }
+        node.operations.insert(op.method.clone(), Arc::new(op));
     }
     Ok(root)
 }
@@ -346,48 +328,6 @@ pub fn is_method(edge: &Edge, node: &Node) -> bool {
     node.children.is_empty() && matches!(role(edge, node), Role::Action | Role::Function)
 }
 
-/// The method name of an operation on its own node: verbs from the HTTP method, as Graph's SDKs use them.
-pub fn verb(method: &str, on_collection: bool) -> &'static str {
-    match (method, on_collection) {
-        ("get", true) => "list",
-        ("get", false) => "get",
-        ("post", true) => "create",
-        ("post", false) => "post",
-        ("patch", _) => "update",
-        ("put", _) => "set",
-        ("delete", _) => "delete",
-        ("head", _) => "head",
-        ("options", _) => "options",
-        _ => "trace",
-    }
-}
-
-/// `messages` → `message`: the accessor for one member of a collection.
-pub fn singular(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if lower.ends_with("ies") && word.len() > 3 {
-        format!("{}y", &word[..word.len() - 3])
-    } else if ["sses", "ches", "shes", "xes"].iter().any(|s| lower.ends_with(s)) {
-        word[..word.len() - 2].to_string()
-    } else if lower.ends_with('s') && !lower.ends_with("ss") && word.len() > 1 {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
-}
-
-/// The preferred type name of a param node: from its parameter name (`message-id` → `Message`).
-pub fn param_type_name(param: &str) -> String {
-    let base = param
-        .strip_suffix("-id")
-        .or_else(|| param.strip_suffix("_id"))
-        .or_else(|| param.strip_suffix("Id"))
-        .unwrap_or(param);
-    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
-    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
-    names::camel(if base.is_empty() { param } else { base })
-}
-
 /// The path parameters the spec declares as an entity's key (`x-ms-docs-key-type`).
 pub fn entity_keys(spec: &OpenAPI) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -413,8 +353,8 @@ pub fn entity_keys(spec: &OpenAPI) -> BTreeSet<String> {
 /// the spec documents them at, for their docs.
 pub fn unify(root: &mut Node, aliases: &[(String, String)], entity_keys: &BTreeSet<String>) {
     // Unifying one key changes the subtrees of others; a few rounds reach the fixed point.
+    let mut before = shape(root);
     for _ in 0..8 {
-        let before = shape(root);
         let mut keys: Vec<String> = Vec::new();
         collect_keys(root, &mut keys);
         // Only keys the spec marks as an entity's (`x-ms-docs-key-type`, Graph's convention) or that an alias
@@ -434,14 +374,18 @@ pub fn unify(root: &mut Node, aliases: &[(String, String)], entity_keys: &BTreeS
             for (alias, target) in aliases {
                 if *target == key {
                     if let Some(node) = root.children.get_mut(&Edge::Literal(alias.clone())) {
-                        *node = union.clone();
+                        if node != &union {
+                            *node = union.clone();
+                        }
                     }
                 }
             }
         }
-        if shape(root) == before {
+        let after = shape(root);
+        if after == before {
             break;
         }
+        before = after;
     }
 }
 
@@ -467,8 +411,11 @@ fn gather(node: &Node, key: &Edge, union: &mut Node) {
 
 fn replace(node: &mut Node, key: &Edge, union: &Node) {
     for (edge, child) in node.children.iter_mut() {
+        // Comparing costs less than a deep clone, and after the first round most places hold the union.
         if edge == key {
-            *child = union.clone();
+            if child != union {
+                *child = union.clone();
+            }
         } else {
             replace(child, key, union);
         }
@@ -481,6 +428,15 @@ fn merge(into: &mut Node, from: &Node) {
             Some(existing) => {
                 // Raw content documented with different media types at different places (one page says
                 // `text/plain`, another `application/octet-stream`): the union is what may come back.
+                let more_media = match (&existing.response_body, &op.response_body) {
+                    (Some(Body::Raw(have)), Some(Body::Raw(more))) => more.iter().any(|m| !have.contains(m)),
+                    _ => false,
+                };
+                let more_paths = op.documented.iter().any(|p| !existing.documented.contains(p));
+                if !more_media && !more_paths {
+                    continue;
+                }
+                let existing = Arc::make_mut(existing);
                 if let (Some(Body::Raw(have)), Some(Body::Raw(more))) =
                     (&mut existing.response_body, &op.response_body)
                 {

@@ -37,6 +37,28 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
     "Into",
 ];
 
+/// The methods the runtime's `Client` has, public or not, in any of its `impl Client` blocks (inherent
+/// methods share one namespace): the accessors emitted on `Client` must not reuse them, and take a trailing
+/// `_` instead. `generator/tests/runtime_names.rs` reads the runtime's source and fails when this list and
+/// the runtime disagree; the generator itself never reads the runtime.
+pub const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "base_url",
+    "build_request",
+    "builder",
+    "execute",
+    "items",
+    "next_link_url",
+    "page_limit",
+    "raw_url",
+    "redirect_target",
+    "request",
+    "run",
+    "same_origin",
+    "url",
+    "within_base",
+];
+
 /// Splits text into lowercase ASCII words at non-alphanumerics and camelCase humps:
 /// `userPrincipalName` → [user, principal, name]; `a.b-c` → [a, b, c]; `HTMLBody` → [html, body].
 pub fn words(text: &str) -> Vec<String> {
@@ -187,6 +209,34 @@ pub fn doc_url(url: &str) -> Option<&str> {
         && url.len() < 2048
         && url.chars().all(|c| c.is_ascii_alphanumeric() || "-._~:/?#@!$&'()*+,;=%".contains(c));
     ok.then_some(url)
+}
+
+/// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
+/// generated names by the caller, so a change in typify's naming fails loudly instead of emitting bad code.
+pub(crate) fn typify_name(schema_name: &str) -> String {
+    let replaced: String = schema_name
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let out = heck::ToPascalCase::to_pascal_case(replaced.as_str());
+    match out.chars().next() {
+        None => "X".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("X{out}"),
+    }
+}
+
+/// The type name a path key gives its resource: from its parameter name (`message-id` → `Message`).
+pub fn param_type_name(param: &str) -> String {
+    let base = param
+        .strip_suffix("-id")
+        .or_else(|| param.strip_suffix("_id"))
+        .or_else(|| param.strip_suffix("Id"))
+        .unwrap_or(param);
+    let base = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    // A part of a name (`MessageRequest`, `MessageMoveBody`), so a word reserved on its own is fine here.
+    camel(if base.is_empty() { param } else { base })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{self, Edge, Node, Operation};
 use crate::names;
+use crate::rules;
 use crate::Error;
 
 /// A node of the tree with where it sits.
@@ -15,23 +16,45 @@ pub struct Located<'a> {
     pub node: &'a Node,
 }
 
-/// Structural signature: nodes with equal signatures behave the same and share a Rust type.
-pub fn signature(node: &Node) -> String {
-    let mut s = String::from("{");
-    for (method, op) in &node.operations {
-        s.push_str(&format!(
-            "op:{method}:{:?}:{:?}:{:?}:{:?};",
-            op.request_body,
-            op.response_body,
-            op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
-            op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
-        ));
+/// The structural signature of every node of a tree (nodes with equal signatures behave the same and share a
+/// Rust type), made once bottom up: a node's signature holds its children's,
+/// so making each on its own would make the deep ones again for every ancestor. Nodes are told apart by
+/// address, which holds while the tree is borrowed.
+pub struct Signatures(std::collections::HashMap<*const Node, String>);
+
+impl Signatures {
+    pub fn of(root: &Node) -> Signatures {
+        fn walk(node: &Node, out: &mut std::collections::HashMap<*const Node, String>) -> String {
+            let mut s = String::from("{");
+            for (method, op) in &node.operations {
+                s.push_str(&format!(
+                    "op:{method}:{:?}:{:?}:{:?}:{:?};",
+                    op.request_body,
+                    op.response_body,
+                    op.query.iter().map(|q| (&q.name, q.required)).collect::<Vec<_>>(),
+                    op.headers.iter().map(|h| (&h.name, h.required)).collect::<Vec<_>>()
+                ));
+            }
+            for (edge, child) in &node.children {
+                let child_signature = walk(child, out);
+                s.push_str(&format!("{edge:?}=>{child_signature}"));
+            }
+            s.push('}');
+            out.insert(node as *const Node, s.clone());
+            s
+        }
+        let mut out = std::collections::HashMap::new();
+        walk(root, &mut out);
+        Signatures(out)
     }
-    for (edge, child) in &node.children {
-        s.push_str(&format!("{edge:?}=>{}", signature(child)));
+
+    /// The signature of a node of the tree this was made of (of any other node, made on the spot).
+    pub fn get(&self, node: &Node) -> String {
+        match self.0.get(&(node as *const Node)) {
+            Some(s) => s.clone(),
+            None => Signatures::of(node).0.remove(&(node as *const Node)).unwrap_or_default(),
+        }
     }
-    s.push('}');
-    s
 }
 
 pub fn collect<'a>(node: &'a Node, path: Vec<Edge>, out: &mut Vec<Located<'a>>) {
@@ -66,7 +89,7 @@ fn located_needs_type(l: &Located<'_>) -> bool {
 /// `Value`.
 pub fn resource_name(edge: &Edge) -> String {
     match edge {
-        Edge::Param(p) => model::param_type_name(p),
+        Edge::Param(p) => names::param_type_name(p),
         Edge::Literal(l) => names::camel(l),
         Edge::Template { texts, .. } => names::camel(&Edge::template_stem(texts)),
     }
@@ -76,17 +99,23 @@ pub fn resource_name(edge: &Edge) -> String {
 pub struct TypeTable {
     pub by_signature: BTreeMap<String, String>,
     pub members: BTreeMap<String, Vec<Vec<Edge>>>,
+    pub signatures: Signatures,
 }
 
 /// Names every resource type `{Resource}Request` (`MessageRequest`, `MessagesRequest`,
 /// `MailboxSettingsRequest`). A name that shapes of two different signatures want is qualified by the
 /// parent's resource (`MailFolderMessagesRequest`), except for a single key among them. A name still shared,
 /// or one that a schema type or the runtime has, fails with the paths: no numbered names.
-pub fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Result<TypeTable, Error> {
+pub fn assign_types(
+    root: &Node,
+    all: &[Located<'_>],
+    schema_types: &BTreeSet<String>,
+) -> Result<TypeTable, Error> {
+    let signatures = Signatures::of(root);
     let mut members: BTreeMap<String, Vec<Vec<Edge>>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for l in all.iter().filter(|l| located_needs_type(l)) {
-        let sig = signature(l.node);
+        let sig = signatures.get(l.node);
         if !members.contains_key(&sig) {
             order.push(sig.clone());
         }
@@ -150,7 +179,7 @@ pub fn assign_types(all: &[Located<'_>], schema_types: &BTreeSet<String>) -> Res
         owner.insert(name.clone(), sig.clone());
         by_signature.insert(sig.clone(), name);
     }
-    Ok(TypeTable { by_signature, members })
+    Ok(TypeTable { by_signature, members, signatures })
 }
 
 /// The method an operation on its own node gets: `list`/`create` on a collection, `get`/`update`/`set`/
@@ -159,7 +188,7 @@ pub fn operation_name(method: &str, op: &Operation, on_collection: bool) -> Stri
     match (method, &op.response_body, &op.response_item) {
         ("get", Some(_), Some(_)) => "list".to_string(),
         ("get", Some(_), None) => "get".to_string(),
-        _ => model::verb(method, on_collection).to_string(),
+        _ => rules::verb(method, on_collection).unwrap_or(method).to_string(),
     }
 }
 
@@ -168,7 +197,7 @@ pub fn operation_name(method: &str, op: &Operation, on_collection: bool) -> Stri
 /// beside a `calendar` singleton) or the collection is named as its own singular (`resource/{id}` beside
 /// `resource()`).
 pub fn item_accessor(node: &Node, l: &str) -> String {
-    let mut name = names::snake(&model::singular(l));
+    let mut name = names::snake(&rules::singular(l));
     let sibling = node.children.iter().any(|(e, n)| match e {
         Edge::Literal(other) if other == l => names::snake(l) == name && needs_type(e, n),
         Edge::Literal(other) => names::snake(other) == name,
@@ -178,6 +207,45 @@ pub fn item_accessor(node: &Node, l: &str) -> String {
         name.push_str("_by_id");
     }
     name
+}
+
+/// The method a leaf segment (an action or function) gives its parent: the segment's name, and the HTTP
+/// method after it when the leaf has several (`delta_get`, `delta_post`).
+pub fn leaf_method(segment: &str, method: &str, methods_on_leaf: usize) -> String {
+    if methods_on_leaf == 1 {
+        names::snake(segment)
+    } else {
+        format!("{}_{}", names::snake(segment), method)
+    }
+}
+
+/// The name a template segment's member starts from: its stem, or `{stem}_with` when a literal sibling has
+/// that name (`delta()` beside `delta(token='{t}')`: the plain call keeps the name).
+pub fn template_base(node: &Node, texts: &[String]) -> String {
+    let stem = Edge::template_stem(texts);
+    let plain_sibling = node.children.keys().any(|e| match e {
+        Edge::Literal(l) => names::snake(l.split('(').next().unwrap_or(l)) == names::snake(&stem),
+        _ => false,
+    });
+    if plain_sibling {
+        format!("{stem}_with")
+    } else {
+        stem
+    }
+}
+
+/// The Rust arguments of a template segment's parameters: snake case, unique, and never a name the accessor
+/// body uses (`body`, `path`, `client`).
+pub fn template_args(params: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in params {
+        let mut a = names::snake(p);
+        while out.contains(&a) || ["body", "path", "client"].contains(&a.as_str()) {
+            a.push('_');
+        }
+        out.push(a);
+    }
+    out
 }
 
 /// The owner's resource (`Message` for `MessageRequest`, `Root` for the client) and the name of one request's

@@ -2,7 +2,6 @@
 //! runtime, copied verbatim (it refers to nothing outside `crate::runtime`, so it needs no editing) except
 //! that its doc examples name the new crate.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use openapiv3::OpenAPI;
@@ -31,28 +30,6 @@ const RUNTIME: &[(&str, &str)] = &[
 /// The client crate's root module, whose `pub use runtime::…` the standalone crate repeats.
 const CLIENT_LIB: &str = include_str!("../../generated-client/src/lib.rs");
 
-/// The methods the runtime's `Client` has (public or not, inherent methods share one namespace): the emitted
-/// accessors on `Client` must not reuse them. Read from the runtime's source, so that they stay in step.
-pub(crate) fn client_methods() -> Result<BTreeSet<String>, Error> {
-    let source = RUNTIME.iter().find(|(name, _)| *name == "client.rs").map_or("", |(_, text)| text);
-    let file: syn::File = syn::parse_str(source)
-        .map_err(|e| Error::Emit { file: "runtime/client.rs".into(), why: e.to_string() })?;
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        let syn::Item::Impl(block) = item else { continue };
-        let syn::Type::Path(ty) = &*block.self_ty else { continue };
-        if block.trait_.is_some() || !ty.path.is_ident("Client") {
-            continue;
-        }
-        for member in &block.items {
-            if let syn::ImplItem::Fn(f) = member {
-                names.insert(f.sig.ident.to_string());
-            }
-        }
-    }
-    Ok(names)
-}
-
 /// Files of a standalone crate named `crate_name`, paths relative to the crate's folder. `source` names the
 /// spec in the `@generated` lines.
 pub fn crate_files(spec: &OpenAPI, crate_name: &str, source: &str) -> Result<Files, Error> {
@@ -66,16 +43,25 @@ pub fn crate_files(spec: &OpenAPI, crate_name: &str, source: &str) -> Result<Fil
     files.push(File {
         path: PathBuf::from("Cargo.toml"),
         contents: manifest(crate_name, &source_line, &generated.extra_crates),
+        api: Vec::new(),
     });
-    files.push(File { path: PathBuf::from("src/lib.rs"), contents: lib_rs(&header, &source_line)? });
+    files.push(File {
+        path: PathBuf::from("src/lib.rs"),
+        contents: lib_rs(&header, &source_line)?,
+        api: Vec::new(),
+    });
     // The runtime's doc examples name the client crate; here they must name this one, or its doctests fail.
     let lib_name = format!("{}::", crate_name.replace('-', "_"));
     for (name, text) in RUNTIME {
         let contents = text.replace("generated_client::", &lib_name);
-        files.push(File { path: PathBuf::from("src/runtime").join(name), contents });
+        files.push(File { path: PathBuf::from("src/runtime").join(name), contents, api: Vec::new() });
     }
     for f in generated.files.iter().cloned() {
-        files.push(File { path: PathBuf::from("src/generated").join(f.path), contents: f.contents });
+        files.push(File {
+            path: PathBuf::from("src/generated").join(f.path),
+            contents: f.contents,
+            api: f.api,
+        });
     }
     Ok(Files { files, extra_crates: generated.extra_crates })
 }

@@ -1,35 +1,19 @@
 //! Schema types through progenitor (which drives typify): `components/schemas` → Rust types.
 //!
-//! Inline request and response bodies are first lifted into `components/schemas` under names made from their
-//! operationId, so every body has a named type. progenitor then generates the type space from a copy of the
-//! spec without paths (its operation code is not used: ARCHITECTURE.md says why), and each body's type is looked up by
-//! the name typify gives its schema.
+//! Schema names lose their namespace where they stay unique, inline bodies are lifted into
+//! `components/schemas` ([`crate::bodies`]) and inheritance is flattened ([`crate::inherit`]); progenitor then
+//! generates the type space from a copy of the spec without paths (its operation code is not used:
+//! ARCHITECTURE.md says why), and each body's type is looked up by the name typify gives its schema. Fields
+//! that typify defaults decode `null` as their default.
 
 use std::collections::BTreeMap;
 
-use heck::ToPascalCase;
-use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 
+use crate::bodies::{self, collection_item, Bodies, Body, Gathered, Named, SCHEMA_PREFIX};
+use crate::names::typify_name;
 use crate::{inherit, names, Error};
-
-/// How a request or response body goes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    /// JSON of this Rust type (a name in the types module).
-    Json(String),
-    /// Bytes, with these media types (`text/plain`, `application/octet-stream`), the first one preferred.
-    Raw(Vec<String>),
-}
-
-/// The Rust types of one operation's bodies.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Bodies {
-    pub request: Option<Body>,
-    pub response: Option<Body>,
-    /// For a collection response (`value` array and `@odata.nextLink`): the type of its items.
-    pub item: Option<String>,
-}
 
 /// Generated types, and per operationId the Rust type names of its request and success response bodies.
 #[derive(Debug)]
@@ -43,103 +27,10 @@ pub struct Types {
     pub uses_regress: bool,
 }
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
-
 pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut spec = short_schema_names(spec)?;
-    let mut bodies: BTreeMap<String, (Option<Named>, Option<Named>)> = BTreeMap::new();
-    let mut inlines: Vec<Inline> = Vec::new();
-    let mut seen_inline: BTreeMap<String, usize> = BTreeMap::new();
-    let components = spec.components.clone().unwrap_or_default();
-
-    for (path, item) in spec.paths.paths.iter() {
-        let ReferenceOr::Item(item) = item else { continue };
-        for (method, op) in item.iter() {
-            let id = op.operation_id.clone().ok_or_else(|| Error::Invalid {
-                place: format!("{} {path}", method.to_ascii_uppercase()),
-                why: "the operation has no operationId".into(),
-            })?;
-            let request = match &op.request_body {
-                Some(ReferenceOr::Item(b)) => payload(&b.content, &components, &id, "request body")?,
-                Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
-                    match components.request_bodies.get(name) {
-                        Some(ReferenceOr::Item(b)) => payload(&b.content, &components, &id, "request body")?,
-                        _ => {
-                            return Err(Error::Invalid {
-                                place: id,
-                                why: format!("request body `{reference}` does not resolve"),
-                            })
-                        }
-                    }
-                }
-                None => None,
-            };
-            let success = op.responses.responses.iter().find(|(code, _)| match code {
-                StatusCode::Code(c) => (200..300).contains(c),
-                StatusCode::Range(r) => *r == 2,
-            });
-            let response = match success.map(|(_, r)| r) {
-                Some(ReferenceOr::Item(r)) => payload(&r.content, &components, &id, "response")?,
-                Some(ReferenceOr::Reference { reference }) => {
-                    let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
-                    match components.responses.get(name) {
-                        Some(ReferenceOr::Item(r)) => payload(&r.content, &components, &id, "response")?,
-                        _ => {
-                            return Err(Error::Invalid {
-                                place: id,
-                                why: format!("response `{reference}` does not resolve"),
-                            })
-                        }
-                    }
-                }
-                None => None,
-            };
-            let (action, owner) = action_and_owner(path);
-            let mut name_of = |schema: ReferenceOr<Schema>, suffix: &'static str| -> Result<Named, Error> {
-                match schema {
-                    ReferenceOr::Reference { reference } => reference
-                        .strip_prefix(SCHEMA_PREFIX)
-                        .map(|name| Named::Json(name.to_string()))
-                        .ok_or_else(|| Error::Unsupported {
-                            place: id.clone(),
-                            what: format!("body schema `$ref: {reference}`"),
-                        }),
-                    inline => {
-                        // `/me/...` and `/users/{user-id}/...` document the same body twice: one type serves.
-                        // `copy` and `move` take bodies of one shape, but each gets its own, named after it.
-                        // Prose aside: two pages word one parameter differently.
-                        let key = format!("{action}{suffix}:{}", shape_key(&inline));
-                        if let Some(&index) = seen_inline.get(&key) {
-                            return Ok(Named::Inline(index));
-                        }
-                        inlines.push(Inline {
-                            schema: inline,
-                            action: action.clone(),
-                            owner: owner.clone(),
-                            suffix,
-                            operation: id.clone(),
-                        });
-                        seen_inline.insert(key, inlines.len() - 1);
-                        Ok(Named::Inline(inlines.len() - 1))
-                    }
-                }
-            };
-            let mut named =
-                |payload: Option<Payload>, suffix: &'static str| -> Result<Option<Named>, Error> {
-                    Ok(match payload {
-                        None => None,
-                        Some(Payload::Json(schema)) => Some(name_of(*schema, suffix)?),
-                        Some(Payload::Raw(types)) => Some(Named::Raw(types)),
-                    })
-                };
-            let request = named(request, "Body")?;
-            let response = named(response, "Response")?;
-            bodies.insert(id, (request, response));
-        }
-    }
-
-    let lifted = name_inline_bodies(inlines, &components)?;
+    let Gathered { bodies, inlines } = bodies::gather(&spec)?;
+    let lifted = bodies::name_inline_bodies(inlines, spec.components.as_ref())?;
     let comps = spec.components.get_or_insert_with(Default::default);
     for (name, schema) in &lifted {
         comps.schemas.insert(name.clone(), schema.clone());
@@ -279,141 +170,6 @@ fn sanitize_additional(additional: Option<&mut AdditionalProperties>) {
     }
 }
 
-/// A body as the generator reads it from its `content`, before types are named.
-enum Payload {
-    Json(Box<ReferenceOr<Schema>>),
-    Raw(Vec<String>),
-}
-
-/// A body once its schema is named in `components/schemas`, or waits for a name among the inline ones.
-enum Named {
-    Json(String),
-    Inline(usize),
-    Raw(Vec<String>),
-}
-
-/// An inline body schema, lifted into `components/schemas` under a name from its operation's path.
-struct Inline {
-    schema: ReferenceOr<Schema>,
-    /// What the path's last segment does (`Move`, `SendMail`; `Message` for `{message-id}`).
-    action: String,
-    /// The resource before it (`Message` for `/me/messages/{message-id}/move`), empty at the root.
-    owner: String,
-    suffix: &'static str,
-    operation: String,
-}
-
-/// The names an operation's inline bodies are given: `/me/messages/{message-id}/move` → (`Move`, `Message`).
-fn action_and_owner(path: &str) -> (String, String) {
-    let name = |segment: &str| -> String {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => crate::model::param_type_name(param),
-            None => names::camel(segment.split(['(', '{', ':', '=', '\'']).next().unwrap_or(segment)),
-        }
-    };
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let action = segments.last().map(|s| name(s)).unwrap_or_else(|| "Root".into());
-    let owner = segments.len().checked_sub(2).map(|i| name(segments[i])).unwrap_or_default();
-    (action, owner)
-}
-
-/// Names inline bodies after their action (`MoveBody`, `DeltaResponse`). A name that bodies of different
-/// shapes want goes to none of them: each is qualified by its owner (`MessageReplyBody`, `PostReplyBody`).
-/// A name still shared, or taken by a schema of the spec, fails with the operation: no numbered names.
-fn name_inline_bodies(
-    inlines: Vec<Inline>,
-    components: &openapiv3::Components,
-) -> Result<Vec<(String, ReferenceOr<Schema>)>, Error> {
-    let mut taken: BTreeMap<String, String> =
-        components.schemas.keys().map(|n| (typify_name(n), format!("schema `{n}`"))).collect();
-    let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
-    for inline in &inlines {
-        *wanted.entry(format!("{}{}", inline.action, inline.suffix)).or_default() += 1;
-    }
-    let mut out = Vec::new();
-    for inline in inlines {
-        let mut name = format!("{}{}", inline.action, inline.suffix);
-        if wanted[&name] > 1 || taken.contains_key(&typify_name(&name)) {
-            name = format!("{}{name}", inline.owner);
-        }
-        if let Some(other) = taken.get(&typify_name(&name)) {
-            return Err(Error::Invalid {
-                place: inline.operation,
-                why: format!(
-                    "its inline body would be named `{name}` as {other} is; no naming rule tells them apart"
-                ),
-            });
-        }
-        taken.insert(typify_name(&name), format!("the body of `{}`", inline.operation));
-        out.push((name, inline.schema));
-    }
-    Ok(out)
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
-}
-
-/// What a body's `content` is to the client: JSON of a schema when one JSON media type has a schema;
-/// otherwise bytes, when every other media type carries bytes (no schema, or a string schema such as
-/// `{type: string, format: binary}`). Anything else (`multipart/form-data` with an object schema, say) is an
-/// error naming the operation: a body is never dropped without a word.
-fn payload(
-    content: &openapiv3::Content,
-    components: &openapiv3::Components,
-    operation: &str,
-    what: &str,
-) -> Result<Option<Payload>, Error> {
-    if content.is_empty() {
-        return Ok(None);
-    }
-    if let Some(schema) = content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
-        return Ok(Some(Payload::Json(Box::new(schema))));
-    }
-    let is_bytes = |schema: &ReferenceOr<Schema>| {
-        let schema = match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix(SCHEMA_PREFIX)
-                .and_then(|name| components.schemas.get(name))
-                .and_then(|s| s.as_item()),
-        };
-        schema.is_some_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
-    };
-    let mut types = Vec::new();
-    for (media_type, media) in content {
-        match &media.schema {
-            Some(schema) if !is_bytes(schema) => {
-                return Err(Error::Unsupported {
-                    place: operation.to_string(),
-                    what: format!(
-                        "a {what} of media type `{media_type}` whose schema is not a string of bytes"
-                    ),
-                })
-            }
-            _ => types.push(media_type.clone()),
-        }
-    }
-    Ok(Some(Payload::Raw(types)))
-}
-
-/// The name typify gives a `components/schemas` entry (its `sanitize(name, Pascal)`); checked against the
-/// generated names by the caller, so a change in typify's naming fails loudly instead of emitting bad code.
-fn typify_name(schema_name: &str) -> String {
-    let replaced: String = schema_name
-        .replace('\'', "")
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
-        .collect();
-    let out = replaced.to_pascal_case();
-    match out.chars().next() {
-        None => "X".into(),
-        Some(c) if c.is_alphabetic() || c == '_' => out,
-        Some(_) => format!("X{out}"),
-    }
-}
-
 /// Schema names lose their namespace (`microsoft.graph.message` → `message`, so the type is `Message`, not
 /// `MicrosoftGraphMessage`) wherever the short name stays unique; `$ref`s are rewritten to match.
 fn short_schema_names(spec: &OpenAPI) -> Result<OpenAPI, Error> {
@@ -476,22 +232,6 @@ fn rewrite_refs(value: &mut serde_json::Value, renames: &BTreeMap<String, String
     }
 }
 
-/// A collection response is an object with a `value` array of one `$ref`'d type and an `@odata.nextLink`;
-/// its item schema's name, if so.
-fn collection_item(components: Option<&openapiv3::Components>, name: &str) -> Option<String> {
-    let Some(ReferenceOr::Item(schema)) = components?.schemas.get(name) else { return None };
-    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
-    if !object.properties.contains_key("@odata.nextLink") {
-        return None;
-    }
-    let ReferenceOr::Item(value) = object.properties.get("value")? else { return None };
-    let SchemaKind::Type(Type::Array(array)) = &value.schema_kind else { return None };
-    match array.items.as_ref()? {
-        ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_PREFIX).map(str::to_string),
-        ReferenceOr::Item(_) => None,
-    }
-}
-
 /// Makes every optional field of the emitted structs decode from JSON `null`: an `Option` does already, but a
 /// `Vec` (or map) that typify defaults when absent would fail on `null`, which Graph sends for empty
 /// collections. Such fields get `deserialize_with = "null_as_default"`, a helper added to the module.
@@ -541,27 +281,4 @@ fn has_plain_default(attr: &syn::Attribute) -> bool {
         matches!(t, proc_macro2::TokenTree::Ident(id) if id == "default")
             && !matches!(tokens.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
     })
-}
-
-/// A schema's shape for telling bodies apart: its JSON without the prose (`title`, `description`,
-/// `example`), which two pages word differently for one shape.
-fn shape_key(schema: &ReferenceOr<Schema>) -> String {
-    fn strip(value: &mut serde_json::Value) {
-        if let serde_json::Value::Object(map) = value {
-            for prose in ["title", "description", "example"] {
-                // Only where it is prose: a property may be named `title`, and then its value is a schema.
-                if map.get(prose).is_some_and(|v| !v.is_object() || prose == "example") {
-                    map.remove(prose);
-                }
-            }
-        }
-        match value {
-            serde_json::Value::Object(map) => map.values_mut().for_each(strip),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
-        }
-    }
-    let mut value = serde_json::to_value(schema).unwrap_or_default();
-    strip(&mut value);
-    value.to_string()
 }

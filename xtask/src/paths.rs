@@ -164,29 +164,25 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
         if segment.is_empty() || segment == "..." || segment == "…" {
             continue;
         }
-        if let Some(inner) = whole_placeholder(&segment) {
+        if let Some(inner) = generator::rules::whole_placeholder(&segment) {
             let (entity, name_base, alternatives) = key_name(inner, previous_literal.as_deref());
             let name = unique(&name_base, &mut taken);
             segments.push(Segment::Key(PathParam { name, entity, alternatives }));
         } else if segment.contains('{') {
             let mut template = String::new();
             let mut params = Vec::new();
-            let mut rest = segment.as_str();
-            while let Some(open) = rest.find('{') {
-                template.push_str(&rest[..open]);
-                let Some(close) = rest[open..].find('}') else {
-                    return Err(format!("the path `{raw}` opens `{{` without closing it"));
-                };
-                let inner = &rest[open + 1..open + close];
+            let split = generator::rules::placeholders(&segment)
+                .map_err(|_| format!("the path `{raw}` opens `{{` without closing it"))?;
+            for (text, inner) in split.texts.iter().zip(&split.params) {
+                template.push_str(text);
                 let base = sanitise_name(inner.split('|').next().unwrap_or(inner));
                 let name = unique(if base.is_empty() { "value" } else { &base }, &mut taken);
                 template.push('{');
                 template.push_str(&name);
                 template.push('}');
                 params.push(PathParam { name, entity: None, alternatives: vec![] });
-                rest = &rest[open + close + 1..];
             }
-            template.push_str(rest);
+            template.push_str(split.texts.last().copied().unwrap_or_default());
             let stem = segment_stem(&segment);
             segments.push(Segment::Mixed { template, params, stem });
             previous_literal = None;
@@ -317,11 +313,6 @@ fn has_space_outside_braces(path: &str) -> bool {
     })
 }
 
-fn whole_placeholder(segment: &str) -> Option<&str> {
-    let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
-    (!inner.contains('{') && !inner.contains('}')).then_some(inner)
-}
-
 /// The key's entity and parameter name: `{id}` after `messages` → (`message`, `message-id`);
 /// `{id | userPrincipalName}` after `users` → (`user`, `user-id`, [`userPrincipalName`]).
 fn key_name(inner: &str, previous: Option<&str>) -> (Option<String>, String, Vec<String>) {
@@ -356,8 +347,7 @@ fn sanitise_name(text: &str) -> String {
 
 /// The operationId part of a segment with arguments: `getSchedule(period='{p}')` → `getSchedule`.
 fn segment_stem(segment: &str) -> String {
-    let head = segment.split(['(', '{', ':', '=']).next().unwrap_or("");
-    let head = sanitise_name(head);
+    let head = sanitise_name(generator::rules::segment_stem(segment));
     if head.is_empty() {
         "item".into()
     } else {
@@ -384,18 +374,22 @@ fn unique(base: &str, names: &mut Names) -> String {
     name
 }
 
-/// English singular of a collection segment: `messages` → `message`, `categories` → `category`.
+/// English singular of a collection segment: `messages` → `message`, `categories` → `category`. The rule is
+/// the generator's ([`generator::rules::singular`]), so spec keys and client accessors agree.
 pub fn singular(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if lower.ends_with("ies") && word.len() > 3 {
-        format!("{}y", &word[..word.len() - 3])
-    } else if ["sses", "ches", "shes", "xes", "zzes"].iter().any(|s| lower.ends_with(s)) {
-        word[..word.len() - 2].to_string()
-    } else if lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("us") && word.len() > 1 {
-        word[..word.len() - 1].to_string()
-    } else {
-        word.to_string()
-    }
+    generator::rules::singular(word)
+}
+
+/// The verb of an operationId and of a client method: `list`/`create` on a collection, `get`/`post`/`update`/
+/// `set`/`delete` elsewhere ([`generator::rules::verb`]); `None` for a method OpenAPI does not know.
+pub fn verb(method: &str, is_collection: bool) -> Option<&'static str> {
+    generator::rules::verb(method, is_collection)
+}
+
+/// The names of a template's `{…}` placeholders, in order (`/users/{user-id}/messages/{message-id}` →
+/// `user-id`, `message-id`); none when a `{` is left open ([`generator::rules::placeholders`]).
+pub fn placeholders(template: &str) -> Vec<&str> {
+    generator::rules::placeholders(template).map(|p| p.params).unwrap_or_default()
 }
 
 #[cfg(test)]

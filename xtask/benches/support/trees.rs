@@ -55,6 +55,15 @@ impl Tree {
         let _ = std::fs::remove_dir_all(self.root.join(GENERATED_DIR));
     }
 
+    /// Forgets what the last generation of the built binary kept beside it (the stamp of its files and the
+    /// generator's pieces), so that the next regen generates from nothing, as a new binary's first does.
+    pub fn forget_memo(&self) {
+        let exe = Path::new(XTASK);
+        for name in ["xtask-regen.stamp", "xtask-regen.reuse"] {
+            let _ = std::fs::remove_file(exe.with_file_name(name));
+        }
+    }
+
     /// The files regen wrote under `generated-client/src/generated/`, with their line counts.
     pub fn generated_lines(&self) -> Vec<(String, usize)> {
         let mut out: Vec<(String, usize)> = std::fs::read_dir(self.root.join(GENERATED_DIR))
@@ -74,6 +83,63 @@ impl Tree {
     pub fn openapi(&self) -> Option<openapiv3::OpenAPI> {
         let text = std::fs::read_to_string(self.root.join(SPEC_FILE)).ok()?;
         serde_yaml_ng::from_str(&text).ok()
+    }
+}
+
+/// A one-line edit of one page that changes the spec: a line of an operation's description, on the page
+/// the operation names as its source, gets a different ending each time.
+#[derive(Debug)]
+pub struct PageEdit {
+    page: PathBuf,
+    line: usize,
+    original: String,
+    /// The page's path from the tree's root, for the bench's report.
+    pub label: String,
+}
+
+impl Tree {
+    /// The first operation whose description holds a whole line of its source page; `None` when none does.
+    pub fn page_edit(&self) -> Option<PageEdit> {
+        let spec = self.openapi()?;
+        for item in spec.paths.paths.values() {
+            let Some(item) = item.as_item() else { continue };
+            for (_, op) in item.iter() {
+                let (Some(description), Some(source)) =
+                    (&op.description, op.extensions.get("x-ms-docs-source").and_then(|s| s.as_str()))
+                else {
+                    continue;
+                };
+                let page = self.root.join(source);
+                let text = std::fs::read_to_string(&page).ok()?;
+                let found = text
+                    .lines()
+                    .enumerate()
+                    .find(|(_, l)| l.trim().len() > 20 && description.contains(l.trim()));
+                if let Some((line, original)) = found {
+                    let original = original.trim_end().to_string();
+                    return Some(PageEdit { page, line, original, label: source.to_string() });
+                }
+            }
+        }
+        None
+    }
+}
+
+impl PageEdit {
+    /// Writes the page with the line ending in ` Edit n.`.
+    pub fn apply(&self, n: usize) {
+        let text = std::fs::read_to_string(&self.page).expect("the page reads");
+        let lines: Vec<String> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i == self.line { format!("{} Edit {n}.", self.original) } else { l.to_string() })
+            .collect();
+        std::fs::write(&self.page, lines.join("\n") + "\n").expect("the page writes");
+    }
+
+    /// Whether the spec regen wrote holds edit `n`.
+    pub fn in_spec(&self, tree: &Tree, n: usize) -> bool {
+        std::fs::read_to_string(tree.root.join(SPEC_FILE)).is_ok_and(|s| s.contains(&format!(" Edit {n}.")))
     }
 }
 

@@ -1,12 +1,9 @@
 //! `generated-client/API.md`: one line per public item of the emitted code, sorted, so that a pull request
 //! shows its change to the Rust API in a few lines rather than in thousands of generated ones.
 //!
-//! The emitted files are parsed with `syn`; each public struct, field, enum, variant, method and trait impl
-//! becomes one line with its signature, paths as apps write them (`generated_client::types::Message`
-//! is `types::Message` here).
-
-use anyhow::{Context, Result};
-use generator::api_names::type_text;
+//! The generator lists each file's public items as it formats them (`generator::File::api`: one line per
+//! public struct, field, enum, variant, method and trait impl, with its signature); this file sorts them
+//! under a header.
 
 pub const API_FILE: &str = "generated-client/API.md";
 
@@ -19,153 +16,17 @@ One line per public item of `src/generated/` (re-exported at the crate root; `ty
 ```text
 ";
 
-/// The file's text for the emitted modules, given as (module prefix, source): `("", mod.rs)`,
-/// `("types::", types.rs)`.
-pub fn render(modules: &[(&str, &str)]) -> Result<String> {
-    // Parsing is most of the work, and the modules are independent: one thread each (syn's trees stay on
-    // the thread that made them; only the lines cross).
-    let parsed: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = modules
-            .iter()
-            .map(|(prefix, source)| {
-                s.spawn(move || {
-                    let file: syn::File = syn::parse_file(source)
-                        .with_context(|| format!("the emitted module `{prefix}` does not parse"))?;
-                    let mut lines = Vec::new();
-                    items(prefix, &file.items, &mut lines);
-                    Ok(lines)
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
-    let mut lines = Vec::new();
-    for module in parsed {
-        lines.extend(module?);
-    }
+/// The file's text for the generated files' item lines (`generator::File::api`).
+pub fn render<'a>(files: impl IntoIterator<Item = &'a [(String, String)]>) -> String {
+    let mut lines: Vec<&(String, String)> = files.into_iter().flatten().collect();
     // By item path, so a type's fields, variants, methods and impls stand together under it.
     lines.sort();
     lines.dedup();
     let mut out = String::from(HEADER);
     for (_, l) in lines {
-        out.push_str(&l);
+        out.push_str(l);
         out.push('\n');
     }
     out.push_str("```\n");
-    Ok(out)
-}
-
-fn is_pub(vis: &syn::Visibility) -> bool {
-    matches!(vis, syn::Visibility::Public(_))
-}
-
-fn derives(attrs: &[syn::Attribute]) -> String {
-    let mut names = Vec::new();
-    for a in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let _ = a.parse_nested_meta(|meta| {
-            if let Some(last) = meta.path.segments.last() {
-                names.push(last.ident.to_string());
-            }
-            Ok(())
-        });
-    }
-    names.sort();
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!(" #[derive({})]", names.join(", "))
-    }
-}
-
-fn items(prefix: &str, list: &[syn::Item], out: &mut Vec<(String, String)>) {
-    for item in list {
-        match item {
-            syn::Item::Struct(s) if is_pub(&s.vis) => {
-                let name = format!("{prefix}{}", s.ident);
-                out.push((name.clone(), format!("struct {name}{}", derives(&s.attrs))));
-                for (i, f) in s.fields.iter().enumerate() {
-                    if !is_pub(&f.vis) {
-                        continue;
-                    }
-                    let field = f.ident.as_ref().map_or(i.to_string(), ToString::to_string);
-                    out.push((
-                        format!("{name}::{field}"),
-                        format!("field {name}::{field}: {}", type_text(&f.ty)),
-                    ));
-                }
-            }
-            syn::Item::Enum(e) if is_pub(&e.vis) => {
-                let name = format!("{prefix}{}", e.ident);
-                out.push((name.clone(), format!("enum {name}{}", derives(&e.attrs))));
-                for v in &e.variants {
-                    let fields: Vec<String> = v.fields.iter().map(|f| type_text(&f.ty)).collect();
-                    let shape =
-                        if fields.is_empty() { String::new() } else { format!("({})", fields.join(", ")) };
-                    out.push((format!("{name}::{}", v.ident), format!("variant {name}::{}{shape}", v.ident)));
-                }
-            }
-            syn::Item::Type(t) if is_pub(&t.vis) => {
-                out.push((
-                    format!("{prefix}{}", t.ident),
-                    format!("type {prefix}{} = {}", t.ident, type_text(&t.ty)),
-                ));
-            }
-            syn::Item::Mod(m) if is_pub(&m.vis) => {
-                if let Some((_, inner)) = &m.content {
-                    items(&format!("{prefix}{}::", m.ident), inner, out);
-                }
-            }
-            syn::Item::Impl(imp) => impl_lines(prefix, imp, out),
-            _ => {}
-        }
-    }
-}
-
-fn impl_lines(prefix: &str, imp: &syn::ItemImpl, out: &mut Vec<(String, String)>) {
-    let ty = type_text(&imp.self_ty);
-    let owner = if ty == "Client" || prefix.is_empty() { ty.clone() } else { format!("{prefix}{ty}") };
-    if let Some((_, path, _)) = &imp.trait_ {
-        let tr = type_text(&syn::Type::Path(syn::TypePath { qself: None, path: path.clone() }));
-        let assoc: Vec<String> = imp
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::ImplItem::Type(t) => Some(format!("{} = {}", t.ident, type_text(&t.ty))),
-                _ => None,
-            })
-            .collect();
-        let assoc = if assoc.is_empty() { String::new() } else { format!(" {{ {} }}", assoc.join("; ")) };
-        out.push((format!("{owner} impl {tr}"), format!("impl {tr} for {owner}{assoc}")));
-        return;
-    }
-    for i in &imp.items {
-        let syn::ImplItem::Fn(f) = i else { continue };
-        if !is_pub(&f.vis) {
-            continue;
-        }
-        let args: Vec<String> = f
-            .sig
-            .inputs
-            .iter()
-            .map(|a| match a {
-                syn::FnArg::Receiver(r) => {
-                    let amp = if r.reference.is_some() { "&" } else { "" };
-                    let m = if r.mutability.is_some() { "mut " } else { "" };
-                    format!("{amp}{m}self")
-                }
-                syn::FnArg::Typed(t) => {
-                    let pat = &t.pat;
-                    format!("{}: {}", quote::quote!(#pat), type_text(&t.ty))
-                }
-            })
-            .collect();
-        let ret = match &f.sig.output {
-            syn::ReturnType::Default => String::new(),
-            syn::ReturnType::Type(_, t) => format!(" -> {}", type_text(t)),
-        };
-        out.push((
-            format!("{owner}::{}", f.sig.ident),
-            format!("fn {owner}::{}({}){ret}", f.sig.ident, args.join(", ")),
-        ));
-    }
+    out
 }

@@ -55,15 +55,66 @@ impl std::io::Write for Hash128 {
     }
 }
 
-/// The key of a generation: this binary and the document (its JSON form, which round-trips, so two
-/// documents with one key are the same document).
-pub fn key(openapi: &openapiv3::OpenAPI) -> Option<String> {
+/// This binary: its path, size and mtime. What the generator made is only valid for the generator that made
+/// it, which is compiled into this binary.
+fn binary() -> Option<String> {
     let exe = std::env::current_exe().ok()?;
     let meta = std::fs::metadata(&exe).ok()?;
     let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(format!("{} {} {mtime}", exe.display(), meta.len()))
+}
+
+/// The key of a generation: this binary and the document (its JSON form, which round-trips, so two
+/// documents with one key are the same document).
+pub fn key(openapi: &openapiv3::OpenAPI) -> Option<String> {
     let mut h = Hash128::default();
     serde_json::to_writer(&mut h, openapi).ok()?;
-    Some(format!("{} {} {mtime} {}", exe.display(), meta.len(), h.finish()))
+    Some(format!("{} {}", binary()?, h.finish()))
+}
+
+const REUSE_MAGIC: &str = "xtask regen reuse 1";
+
+fn reuse_path() -> Option<PathBuf> {
+    Some(std::env::current_exe().ok()?.with_file_name("xtask-regen.reuse"))
+}
+
+/// The pieces the last generation of this binary made ([`generator::Reuse`]), or none when there are none, or
+/// they were made by another binary, or the file is not whole (its hash line must match its body).
+pub fn reuse() -> generator::Reuse {
+    let read = || -> Option<generator::Reuse> {
+        let text = std::fs::read_to_string(reuse_path()?).ok()?;
+        let mut parts = text.splitn(4, '\n');
+        if parts.next()? != REUSE_MAGIC || parts.next()? != binary()? {
+            return None;
+        }
+        let (hash, body) = (parts.next()?, parts.next()?);
+        if Hash128::of(body.as_bytes()) != hash {
+            return None;
+        }
+        serde_json::from_str(body).ok()
+    };
+    read().unwrap_or_default()
+}
+
+/// Keeps this generation's pieces for the next. Failing to is not an error: the next run makes them again.
+pub fn keep(reuse: &generator::Reuse) {
+    let (Some(path), Some(binary)) = (reuse_path(), binary()) else { return };
+    let Ok(body) = serde_json::to_string(reuse) else { return };
+    let text = format!("{REUSE_MAGIC}\n{binary}\n{}\n{body}", Hash128::of(body.as_bytes()));
+    write_whole(&path, &text);
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees half a file; several regens
+/// (tests, benches) may share the binary, so each writes its own temporary file.
+fn write_whole(path: &Path, text: &str) {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!("{name}.{}.{n}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(text.as_bytes()));
+    if written.is_err() || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 fn stamp_path() -> Option<PathBuf> {
@@ -106,14 +157,7 @@ pub fn remember(key: &str, files: &[(PathBuf, String)]) {
         text.push_str(&format!("{} {rel}\n", Hash128::of(contents.as_bytes())));
     }
     text.push_str(&format!("end {}\n", files.len()));
-    // Several regens (tests, benches) may share the binary: each writes its own temporary file.
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_file_name(format!("xtask-regen.stamp.{}.{n}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(text.as_bytes()));
-    if written.is_err() || std::fs::rename(&tmp, &path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    write_whole(&path, &text);
 }
 
 #[cfg(test)]
@@ -142,5 +186,24 @@ mod tests {
             assert_eq!(recall(&dir, "k"), None, "a cut stamp must miss");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn kept_pieces_are_read_back_only_whole() {
+        let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /me/messages/{message-id}/send:\n    post:\n      operationId: me.send\n      responses: {'202': {description: Accepted}}\n",
+        )
+        .expect("spec");
+        let (_, made) =
+            generator::generate_with(&spec, &generator::Settings::default(), &generator::Reuse::default())
+                .expect("generates");
+        keep(&made);
+        assert_eq!(reuse(), made);
+        let path = reuse_path().expect("a path beside the binary");
+        let text = std::fs::read_to_string(&path).expect("kept");
+        let _ = std::fs::write(&path, text.replacen("me.send", "me.sent", 1));
+        assert_eq!(reuse(), generator::Reuse::default(), "an edited file must not be read");
+        let _ = std::fs::write(&path, &text[..text.len() / 2]);
+        assert_eq!(reuse(), generator::Reuse::default(), "a cut file must not be read");
     }
 }

@@ -241,6 +241,9 @@ fn failure_text(diagnostics: &[PageDiagnostic], errors: usize) -> String {
 
 /// Computes everything regen would write, without touching the disk.
 pub fn plan(root: &Path) -> Result<Plan> {
+    // The pieces the last generation kept are read while the pages are read and the spec is built; they
+    // are only needed when the generator runs, and never when regen fails before it.
+    let reuse = std::thread::spawn(crate::tasks::memo::reuse);
     let files = page_files(root)?;
     if files.is_empty() {
         bail!("{DOCS_DIR} holds no pages; add a reference page (see README.md, \"Adding a page\")");
@@ -260,7 +263,7 @@ pub fn plan(root: &Path) -> Result<Plan> {
     // The spec's YAML and the client are both made from the document alone: one thread each.
     let (yaml, client) = std::thread::scope(|s| {
         let yaml = s.spawn(|| spec_text(&openapi));
-        let client = client_files(root, &openapi);
+        let client = client_files(root, &openapi, reuse);
         (yaml.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), client)
     });
     let mut out = vec![(PathBuf::from(SPEC_FILE), yaml?)];
@@ -278,30 +281,34 @@ pub fn plan(root: &Path) -> Result<Plan> {
 /// The client's files for a document: API.md, then the generated modules, as paths from the repo root.
 /// When this binary made them for this same document before and they are on disk unchanged, they are taken
 /// from there (see [`crate::tasks::memo`]).
-fn client_files(root: &Path, openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
+fn client_files(
+    root: &Path,
+    openapi: &openapiv3::OpenAPI,
+    reuse: std::thread::JoinHandle<generator::Reuse>,
+) -> Result<Vec<(PathBuf, String)>> {
     let key = crate::tasks::memo::key(openapi);
     if let Some(files) = key.as_deref().and_then(|k| crate::tasks::memo::recall(root, k)) {
         return Ok(files);
     }
-    let files = generate_client(openapi)?;
+    let reuse = reuse.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let files = generate_client(openapi, &reuse)?;
     if let Some(key) = &key {
         crate::tasks::memo::remember(key, &files);
     }
     Ok(files)
 }
 
-fn generate_client(openapi: &openapiv3::OpenAPI) -> Result<Vec<(PathBuf, String)>> {
-    let generated = generator::generate(openapi, &generator::Settings::default())
+/// Generates the client, taking what it can from the pieces the last generation of this binary kept
+/// ([`crate::tasks::memo::reuse`]): a page edit that leaves the schemas alone skips typify, and only the
+/// resource types and request builders it changed are formatted again.
+fn generate_client(openapi: &openapiv3::OpenAPI, reuse: &generator::Reuse) -> Result<Vec<(PathBuf, String)>> {
+    let (generated, made) = generator::generate_with(openapi, &generator::Settings::default(), reuse)
         .context("the generator failed on spec/openapi.yaml")?;
-    let module = |name: &str| {
-        generated
-            .files
-            .iter()
-            .find(|f| f.path == Path::new(name))
-            .map(|f| f.contents.as_str())
-            .with_context(|| format!("the generator wrote no {name}, which the API file lists"))
-    };
-    let api = crate::tasks::api_file::render(&[("", module("mod.rs")?), ("types::", module("types.rs")?)])?;
+    // Nothing new was made when every piece was taken: the kept file stays as it is.
+    if made != *reuse {
+        crate::tasks::memo::keep(&made);
+    }
+    let api = crate::tasks::api_file::render(generated.files.iter().map(|f| f.api.as_slice()));
     let mut out = vec![(PathBuf::from(crate::tasks::api_file::API_FILE), api)];
     for file in generated.files {
         out.push((Path::new(GENERATED_DIR).join(&file.path), file.contents));
