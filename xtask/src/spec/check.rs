@@ -85,7 +85,7 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
     };
     for (path, item) in &document.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
-        let template_params = placeholders(path);
+        let template_params = crate::paths::placeholders(path);
         let path_level = declared_in_path(document, &item.parameters);
         for (method, op) in item.iter() {
             let op_level = declared_in_path(document, &op.parameters);
@@ -159,17 +159,6 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
         }
     }
     problems
-}
-
-fn placeholders(path: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        out.push(&rest[open + 1..open + close]);
-        rest = &rest[open + close + 1..];
-    }
-    out
 }
 
 /// The names of the path parameters among `parameters`, following `$ref`s into `components/parameters`.

@@ -18,18 +18,15 @@ pub fn operation_id(template: &Template, method: &str) -> String {
     let last = template.segments.last();
     let is_collection = matches!(last, Some(Segment::Literal(l)) if paths::singular(l) != *l);
     let is_action = kind(template) != Kind::Operation;
-    // The verb table stays here until the generator owns it (ARCHITECTURE.md, "Each rule in one place").
-    let verb = match (method.as_str(), is_collection, is_action) {
-        ("POST", _, true) => return stem,
-        ("GET", _, true) if matches!(last, Some(Segment::Mixed { .. })) => return stem,
-        ("GET", true, _) => "list",
-        ("GET", _, _) => "get",
-        ("POST", true, _) => "create",
-        ("POST", _, _) => "post",
-        ("PATCH", _, _) => "update",
-        ("PUT", _, _) => "set",
-        ("DELETE", _, _) => "delete",
-        (other, _, _) => return format!("{stem}.{}", other.to_ascii_lowercase()),
+    match (method.as_str(), is_action) {
+        ("POST", true) => return stem,
+        ("GET", true) if matches!(last, Some(Segment::Mixed { .. })) => return stem,
+        _ => {}
+    }
+    // The verb table is the generator's (`generator::rules::verb`), so operationIds and method names agree.
+    let verb = match paths::verb(&method, is_collection) {
+        Some(verb) => verb.to_string(),
+        None => method.to_ascii_lowercase(),
     };
     format!("{stem}.{verb}")
 }
