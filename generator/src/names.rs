@@ -41,23 +41,8 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 /// methods share one namespace): the accessors emitted on `Client` must not reuse them, and take a trailing
 /// `_` instead. `generator/tests/runtime_names.rs` reads the runtime's source and fails when this list and
 /// the runtime disagree; the generator itself never reads the runtime.
-pub const CLIENT_METHODS: &[&str] = &[
-    "attempt",
-    "base_url",
-    "build_request",
-    "builder",
-    "execute",
-    "items",
-    "next_link_url",
-    "page_limit",
-    "raw_url",
-    "redirect_target",
-    "request",
-    "run",
-    "same_origin",
-    "url",
-    "within_base",
-];
+pub const CLIENT_METHODS: &[&str] =
+    &["base_url", "builder", "execute", "items", "page_limit", "request", "url"];
 
 /// Splits text into lowercase ASCII words at non-alphanumerics and camelCase humps:
 /// `userPrincipalName` → [user, principal, name]; `a.b-c` → [a, b, c]; `HTMLBody` → [html, body].
