@@ -2842,6 +2842,7 @@ impl AttachmentDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path)
             .with_options(self.options);
@@ -2852,6 +2853,7 @@ impl AttachmentDeleteRequest {
 impl std::future::IntoFuture for AttachmentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -2912,6 +2914,7 @@ impl AttachmentGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path)
             .with_options(self.options);
@@ -2930,6 +2933,7 @@ impl AttachmentGetRequest {
 impl std::future::IntoFuture for AttachmentGetRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -2973,6 +2977,7 @@ impl AttachmentPostRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "attachment.post", self.path)
             .with_options(self.options);
@@ -2984,6 +2989,7 @@ impl AttachmentPostRequest {
 impl std::future::IntoFuture for AttachmentPostRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3037,6 +3043,7 @@ impl AttachmentValueGetRequest {
 
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    #[inline]
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3044,6 +3051,7 @@ impl AttachmentValueGetRequest {
         })
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path)
             .with_options(self.options);
@@ -3059,6 +3067,7 @@ impl AttachmentValueGetRequest {
 impl std::future::IntoFuture for AttachmentValueGetRequest {
     type Output = Result<bytes::Bytes, Error>;
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3101,6 +3110,7 @@ impl ChildFolderPermanentDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -3115,6 +3125,7 @@ impl ChildFolderPermanentDeleteRequest {
 impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3231,11 +3242,13 @@ impl ChildFoldersListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "child_folders.list", self.path)
             .with_options(self.options);
@@ -3282,6 +3295,7 @@ impl ChildFoldersListRequest {
 impl std::future::IntoFuture for ChildFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3325,6 +3339,7 @@ impl ChildFoldersCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "child_folders.create", self.path)
             .with_options(self.options);
@@ -3336,6 +3351,7 @@ impl ChildFoldersCreateRequest {
 impl std::future::IntoFuture for ChildFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3379,6 +3395,7 @@ impl EventAttachmentsCreateUploadSessionRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -3394,6 +3411,7 @@ impl EventAttachmentsCreateUploadSessionRequest {
 impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
     type Output = Result<types::UploadSession, Error>;
     type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3503,11 +3521,13 @@ impl MailFolderMessagesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::Message> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -3554,6 +3574,7 @@ impl MailFolderMessagesListRequest {
 impl std::future::IntoFuture for MailFolderMessagesListRequest {
     type Output = Result<types::MessageCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3597,6 +3618,7 @@ impl MailFolderMessagesCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -3612,6 +3634,7 @@ impl MailFolderMessagesCreateRequest {
 impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3654,6 +3677,7 @@ impl MailFolderDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "mail_folder.delete", self.path)
             .with_options(self.options);
@@ -3664,6 +3688,7 @@ impl MailFolderDeleteRequest {
 impl std::future::IntoFuture for MailFolderDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3724,6 +3749,7 @@ impl MailFolderGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mail_folder.get", self.path)
             .with_options(self.options);
@@ -3742,6 +3768,7 @@ impl MailFolderGetRequest {
 impl std::future::IntoFuture for MailFolderGetRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3785,6 +3812,7 @@ impl MailFolderUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "mail_folder.update", self.path)
             .with_options(self.options);
@@ -3796,6 +3824,7 @@ impl MailFolderUpdateRequest {
 impl std::future::IntoFuture for MailFolderUpdateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3839,6 +3868,7 @@ impl MailFolderCopyRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.copy", self.path)
             .with_options(self.options);
@@ -3850,6 +3880,7 @@ impl MailFolderCopyRequest {
 impl std::future::IntoFuture for MailFolderCopyRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3893,6 +3924,7 @@ impl MailFolderMoveRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
             .with_options(self.options);
@@ -3904,6 +3936,7 @@ impl MailFolderMoveRequest {
 impl std::future::IntoFuture for MailFolderMoveRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -3946,6 +3979,7 @@ impl MailFolderPermanentDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -3960,6 +3994,7 @@ impl MailFolderPermanentDeleteRequest {
 impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4090,11 +4125,13 @@ impl MailFoldersDeltaListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4153,6 +4190,7 @@ impl MailFoldersDeltaListRequest {
 impl std::future::IntoFuture for MailFoldersDeltaListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4269,11 +4307,13 @@ impl MailFoldersListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::MailFolder> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mail_folders.list", self.path)
             .with_options(self.options);
@@ -4320,6 +4360,7 @@ impl MailFoldersListRequest {
 impl std::future::IntoFuture for MailFoldersListRequest {
     type Output = Result<types::MailFolderCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4363,6 +4404,7 @@ impl MailFoldersCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folders.create", self.path)
             .with_options(self.options);
@@ -4374,6 +4416,7 @@ impl MailFoldersCreateRequest {
 impl std::future::IntoFuture for MailFoldersCreateRequest {
     type Output = Result<types::MailFolder, Error>;
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4434,6 +4477,7 @@ impl MailboxSettingsGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path)
             .with_options(self.options);
@@ -4452,6 +4496,7 @@ impl MailboxSettingsGetRequest {
 impl std::future::IntoFuture for MailboxSettingsGetRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4495,6 +4540,7 @@ impl MailboxSettingsUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::PATCH,
@@ -4510,6 +4556,7 @@ impl MailboxSettingsUpdateRequest {
 impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4570,6 +4617,7 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4592,6 +4640,7 @@ impl MailboxSettingsAutomaticRepliesSettingRequest {
 impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
     type Output = Result<types::AutomaticRepliesSetting, Error>;
     type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4652,6 +4701,7 @@ impl MailboxSettingsDateFormatRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4674,6 +4724,7 @@ impl MailboxSettingsDateFormatRequest {
 impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
     type Output = Result<types::DateFormatResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::DateFormatResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4734,6 +4785,7 @@ impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4759,6 +4811,7 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     type IntoFuture = BoxFuture<
         Result<types::DelegateMeetingMessageDeliveryOptions, Error>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4819,6 +4872,7 @@ impl MailboxSettingsLanguageRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4841,6 +4895,7 @@ impl MailboxSettingsLanguageRequest {
 impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
     type Output = Result<types::LocaleInfo, Error>;
     type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4901,6 +4956,7 @@ impl MailboxSettingsTimeFormatRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -4923,6 +4979,7 @@ impl MailboxSettingsTimeFormatRequest {
 impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
     type Output = Result<types::TimeFormatResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::TimeFormatResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -4983,6 +5040,7 @@ impl MailboxSettingsTimeZoneRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -5005,6 +5063,7 @@ impl MailboxSettingsTimeZoneRequest {
 impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
     type Output = Result<types::TimeZoneResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::TimeZoneResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5065,6 +5124,7 @@ impl MailboxSettingsWorkingHoursRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -5087,6 +5147,7 @@ impl MailboxSettingsWorkingHoursRequest {
 impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
     type Output = Result<types::WorkingHours, Error>;
     type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5196,11 +5257,13 @@ impl MasterCategoriesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -5247,6 +5310,7 @@ impl MasterCategoriesListRequest {
 impl std::future::IntoFuture for MasterCategoriesListRequest {
     type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5290,6 +5354,7 @@ impl MasterCategoriesCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -5305,6 +5370,7 @@ impl MasterCategoriesCreateRequest {
 impl std::future::IntoFuture for MasterCategoriesCreateRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5347,6 +5413,7 @@ impl MasterCategoryDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::DELETE,
@@ -5361,6 +5428,7 @@ impl MasterCategoryDeleteRequest {
 impl std::future::IntoFuture for MasterCategoryDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5421,6 +5489,7 @@ impl MasterCategoryGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "master_category.get", self.path)
             .with_options(self.options);
@@ -5439,6 +5508,7 @@ impl MasterCategoryGetRequest {
 impl std::future::IntoFuture for MasterCategoryGetRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5482,6 +5552,7 @@ impl MasterCategoryUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::PATCH,
@@ -5497,6 +5568,7 @@ impl MasterCategoryUpdateRequest {
 impl std::future::IntoFuture for MasterCategoryUpdateRequest {
     type Output = Result<types::OutlookCategory, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5606,11 +5678,13 @@ impl MessageAttachmentsListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::Attachment> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -5657,6 +5731,7 @@ impl MessageAttachmentsListRequest {
 impl std::future::IntoFuture for MessageAttachmentsListRequest {
     type Output = Result<types::AttachmentCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::AttachmentCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5700,6 +5775,7 @@ impl MessageAttachmentsCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -5715,6 +5791,7 @@ impl MessageAttachmentsCreateRequest {
 impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5758,6 +5835,7 @@ impl MessageAttachmentsCreateUploadSessionRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -5773,6 +5851,7 @@ impl MessageAttachmentsCreateUploadSessionRequest {
 impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
     type Output = Result<types::UploadSession, Error>;
     type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5815,6 +5894,7 @@ impl MessageDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path)
             .with_options(self.options);
@@ -5825,6 +5905,7 @@ impl MessageDeleteRequest {
 impl std::future::IntoFuture for MessageDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5892,6 +5973,7 @@ impl MessageGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message.get", self.path)
             .with_options(self.options);
@@ -5914,6 +5996,7 @@ impl MessageGetRequest {
 impl std::future::IntoFuture for MessageGetRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -5957,6 +6040,7 @@ impl MessageUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path)
             .with_options(self.options);
@@ -5968,6 +6052,7 @@ impl MessageUpdateRequest {
 impl std::future::IntoFuture for MessageUpdateRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6011,6 +6096,7 @@ impl MessageCopyRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.copy", self.path)
             .with_options(self.options);
@@ -6022,6 +6108,7 @@ impl MessageCopyRequest {
 impl std::future::IntoFuture for MessageCopyRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6064,6 +6151,7 @@ impl MessageCreateForwardRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -6078,6 +6166,7 @@ impl MessageCreateForwardRequest {
 impl std::future::IntoFuture for MessageCreateForwardRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6127,6 +6216,7 @@ impl MessageCreateReplyRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
             .with_options(self.options);
@@ -6141,6 +6231,7 @@ impl MessageCreateReplyRequest {
 impl std::future::IntoFuture for MessageCreateReplyRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6183,6 +6274,7 @@ impl MessageCreateReplyAllRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -6197,6 +6289,7 @@ impl MessageCreateReplyAllRequest {
 impl std::future::IntoFuture for MessageCreateReplyAllRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6240,6 +6333,7 @@ impl MessageForwardRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.forward", self.path)
             .with_options(self.options);
@@ -6251,6 +6345,7 @@ impl MessageForwardRequest {
 impl std::future::IntoFuture for MessageForwardRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6294,6 +6389,7 @@ impl MessageMoveRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.move_", self.path)
             .with_options(self.options);
@@ -6305,6 +6401,7 @@ impl MessageMoveRequest {
 impl std::future::IntoFuture for MessageMoveRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6347,6 +6444,7 @@ impl MessagePermanentDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::POST,
@@ -6361,6 +6459,7 @@ impl MessagePermanentDeleteRequest {
 impl std::future::IntoFuture for MessagePermanentDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6411,6 +6510,7 @@ impl MessageReplyRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply", self.path)
             .with_options(self.options);
@@ -6426,6 +6526,7 @@ impl MessageReplyRequest {
 impl std::future::IntoFuture for MessageReplyRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6469,6 +6570,7 @@ impl MessageReplyAllRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path)
             .with_options(self.options);
@@ -6480,6 +6582,7 @@ impl MessageReplyAllRequest {
 impl std::future::IntoFuture for MessageReplyAllRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6522,6 +6625,7 @@ impl MessageSendRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.send", self.path)
             .with_options(self.options);
@@ -6532,6 +6636,7 @@ impl MessageSendRequest {
 impl std::future::IntoFuture for MessageSendRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6574,6 +6679,7 @@ impl MessageRuleDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::DELETE,
@@ -6588,6 +6694,7 @@ impl MessageRuleDeleteRequest {
 impl std::future::IntoFuture for MessageRuleDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6648,6 +6755,7 @@ impl MessageRuleGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message_rule.get", self.path)
             .with_options(self.options);
@@ -6666,6 +6774,7 @@ impl MessageRuleGetRequest {
 impl std::future::IntoFuture for MessageRuleGetRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6709,6 +6818,7 @@ impl MessageRuleUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "message_rule.update", self.path)
             .with_options(self.options);
@@ -6720,6 +6830,7 @@ impl MessageRuleUpdateRequest {
 impl std::future::IntoFuture for MessageRuleUpdateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6829,11 +6940,13 @@ impl MessageRulesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::MessageRule> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message_rules.list", self.path)
             .with_options(self.options);
@@ -6876,6 +6989,7 @@ impl MessageRulesListRequest {
 impl std::future::IntoFuture for MessageRulesListRequest {
     type Output = Result<types::MessageRuleCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRuleCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6919,6 +7033,7 @@ impl MessageRulesCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message_rules.create", self.path)
             .with_options(self.options);
@@ -6930,6 +7045,7 @@ impl MessageRulesCreateRequest {
 impl std::future::IntoFuture for MessageRulesCreateRequest {
     type Output = Result<types::MessageRule, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6981,6 +7097,7 @@ impl MessageValueGetRequest {
 
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    #[inline]
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -6988,6 +7105,7 @@ impl MessageValueGetRequest {
         })
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path)
             .with_options(self.options);
@@ -7003,6 +7121,7 @@ impl MessageValueGetRequest {
 impl std::future::IntoFuture for MessageValueGetRequest {
     type Output = Result<bytes::Bytes, Error>;
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7140,11 +7259,13 @@ impl MessagesDeltaListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::Message> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "messages_delta.list", self.path)
             .with_options(self.options);
@@ -7203,6 +7324,7 @@ impl MessagesDeltaListRequest {
 impl std::future::IntoFuture for MessagesDeltaListRequest {
     type Output = Result<types::MessageCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7312,11 +7434,13 @@ impl OutlookSupportedTimeZonesWithRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -7365,6 +7489,7 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
     type IntoFuture = BoxFuture<
         Result<types::TimeZoneInformationCollectionResponse, Error>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7407,6 +7532,7 @@ impl OverrideDeleteRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path)
             .with_options(self.options);
@@ -7417,6 +7543,7 @@ impl OverrideDeleteRequest {
 impl std::future::IntoFuture for OverrideDeleteRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7460,6 +7587,7 @@ impl OverrideUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "override_.update", self.path)
             .with_options(self.options);
@@ -7471,6 +7599,7 @@ impl OverrideUpdateRequest {
 impl std::future::IntoFuture for OverrideUpdateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7580,11 +7709,13 @@ impl OverridesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::InferenceClassificationOverride> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "overrides.list", self.path)
             .with_options(self.options);
@@ -7632,6 +7763,7 @@ impl std::future::IntoFuture for OverridesListRequest {
     type IntoFuture = BoxFuture<
         Result<types::InferenceClassificationOverrideCollectionResponse, Error>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7675,6 +7807,7 @@ impl OverridesCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "overrides.create", self.path)
             .with_options(self.options);
@@ -7686,6 +7819,7 @@ impl OverridesCreateRequest {
 impl std::future::IntoFuture for OverridesCreateRequest {
     type Output = Result<types::InferenceClassificationOverride, Error>;
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7795,11 +7929,13 @@ impl SupportedLanguagesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::LocaleInfo> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -7846,6 +7982,7 @@ impl SupportedLanguagesListRequest {
 impl std::future::IntoFuture for SupportedLanguagesListRequest {
     type Output = Result<types::LocaleInfoCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -7955,11 +8092,13 @@ impl SupportedTimeZonesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::TimeZoneInformation> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -8008,6 +8147,7 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
     type IntoFuture = BoxFuture<
         Result<types::TimeZoneInformationCollectionResponse, Error>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -8124,11 +8264,13 @@ impl UserMessagesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::Message> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "user_messages.list", self.path)
             .with_options(self.options);
@@ -8175,6 +8317,7 @@ impl UserMessagesListRequest {
 impl std::future::IntoFuture for UserMessagesListRequest {
     type Output = Result<types::MessageCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -8218,6 +8361,7 @@ impl UserMessagesCreateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user_messages.create", self.path)
             .with_options(self.options);
@@ -8229,6 +8373,7 @@ impl UserMessagesCreateRequest {
 impl std::future::IntoFuture for UserMessagesCreateRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -8272,6 +8417,7 @@ impl UserSendMailRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path)
             .with_options(self.options);
@@ -8283,6 +8429,7 @@ impl UserSendMailRequest {
 impl std::future::IntoFuture for UserSendMailRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();

@@ -396,6 +396,7 @@ impl AttachmentGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment.get", self.path)
             .with_options(self.options);
@@ -406,6 +407,7 @@ impl AttachmentGetRequest {
 impl std::future::IntoFuture for AttachmentGetRequest {
     type Output = Result<types::Attachment, Error>;
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -450,6 +452,7 @@ impl AttachmentValueGetRequest {
 
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    #[inline]
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -457,6 +460,7 @@ impl AttachmentValueGetRequest {
         })
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "attachment_value.get", self.path)
             .with_options(self.options);
@@ -468,6 +472,7 @@ impl AttachmentValueGetRequest {
 impl std::future::IntoFuture for AttachmentValueGetRequest {
     type Output = Result<bytes::Bytes, Error>;
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -511,6 +516,7 @@ impl AttachmentValueSetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PUT, "attachment_value.set", self.path)
             .with_options(self.options);
@@ -522,6 +528,7 @@ impl AttachmentValueSetRequest {
 impl std::future::IntoFuture for AttachmentValueSetRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -565,6 +572,7 @@ impl MailFolderMoveRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
             .with_options(self.options);
@@ -576,6 +584,7 @@ impl MailFolderMoveRequest {
 impl std::future::IntoFuture for MailFolderMoveRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -618,6 +627,7 @@ impl MailboxSettingsGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "mailbox_settings.get", self.path)
             .with_options(self.options);
@@ -628,6 +638,7 @@ impl MailboxSettingsGetRequest {
 impl std::future::IntoFuture for MailboxSettingsGetRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -671,6 +682,7 @@ impl MailboxSettingsUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::PATCH,
@@ -686,6 +698,7 @@ impl MailboxSettingsUpdateRequest {
 impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type Output = Result<types::MailboxSettings, Error>;
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -730,11 +743,13 @@ impl MasterCategoriesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::OutlookCategory> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(
                 reqwest::Method::GET,
@@ -749,6 +764,7 @@ impl MasterCategoriesListRequest {
 impl std::future::IntoFuture for MasterCategoriesListRequest {
     type Output = Result<types::OutlookCategoryCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -791,6 +807,7 @@ impl MessageGetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message.get", self.path)
             .with_options(self.options);
@@ -801,6 +818,7 @@ impl MessageGetRequest {
 impl std::future::IntoFuture for MessageGetRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -844,6 +862,7 @@ impl MessageUpdateRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PATCH, "message.update", self.path)
             .with_options(self.options);
@@ -855,6 +874,7 @@ impl MessageUpdateRequest {
 impl std::future::IntoFuture for MessageUpdateRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -898,6 +918,7 @@ impl MessageMoveRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.move_", self.path)
             .with_options(self.options);
@@ -909,6 +930,7 @@ impl MessageMoveRequest {
 impl std::future::IntoFuture for MessageMoveRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -953,6 +975,7 @@ impl MessageValueGetRequest {
 
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    #[inline]
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -960,6 +983,7 @@ impl MessageValueGetRequest {
         })
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "message_value.get", self.path)
             .with_options(self.options);
@@ -971,6 +995,7 @@ impl MessageValueGetRequest {
 impl std::future::IntoFuture for MessageValueGetRequest {
     type Output = Result<bytes::Bytes, Error>;
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -1029,11 +1054,13 @@ impl MessagesListRequest {
 
     /// Every item of the collection, page after page: follows `@odata.nextLink` until Graph
     /// stops handing one out. Each page is one request, with the client's retries.
+    #[inline]
     pub fn items(self) -> crate::runtime::Items<types::Message> {
         let (client, op) = self.into_operation();
         client.items(op)
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "messages.list", self.path)
             .with_options(self.options);
@@ -1052,6 +1079,7 @@ impl MessagesListRequest {
 impl std::future::IntoFuture for MessagesListRequest {
     type Output = Result<types::MessageCollectionResponse, Error>;
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();

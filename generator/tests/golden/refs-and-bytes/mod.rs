@@ -248,6 +248,7 @@ impl RootKeyRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "client.key", self.path)
             .with_options(self.options);
@@ -266,6 +267,7 @@ impl RootKeyRequest {
 impl std::future::IntoFuture for RootKeyRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -315,6 +317,7 @@ impl NameSetRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::PUT, "name.set", self.path)
             .with_options(self.options);
@@ -329,6 +332,7 @@ impl NameSetRequest {
 impl std::future::IntoFuture for NameSetRequest {
     type Output = Result<(), Error>;
     type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -373,6 +377,7 @@ impl OutputGetRequest {
 
     /// Sends the request and hands back the body chunk by chunk as it arrives, for content too
     /// large to hold at once; `.await` the request itself for all of it as one `Bytes`.
+    #[inline]
     pub fn stream(self) -> BoxFuture<Result<crate::runtime::ByteStream, Error>> {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -380,6 +385,7 @@ impl OutputGetRequest {
         })
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::GET, "output.get", self.path)
             .with_options(self.options);
@@ -391,6 +397,7 @@ impl OutputGetRequest {
 impl std::future::IntoFuture for OutputGetRequest {
     type Output = Result<bytes::Bytes, Error>;
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
@@ -434,6 +441,7 @@ impl WorkerTaskChunkRequest {
         self
     }
 
+    #[inline]
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "worker_task.chunk", self.path)
             .with_options(self.options);
@@ -445,6 +453,7 @@ impl WorkerTaskChunkRequest {
 impl std::future::IntoFuture for WorkerTaskChunkRequest {
     type Output = Result<types::UploadedChunk, Error>;
     type IntoFuture = BoxFuture<Result<types::UploadedChunk, Error>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let (client, op) = self.into_operation();
