@@ -51,7 +51,8 @@ pub fn whole_placeholder(segment: &str) -> Option<&str> {
 }
 
 /// A template split at its placeholders: `texts` has one more element than `params`, and they alternate
-/// text, placeholder, text (`getSchedule(period='{period}')` → [`getSchedule(period='`, `')`], [`period`]).
+/// text, placeholder, text (`getSchedule(period='{period}')` → texts `getSchedule(period='` and `')`,
+/// params `period`).
 /// A placeholder's text is as written, which may be empty; callers decide what a name may hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholders<'a> {
