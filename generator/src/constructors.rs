@@ -7,7 +7,7 @@
 //! (a schema `default` typify fills in) gets no constructor: its value is typify's to choose, not ours.
 
 use proc_macro2::{TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::quote;
 use typify::{TypeDetails, TypeSpace};
 
 /// The `impl … { pub fn new(…) }` blocks for the structs of `space`.
@@ -20,7 +20,12 @@ pub fn tokens(space: &TypeSpace) -> TokenStream {
         let mut docs = Vec::new();
         let mut unset_is_none = true;
         for prop in details.properties_info() {
-            let name = format_ident!("{}", prop.name);
+            // typify's names are identifiers already; one that is not (a raw `r#…` or anything odd a spec
+            // could bring) gives its type no constructor rather than a panic.
+            let Some(name) = ident(prop.name) else {
+                unset_is_none = false;
+                break;
+            };
             let Ok(prop_type) = space.get_type(&prop.type_id) else {
                 unset_is_none = false;
                 break;
@@ -45,7 +50,7 @@ pub fn tokens(space: &TypeSpace) -> TokenStream {
         if arguments.is_empty() || !unset_is_none {
             continue;
         }
-        let type_name = format_ident!("{}", ty.name());
+        let Some(type_name) = ident(&ty.name()) else { continue };
         let summary = " Makes one from its required fields; every optional field is unset:";
         // clippy's limit is seven; a schema decides how many fields are required.
         let allow = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -61,6 +66,11 @@ pub fn tokens(space: &TypeSpace) -> TokenStream {
         });
     }
     out
+}
+
+/// `text` as an identifier (`r#type` as a raw one), or `None` where it is not one.
+fn ident(text: &str) -> Option<proc_macro2::Ident> {
+    syn::parse_str::<syn::Ident>(text).ok()
 }
 
 /// A type as named inside the types module: typify names the types it made `types::X` (the module
