@@ -2,7 +2,6 @@
 //! `tests/fixtures/pages/<era>/`, copied byte for byte from `../shared/corpus` (see the README there), so
 //! these tests run on any machine.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -11,9 +10,9 @@ use xtask::diagnostics::Severity;
 use xtask::page::{self, Page, PermissionKind};
 use xtask::paths;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages").join(rel)
-}
+#[path = "support/pages.rs"]
+mod pages;
+use pages::{fixture, scopes};
 
 fn read(rel: &str) -> Page {
     let bytes = std::fs::read(fixture(rel)).expect("fixture");
@@ -37,14 +36,6 @@ fn document(conversion: &Conversion) -> Value {
 
 fn paths_of(rel: &str) -> Vec<String> {
     read(rel).endpoints.iter().map(|e| paths::normalise(&e.path).expect("path").path()).collect()
-}
-
-fn scopes(page: &Page, kind: PermissionKind) -> Vec<&str> {
-    page.permissions
-        .iter()
-        .filter(|p| p.kind == kind)
-        .flat_map(|p| p.scopes.iter().map(String::as_str))
-        .collect()
 }
 
 fn warning<'a>(page: &'a Page, says: &str) -> &'a xtask::diagnostics::Diagnostic {

@@ -1,6 +1,7 @@
 //! `cargo xtask diff` on a scratch git repository made of a few of spec/docs' own pages: each kind of page
 //! edit gives its change, kind, page line and Rust item, and `--fail-on breaking` exits as a CI job needs.
 
+#[path = "support/git.rs"]
 mod support;
 use support::git;
 

@@ -13,9 +13,9 @@ use xtask::includes::IncludeRoots;
 use xtask::page::{self, Page, PermissionKind};
 use xtask::paths;
 
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages").join(rel)
-}
+#[path = "support/pages.rs"]
+mod pages;
+use pages::{fixture, scopes};
 
 fn text(rel: &str) -> String {
     std::fs::read_to_string(fixture(rel)).expect("fixture")
@@ -39,14 +39,6 @@ fn diagnostic<'a>(page: &'a Page, says: &str) -> &'a Diagnostic {
         .iter()
         .find(|d| d.message.contains(says))
         .unwrap_or_else(|| panic!("no diagnostic saying {says:?} in {:#?}", page.diagnostics))
-}
-
-fn scopes(page: &Page, kind: PermissionKind) -> Vec<&str> {
-    page.permissions
-        .iter()
-        .filter(|p| p.kind == kind)
-        .flat_map(|p| p.scopes.iter().map(String::as_str))
-        .collect()
 }
 
 fn templates(page: &Page) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! `cargo xtask sync --from DOCS_CHECKOUT` against a scratch docs repository laid out like Microsoft's
 //! (`api-reference/{v1.0,beta}/{api,resources}/`), made from copies of a few spec/docs pages.
 
+#[path = "support/git.rs"]
 mod support;
 use support::git;
 

@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests that need a scratch git repository (`diff`, `sync`).
+//! A scratch git repository for the integration tests that need one (`diff`, `sync`).
 
 use std::path::Path;
 use std::process::Command;
