@@ -226,7 +226,7 @@ pub fn spec_document(
 /// The spec file's text for a document. That it reads back as the same document is a test
 /// (`committed_spec_reads_back_as_the_document_regen_builds`), not a step of every run.
 pub fn spec_text(openapi: &openapiv3::OpenAPI) -> Result<String> {
-    let yaml = serde_yaml_ng::to_string(openapi).context("cannot write the spec as YAML")?;
+    let yaml = crate::spec::to_yaml(openapi).context("cannot write the spec as YAML")?;
     Ok(format!("{SPEC_HEADER}{yaml}"))
 }
 
