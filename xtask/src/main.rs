@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 
+/// mimalloc rather than the system's allocator: reading thousands of pages allocates and frees many small
+/// strings, and glibc's allocator was a fifth of `cargo xtask convert`'s instructions (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask regen [--check]
        cargo xtask convert [--keep-going] [--report REPORT.json] [--includes DIR]... --out OUT.yaml PATH...
        cargo xtask diff [--base REV] [--format text|markdown|json] [--fail-on breaking|any|never]
