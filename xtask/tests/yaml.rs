@@ -24,7 +24,9 @@ fn the_corpus_document_is_what_serde_yaml_ng_writes() {
     let includes = IncludeRoots::for_inputs(Vec::new(), std::slice::from_ref(&root));
     let pages = files
         .iter()
-        .map(|f| convert::read_bytes_with(&convert::label(f), &std::fs::read(f).expect("read page"), &includes))
+        .map(|f| {
+            convert::read_bytes_with(&convert::label(f), &std::fs::read(f).expect("read page"), &includes)
+        })
         .collect();
     let conversion = convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document");
     let ours = xtask::spec::to_yaml(&conversion.openapi).expect("yaml");
