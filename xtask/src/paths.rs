@@ -4,7 +4,7 @@
 //! a key is named after the collection it indexes (`<singular>-id`), names are unique within a path, and the
 //! operationId joins the segments with dots, keys named by their entity (`users.user.messages.message.send`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
 
 /// One path parameter of a normalised template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,24 +112,7 @@ impl Template {
 
 /// Normalises one path as the page wrote it. Errors are plain sentences for the page's author.
 pub fn normalise(raw: &str) -> Result<Template, String> {
-    let mut path = raw.trim();
-    // The query goes first: it may hold a URL of its own (`$ref?$id=https://graph.microsoft.com/…`).
-    let (before_query, query) = match path.split_once('?') {
-        Some((p, q)) => (p, q),
-        None => (path, ""),
-    };
-    path = before_query;
-    // A full URL: drop scheme, host and the version segment.
-    if let Some((_, rest)) = path.split_once("://") {
-        path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
-        for version in ["/v1.0", "/beta"] {
-            if let Some(rest) = path.strip_prefix(version) {
-                if rest.is_empty() || rest.starts_with('/') {
-                    path = rest;
-                }
-            }
-        }
-    }
+    let (path, query) = path_and_query(raw);
     let mut names: Vec<String> = Vec::new();
     let mut query_values: Vec<String> = Vec::new();
     let mut required_query: Vec<String> = Vec::new();
@@ -149,29 +132,24 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
         query_values.push(v.trim().to_string());
     }
     let query = names;
-    let path = angle_to_braces(path);
     let mut segments = Vec::new();
     let mut taken = Names::default();
-    let mut previous_literal: Option<String> = None;
-    for raw_segment in split_segments(path.trim_start_matches('/')) {
-        let segment = alternatives_in_braces(&paren_to_braces(&argument_spaces_dropped(raw_segment.trim())));
-        if has_space_outside_braces(&segment) {
-            return Err(format!(
-                "the path `{raw}` contains a space outside its `{{placeholders}}`; a path is one word"
-            ));
-        }
-        // `…/childFolders/{id}/.../messages` means "nested to any depth"; the path keeps one level.
-        if segment.is_empty() || segment == "..." || segment == "…" {
-            continue;
-        }
-        if let Some(inner) = generator::rules::whole_placeholder(&segment) {
-            let (entity, name_base, alternatives) = key_name(inner, previous_literal.as_deref());
+    // Whether the segment just before is a literal (the last of `segments`).
+    let mut after_literal = false;
+    for_each_segment(raw, &path, |segment| {
+        let previous = match segments.last() {
+            Some(Segment::Literal(l)) if after_literal => Some(l.as_str()),
+            _ => None,
+        };
+        if let Some(inner) = generator::rules::whole_placeholder(segment) {
+            let (entity, name_base, alternatives) = key_name(inner, previous);
             let name = unique(&name_base, &mut taken);
             segments.push(Segment::Key(PathParam { name, entity, alternatives }));
+            after_literal = false;
         } else if segment.contains('{') {
             let mut template = String::new();
             let mut params = Vec::new();
-            let split = generator::rules::placeholders(&segment)
+            let split = generator::rules::placeholders(segment)
                 .map_err(|_| format!("the path `{raw}` opens `{{` without closing it"))?;
             for (text, inner) in split.texts.iter().zip(&split.params) {
                 template.push_str(text);
@@ -183,21 +161,85 @@ pub fn normalise(raw: &str) -> Result<Template, String> {
                 params.push(PathParam { name, entity: None, alternatives: vec![] });
             }
             template.push_str(split.texts.last().copied().unwrap_or_default());
-            let stem = segment_stem(&segment);
+            let stem = segment_stem(segment);
             segments.push(Segment::Mixed { template, params, stem });
-            previous_literal = None;
-            continue;
+            after_literal = false;
         } else {
             if segment.contains('}') {
                 return Err(format!("the path `{raw}` closes `}}` without opening it"));
             }
-            previous_literal = Some(segment.clone());
-            segments.push(Segment::Literal(segment));
+            segments.push(Segment::Literal(segment.to_string()));
+            after_literal = true;
+        }
+        Ok(())
+    })?;
+    Ok(Template { segments, query, required_query, query_values })
+}
+
+/// Whether [`normalise`] reads `raw` (its error if not), without making the template: the reader checks
+/// each request line so, and the builder normalises it.
+pub fn check(raw: &str) -> Result<(), String> {
+    let (path, _) = path_and_query(raw);
+    for_each_segment(raw, &path, |segment| {
+        if generator::rules::whole_placeholder(segment).is_some() {
+            Ok(())
+        } else if segment.contains('{') {
+            generator::rules::placeholders(segment)
+                .map(drop)
+                .map_err(|_| format!("the path `{raw}` opens `{{` without closing it"))
+        } else if segment.contains('}') {
+            Err(format!("the path `{raw}` closes `}}` without opening it"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// The path of a request line as the page wrote it (`<name>` placeholders as `{name}`, a full URL's scheme,
+/// host and version dropped) and its query.
+fn path_and_query(raw: &str) -> (Cow<'_, str>, &str) {
+    let path = raw.trim();
+    // The query goes first: it may hold a URL of its own (`$ref?$id=https://graph.microsoft.com/…`).
+    let (mut path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (path, ""),
+    };
+    // A full URL: drop scheme, host and the version segment.
+    if let Some((_, rest)) = path.split_once("://") {
+        path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+        for version in ["/v1.0", "/beta"] {
+            if let Some(rest) = path.strip_prefix(version) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    path = rest;
+                }
+            }
+        }
+    }
+    (angle_to_braces(path), query)
+}
+
+/// Each segment of `path` (from [`path_and_query`]) that counts, cleaned up (arguments' spaces, `(id)`,
+/// alternatives beside braces), borrowed where nothing in it changed; a space outside braces is an error
+/// for the line `raw`.
+fn for_each_segment(
+    raw: &str,
+    path: &str,
+    mut f: impl FnMut(&str) -> Result<(), String>,
+) -> Result<(), String> {
+    for raw_segment in split_segments(path.trim_start_matches('/')) {
+        let segment = alternatives_in_braces(paren_to_braces(argument_spaces_dropped(raw_segment.trim())));
+        if has_space_outside_braces(&segment) {
+            return Err(format!(
+                "the path `{raw}` contains a space outside its `{{placeholders}}`; a path is one word"
+            ));
+        }
+        // `…/childFolders/{id}/.../messages` means "nested to any depth"; the path keeps one level.
+        if segment.is_empty() || segment == "..." || segment == "…" {
             continue;
         }
-        previous_literal = None;
+        f(&segment)?;
     }
-    Ok(Template { segments, query, required_query, query_values })
+    Ok(())
 }
 
 /// Splits on `/` outside of braces, parentheses and quotes, so `root:/{item-path}:` and
@@ -233,26 +275,26 @@ fn split_segments(path: &str) -> Vec<&str> {
 }
 
 /// `<name>` placeholders (Excel pages) are the same thing as `{name}`.
-fn angle_to_braces(segment: &str) -> String {
+fn angle_to_braces(segment: &str) -> Cow<'_, str> {
     if !segment.contains('<') {
-        return segment.to_string();
+        return Cow::Borrowed(segment);
     }
-    segment.replace('<', "{").replace('>', "}")
+    Cow::Owned(segment.replace('<', "{").replace('>', "}"))
 }
 
 /// A segment that is only `(team-id)` is a placeholder written with the wrong brackets.
-fn paren_to_braces(segment: &str) -> String {
+fn paren_to_braces(segment: Cow<'_, str>) -> Cow<'_, str> {
     match segment.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
         Some(inner) if !inner.is_empty() && !inner.contains(['(', ')', '{', '}', '\'', '=']) => {
-            format!("{{{inner}}}")
+            Cow::Owned(format!("{{{inner}}}"))
         }
-        _ => segment.to_string(),
+        _ => segment,
     }
 }
 
 /// `{user-id} | user-principal-name` → `{user-id | user-principal-name}`: alternatives written beside the
 /// braces instead of inside them.
-fn alternatives_in_braces(segment: &str) -> String {
+fn alternatives_in_braces(segment: Cow<'_, str>) -> Cow<'_, str> {
     let mut depth = 0i32;
     let mut parts = Vec::new();
     let mut start = 0;
@@ -268,7 +310,7 @@ fn alternatives_in_braces(segment: &str) -> String {
         }
     }
     if parts.is_empty() {
-        return segment.to_string();
+        return segment;
     }
     parts.push(&segment[start..]);
     let inner: Vec<&str> = parts
@@ -276,14 +318,14 @@ fn alternatives_in_braces(segment: &str) -> String {
         .map(|p| p.trim().trim_start_matches('{').trim_end_matches('}').trim())
         .filter(|p| !p.is_empty())
         .collect();
-    format!("{{{}}}", inner.join(" | "))
+    Cow::Owned(format!("{{{}}}", inner.join(" | ")))
 }
 
 /// `resizedRange(deltaRows={n}, deltaColumns={n})` → `resizedRange(deltaRows={n},deltaColumns={n})`: spaces
 /// between a function's arguments (outside quotes) are layout, not part of the path.
-fn argument_spaces_dropped(segment: &str) -> String {
+fn argument_spaces_dropped(segment: &str) -> Cow<'_, str> {
     if !segment.contains('(') || !segment.contains(char::is_whitespace) {
-        return segment.to_string();
+        return Cow::Borrowed(segment);
     }
     let mut out = String::with_capacity(segment.len());
     let (mut depth, mut quote) = (0i32, false);
@@ -297,7 +339,7 @@ fn argument_spaces_dropped(segment: &str) -> String {
         }
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Spaces are allowed inside placeholders only (`{id | userPrincipalName}`).
@@ -356,21 +398,28 @@ fn segment_stem(segment: &str) -> String {
 }
 
 /// Names already used in one path, and the next numeric suffix to try for each base name, so a path of
-/// many `{id}` keys stays linear to name.
+/// many `{id}` keys stays linear to name. A path has a handful of names: lists beat trees here.
 #[derive(Debug, Default)]
 struct Names {
-    taken: BTreeSet<String>,
-    next: BTreeMap<String, usize>,
+    taken: Vec<String>,
+    next: Vec<(String, usize)>,
 }
 
 fn unique(base: &str, names: &mut Names) -> String {
     let mut name = base.to_string();
-    let n = names.next.entry(base.to_string()).or_insert(1);
+    let at = match names.next.iter().position(|(b, _)| b == base) {
+        Some(at) => at,
+        None => {
+            names.next.push((base.to_string(), 1));
+            names.next.len() - 1
+        }
+    };
+    let n = &mut names.next[at].1;
     while names.taken.contains(&name) {
         name = format!("{base}{n}");
         *n += 1;
     }
-    names.taken.insert(name.clone());
+    names.taken.push(name.clone());
     name
 }
 

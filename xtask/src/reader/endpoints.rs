@@ -226,7 +226,7 @@ fn request_line(line: &str) -> RequestLine {
             }
             None => path,
         };
-        if let Err(e) = crate::paths::normalise(&path) {
+        if let Err(e) = crate::paths::check(&path) {
             return RequestLine::Unreadable(format!("`{t}` is not a request line: {e}"));
         }
         if path.split(['/', '?']).any(|s| s == "..." || s == "…") {

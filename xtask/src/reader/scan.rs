@@ -53,7 +53,7 @@ pub struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     pub fn new(source: &'a str) -> Self {
-        let raw: Vec<&str> = source.lines().collect();
+        let raw = lines(source);
         let mut scan = Scan { raw, next: 0, front_matter: FrontMatter::default(), diagnostics: Vec::new() };
         scan.front_matter();
         scan
@@ -188,6 +188,22 @@ impl<'a> Iterator for Scan<'a> {
     }
 }
 
+/// `source.lines()`, split by `memchr` (the line feeds found a block at a time, not one line at a time):
+/// each line without its `\n`, or its `\r\n`; no empty last line after a final line feed.
+fn lines(source: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(source.len() / 32);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', source.as_bytes()) {
+        let line = &source[start..end];
+        out.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    if start < source.len() {
+        out.push(&source[start..]);
+    }
+    out
+}
+
 fn fence_marker(trimmed: &str) -> Option<&'static str> {
     if trimmed.starts_with("```") {
         Some("```")
@@ -221,6 +237,13 @@ mod tests {
             .collect();
         let diagnostics = scan.diagnostics.iter().map(|d| format!("{} {}", d.line, d.message)).collect();
         (items, diagnostics)
+    }
+
+    #[test]
+    fn lines_are_split_as_str_lines_does() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb", "a\rb\r", "a\n\nb\r\n", "\r\n\r\n", "é\n\u{2028}x\r"] {
+            assert_eq!(lines(text), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

@@ -7,10 +7,10 @@
 //! document. The tests hold both to `serde_yaml_ng` on the committed spec, on awkward strings, and on the
 //! shared corpus's conversion where it is present.
 //!
-//! The paths are most of the document. Each share of them is written as a mapping of its own and indented
-//! under `paths:`: the layout is relative to the enclosing node (indents, block scalars' indentation
-//! indicators), and no line width is set, so the text is the same as when written whole;
-//! `writes_what_serde_yaml_ng_writes` holds it to that.
+//! The paths are most of the document. Each share of them is written on its own thread as a mapping
+//! whose lines start two columns in, under `paths:`: the layout is relative to the enclosing node
+//! (indents, block scalars' indentation indicators), and no line width is set, so the text is the same as
+//! when written whole; `writes_what_serde_yaml_ng_writes` holds it to that.
 
 mod emitter;
 mod scalar;
@@ -78,6 +78,13 @@ fn write<T: ?Sized + Serialize>(value: &T) -> Result<String, emitter::Unsupporte
     Ok(out)
 }
 
+/// The entries of a non-empty mapping as they stand one level down, under a key.
+fn write_entries<T: ?Sized + Serialize>(value: &T) -> Result<String, emitter::Unsupported> {
+    let mut out = String::new();
+    emitter::write_indented(value, 2, &mut out)?;
+    Ok(out)
+}
+
 /// The document written by [`emitter`], its paths in shares over `cores` threads.
 fn write_on(document: &OpenAPI, cores: usize) -> Result<String, emitter::Unsupported> {
     let paths = &document.paths;
@@ -88,7 +95,8 @@ fn write_on(document: &OpenAPI, cores: usize) -> Result<String, emitter::Unsuppo
     let shares: Vec<&[(&String, &ReferenceOr<PathItem>)]> =
         entries.chunks(entries.len().div_ceil(cores)).collect();
     let (written, head, tail) = std::thread::scope(|s| {
-        let handles: Vec<_> = shares.iter().map(|share| s.spawn(move || write(&Share(share)))).collect();
+        let handles: Vec<_> =
+            shares.iter().map(|share| s.spawn(move || write_entries(&Share(share)))).collect();
         let head =
             write(&Head { openapi: &document.openapi, info: &document.info, servers: &document.servers });
         let tail = write(&Tail {
@@ -108,27 +116,16 @@ fn write_on(document: &OpenAPI, cores: usize) -> Result<String, emitter::Unsuppo
     out.push_str(&head);
     out.push_str("paths:\n");
     for share in written {
-        indent(&share?, &mut out);
+        out.push_str(&share?);
     }
     if !paths.extensions.is_empty() {
-        indent(&write(&paths.extensions)?, &mut out);
+        out.push_str(&write_entries(&paths.extensions)?);
     }
     // An empty tail is written `{}`, which has no place in the document.
     if tail != "{}\n" {
         out.push_str(&tail);
     }
     Ok(out)
-}
-
-/// Appends `text` one level down: two spaces before every line but the empty ones (libyaml writes an
-/// empty line of a block scalar without indentation).
-fn indent(text: &str, out: &mut String) {
-    for line in text.split_inclusive('\n') {
-        if line != "\n" {
-            out.push_str("  ");
-        }
-        out.push_str(line);
-    }
 }
 
 #[cfg(test)]
@@ -141,8 +138,10 @@ mod tests {
         // scalars with empty and indented lines, quoted keys and values, values that read as other types.
         let mut paths = String::new();
         for i in 0..MIN_PATHS_TO_SHARE + 3 {
+            // Every tenth path is longer than a simple key may be, and is written `? path`.
+            let long = if i % 10 == 0 { "x".repeat(130) } else { String::new() };
             paths.push_str(&format!(
-                r#""/p{i}/{{x-id}}": {{"get": {{"operationId": "op{i}", "summary": "true",
+                r#""/p{i}{long}/{{x-id}}": {{"get": {{"operationId": "op{i}", "summary": "true",
                     "description": "line one\n\n  indented two\nthree: {i}\n",
                     "responses": {{"2XX": {{"description": "Success"}}}},
                     "x-ms-docs-source": "- dash {i}"}}}},"#

@@ -59,6 +59,9 @@ enum Frame {
 /// The emitter's state and its output.
 struct Writer<'o> {
     out: &'o mut String,
+    /// Spaces before every line but the empty ones: the value is written as if `base` columns in (see
+    /// [`write_indented`]).
+    base: usize,
     column: usize,
     indent: isize,
     indents: Vec<isize>,
@@ -70,9 +73,10 @@ struct Writer<'o> {
 const BEST_INDENT: isize = 2;
 
 impl<'o> Writer<'o> {
-    fn new(out: &'o mut String) -> Self {
+    fn new(out: &'o mut String, base: usize) -> Self {
         Writer {
             out,
+            base,
             column: 0,
             indent: -1,
             indents: Vec::new(),
@@ -85,7 +89,10 @@ impl<'o> Writer<'o> {
     /// Ends the document: its last line break. (`serde_yaml_ng::to_string` never ends the stream, so the
     /// `...` libyaml would write there after a `|+` scalar never comes.)
     fn end_document(&mut self) {
-        self.write_indent();
+        // `write_indent` at the indent of 0, whatever the base: the last line break, no spaces after it.
+        if !self.indention || self.column > 0 || !self.whitespace {
+            self.put_break();
+        }
     }
 
     fn put(&mut self, text: &str, columns: usize) {
@@ -111,8 +118,11 @@ impl<'o> Writer<'o> {
         self.indent = self.indents.pop().unwrap_or(-1);
     }
 
+    /// With a `base`, every line start comes through here (the empty lines of a block scalar excepted), and
+    /// the column and the indent both count the base: libyaml's comparisons come out as they would
+    /// without it, since a column of 0 (just after a break) is below either.
     fn write_indent(&mut self) {
-        let indent = self.indent.max(0) as usize;
+        let indent = self.indent.max(0) as usize + self.base;
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
@@ -498,7 +508,18 @@ impl ser::SerializeStruct for &mut Writer<'_> {
 /// `value` as `serde_yaml_ng::to_string` writes it, appended to `out`. On [`Unsupported`], `out` holds part
 /// of the text.
 pub fn write<T: ?Sized + Serialize>(value: &T, out: &mut String) -> Result<(), Unsupported> {
-    let mut writer = Writer::new(out);
+    write_indented(value, 0, out)
+}
+
+/// [`write`] with `base` spaces before every line but the empty ones (libyaml writes an empty line of a
+/// block scalar without indentation): a non-empty mapping written so is the same text as its entries
+/// written inside a mapping `base` columns in. (An empty one, `{}`, is not indented.)
+pub fn write_indented<T: ?Sized + Serialize>(
+    value: &T,
+    base: usize,
+    out: &mut String,
+) -> Result<(), Unsupported> {
+    let mut writer = Writer::new(out, base);
     value.serialize(&mut writer)?;
     if !writer.frames.is_empty() {
         return unsupported("a value that did not end");
