@@ -156,10 +156,15 @@ const ENTITIES: &[(&str, char)] =
 pub fn inline_text(text: &str) -> String {
     // Most cells and many lines are plain: printable ASCII without markup characters and without runs of
     // spaces, which the rules below would only trim.
-    let plain = text
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'*' | b'`' | b'_' | b'<' | b'[' | b'&'));
-    if plain && !text.contains("  ") {
+    let mut previous_space = false;
+    let plain = text.bytes().all(|b| {
+        let ok = (0x20..0x7f).contains(&b)
+            && !matches!(b, b'*' | b'`' | b'_' | b'<' | b'[' | b'&')
+            && !(b == b' ' && previous_space);
+        previous_space = b == b' ';
+        ok
+    });
+    if plain {
         return text.trim().to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -322,6 +327,20 @@ pub fn is_table_separator(cells: &[String]) -> bool {
 /// Normalises a section title for matching: lowercase ASCII letters and digits, single spaces.
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    // Most keys are ASCII: byte by byte, the same rule.
+    if text.is_ascii() {
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else if out.as_bytes().last().is_some_and(|&l| l != b' ') {
+                out.push(' ');
+            }
+        }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        return out;
+    }
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
