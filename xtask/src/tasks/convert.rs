@@ -223,7 +223,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for (_, entry) in entries {
         let path = entry.path();
         // Folders reached through a symbolic link are not entered: a link to a parent would never end.
-        let is_real_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let file_type = entry.file_type();
+        let is_real_dir = file_type.as_ref().is_ok_and(|t| t.is_dir());
         // Include folders (`includes/`, the corpus's `2025-en-includes/`) hold parts of pages, not pages.
         let is_includes = path.file_name().is_some_and(|n| {
             let n = n.to_string_lossy().to_ascii_lowercase();
@@ -233,7 +234,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         } else if is_real_dir {
             walk(&path, out)?;
-        } else if path.is_dir() {
+        } else if !file_type.is_ok_and(|t| t.is_file()) && path.is_dir() {
+            // A link to a folder (a plain file needs no look at the disk to say it is none).
             continue;
         } else if files::is_page(&path) {
             out.push(path);
