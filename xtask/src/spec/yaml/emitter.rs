@@ -201,7 +201,7 @@ impl<'o> Writer<'o> {
     }
 
     fn scalar(&mut self, value: &str, asked: Asked) -> Result<(), Unsupported> {
-        if value.contains(['\u{2028}', '\u{2029}']) {
+        if !value.is_ascii() && value.contains(['\u{2028}', '\u{2029}']) {
             return unsupported("text with U+2028 or U+2029");
         }
         let analysis = scalar::analyze(value);
