@@ -294,6 +294,15 @@ impl<'o> Writer<'o> {
     }
 }
 
+/// Integers are plain scalars in decimal, as `itoa` writes them for `serde_yaml_ng`.
+macro_rules! integers {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Result<(), Unsupported> {
+            self.plain(&v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for &mut Writer<'_> {
     type Ok = ();
     type Error = Unsupported;
@@ -308,36 +317,18 @@ impl ser::Serializer for &mut Writer<'_> {
     fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
         self.plain(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_i128(self, v: i128) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), Unsupported> {
-        self.plain(&v.to_string())
-    }
+    integers!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128
+    );
     fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
         match float_text(v.is_nan(), v.is_infinite(), v.is_sign_positive()) {
             Some(text) => self.plain(text),
@@ -442,38 +433,27 @@ fn float_text(nan: bool, infinite: bool, positive: bool) -> Option<&'static str>
     }
 }
 
-impl ser::SerializeSeq for &mut Writer<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.end_collection()
-    }
+/// The collections written as sequences: each element a node, then the end.
+macro_rules! sequences {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for &mut Writer<'_> {
+            type Ok = ();
+            type Error = Unsupported;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Unsupported> {
+                self.end_collection()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Writer<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.end_collection()
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Writer<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unsupported> {
-        self.end_collection()
-    }
-}
+sequences!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeMap for &mut Writer<'_> {
     type Ok = ();
