@@ -1723,6 +1723,7 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createForward"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
         }
     }
 
@@ -1753,6 +1754,7 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReply"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
             prefer: None,
         }
     }
@@ -1784,6 +1786,7 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReplyAll"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
         }
     }
 
@@ -6124,9 +6127,16 @@ pub struct MessageCreateForwardRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateForwardBody>,
 }
 
 impl MessageCreateForwardRequest {
+    /// Sets the JSON request body.
+    pub fn body(mut self, body: types::CreateForwardBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
@@ -6159,6 +6169,10 @@ impl MessageCreateForwardRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = match &self.body {
+            Some(b) => op.json_body(b),
+            None => op,
+        };
         (self.client, op)
     }
 }
@@ -6182,10 +6196,17 @@ pub struct MessageCreateReplyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyBody>,
     prefer: Option<String>,
 }
 
 impl MessageCreateReplyRequest {
+    /// Sets the JSON request body.
+    pub fn body(mut self, body: types::CreateReplyBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+
     /// The header Prefer. `outlook.timezone`: Sets the timezone in the email thread to the desired format while replying to an email. Values can be any of the outlook supportedTimeZones. If the header is not specified, by default UTC timezone is followed. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
@@ -6220,6 +6241,10 @@ impl MessageCreateReplyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
             .with_options(self.options);
+        let op = match &self.body {
+            Some(b) => op.json_body(b),
+            None => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -6247,9 +6272,16 @@ pub struct MessageCreateReplyAllRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyAllBody>,
 }
 
 impl MessageCreateReplyAllRequest {
+    /// Sets the JSON request body.
+    pub fn body(mut self, body: types::CreateReplyAllBody) -> Self {
+        self.body = Some(body);
+        self
+    }
+
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
@@ -6282,6 +6314,10 @@ impl MessageCreateReplyAllRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = match &self.body {
+            Some(b) => op.json_body(b),
+            None => op,
+        };
         (self.client, op)
     }
 }

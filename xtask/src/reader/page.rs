@@ -164,6 +164,7 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
             Section::RequestHeaders => headers::read_headers(&mut page, s),
             Section::QueryParameters => query::read_query_parameters(&mut page, s),
             Section::RequestBody => body::read_request_body(&mut page, s),
+            Section::Preamble => body::read_intro(&mut page, s),
             _ => {}
         }
     }

@@ -107,8 +107,13 @@ struct Plan<'a> {
 
 /// The endpoints of one page that go in (`planning`, indexes into `Page::endpoints`, in order), planned:
 /// each one's template (with the query options the page's repeated request lines add), answer,
-/// operationId stem and body. Needs nothing from other pages, so pages are planned on every core.
-fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Vec<Plan<'a>> {
+/// operationId stem and body. Reads other pages only through `siblings`, so pages are planned on every core.
+fn plan_page<'a>(
+    input: &Input<'a>,
+    planning: &[usize],
+    schemas: &Schemas,
+    siblings: &body::Siblings<'_>,
+) -> Vec<Plan<'a>> {
     let Input { page, templates: all_templates, ceded } = *input;
     if planning.is_empty() {
         return Vec::new();
@@ -144,7 +149,7 @@ fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Ve
         let answer =
             answer::answer(page, &exchanges, endpoint, &template, schemas, &mut collections, &mut say);
         let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
-        let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
+        let body = body::request_body(page, &endpoint.method, &template, schemas, siblings, &mut say);
         let (status, reason) = match &page.success {
             Some(s) if !s.reason.is_empty() => (StatusCode::Code(s.status), s.reason.clone()),
             Some(s) => (StatusCode::Code(s.status), "Success".to_string()),
@@ -244,8 +249,10 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             (input, planning.collect())
         })
         .collect();
-    let plans =
-        crate::parallel::map_on_every_core(work, |(input, planning)| plan_page(input, &planning, schemas));
+    let siblings = body::Siblings::of(inputs.iter().map(|i| i.page));
+    let plans = crate::parallel::map_on_every_core(work, |(input, planning)| {
+        plan_page(input, &planning, schemas, &siblings)
+    });
 
     // And gathered in page order, with what was said in the order it was said.
     let mut diagnostics = Vec::new();

@@ -24,7 +24,6 @@ pub mod schemas;
 mod typed;
 mod yaml;
 
-pub use body::body_resource;
 pub use build::{
     build, build_full, build_inputs, build_with, templates, Built, BuiltOperation, Input, SharedEndpoint,
 };
