@@ -4,6 +4,7 @@
 
 mod api_error;
 mod auth;
+mod base64;
 mod builder;
 mod call;
 mod client;
@@ -19,6 +20,8 @@ mod urls;
 
 pub use api_error::ApiError;
 pub use auth::{TokenFuture, TokenProvider};
+#[allow(unused_imports)]
+pub(crate) use base64::{base64_decode, base64_encode};
 pub use builder::{ClientBuilder, Cloud};
 pub use client::Client;
 pub use error::{BoxError, Error};
