@@ -1724,6 +1724,7 @@ impl MessageRequest {
             path: self.path.clone().literal("createForward"),
             options: crate::runtime::CallOptions::default(),
             body: None,
+            mime: None,
         }
     }
 
@@ -1755,6 +1756,7 @@ impl MessageRequest {
             path: self.path.clone().literal("createReply"),
             options: crate::runtime::CallOptions::default(),
             body: None,
+            mime: None,
             prefer: None,
         }
     }
@@ -1787,6 +1789,7 @@ impl MessageRequest {
             path: self.path.clone().literal("createReplyAll"),
             options: crate::runtime::CallOptions::default(),
             body: None,
+            mime: None,
         }
     }
 
@@ -1817,7 +1820,21 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("forward"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `forward`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`forward`](Self::forward).
+    pub fn forward_mime(&self, mime: impl AsRef<[u8]>) -> MessageForwardRequest {
+        MessageForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("forward"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -1891,7 +1908,22 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("reply"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+            prefer: None,
+        }
+    }
+
+    /// `reply`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`reply`](Self::reply).
+    pub fn reply_mime(&self, mime: impl AsRef<[u8]>) -> MessageReplyRequest {
+        MessageReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("reply"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
             prefer: None,
         }
     }
@@ -1923,7 +1955,21 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("replyAll"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `reply_all`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`reply_all`](Self::reply_all).
+    pub fn reply_all_mime(&self, mime: impl AsRef<[u8]>) -> MessageReplyAllRequest {
+        MessageReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("replyAll"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -2628,7 +2674,21 @@ impl UserMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `create`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`create`](Self::create).
+    pub fn create_mime(&self, mime: impl AsRef<[u8]>) -> UserMessagesCreateRequest {
+        UserMessagesCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -2806,7 +2866,21 @@ impl UserRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `send_mail`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`send_mail`](Self::send_mail).
+    pub fn send_mail_mime(&self, mime: impl AsRef<[u8]>) -> UserSendMailRequest {
+        UserSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 }
@@ -6128,12 +6202,23 @@ pub struct MessageCreateForwardRequest {
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Option<types::CreateForwardBody>,
+    mime: Option<Vec<u8>>,
 }
 
 impl MessageCreateForwardRequest {
-    /// Sets the JSON request body.
+    /// Sets the JSON request body, instead of `.mime(..)`.
     pub fn body(mut self, body: types::CreateForwardBody) -> Self {
         self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
         self
     }
 
@@ -6169,9 +6254,10 @@ impl MessageCreateForwardRequest {
                 self.path,
             )
             .with_options(self.options);
-        let op = match &self.body {
-            Some(b) => op.json_body(b),
-            None => op,
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
         };
         (self.client, op)
     }
@@ -6197,13 +6283,24 @@ pub struct MessageCreateReplyRequest {
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Option<types::CreateReplyBody>,
+    mime: Option<Vec<u8>>,
     prefer: Option<String>,
 }
 
 impl MessageCreateReplyRequest {
-    /// Sets the JSON request body.
+    /// Sets the JSON request body, instead of `.mime(..)`.
     pub fn body(mut self, body: types::CreateReplyBody) -> Self {
         self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
         self
     }
 
@@ -6241,9 +6338,10 @@ impl MessageCreateReplyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
             .with_options(self.options);
-        let op = match &self.body {
-            Some(b) => op.json_body(b),
-            None => op,
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
         };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
@@ -6273,12 +6371,23 @@ pub struct MessageCreateReplyAllRequest {
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Option<types::CreateReplyAllBody>,
+    mime: Option<Vec<u8>>,
 }
 
 impl MessageCreateReplyAllRequest {
-    /// Sets the JSON request body.
+    /// Sets the JSON request body, instead of `.mime(..)`.
     pub fn body(mut self, body: types::CreateReplyAllBody) -> Self {
         self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
         self
     }
 
@@ -6314,9 +6423,10 @@ impl MessageCreateReplyAllRequest {
                 self.path,
             )
             .with_options(self.options);
-        let op = match &self.body {
-            Some(b) => op.json_body(b),
-            None => op,
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
         };
         (self.client, op)
     }
@@ -6341,7 +6451,8 @@ pub struct MessageForwardRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ForwardBody,
+    body: Option<types::ForwardBody>,
+    mime: Option<Vec<u8>>,
 }
 
 impl MessageForwardRequest {
@@ -6373,7 +6484,11 @@ impl MessageForwardRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.forward", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -6511,7 +6626,8 @@ pub struct MessageReplyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ReplyBody,
+    body: Option<types::ReplyBody>,
+    mime: Option<Vec<u8>>,
     prefer: Option<String>,
 }
 
@@ -6550,7 +6666,11 @@ impl MessageReplyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -6578,7 +6698,8 @@ pub struct MessageReplyAllRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ReplyAllBody,
+    body: Option<types::ReplyAllBody>,
+    mime: Option<Vec<u8>>,
 }
 
 impl MessageReplyAllRequest {
@@ -6610,7 +6731,11 @@ impl MessageReplyAllRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -8369,7 +8494,8 @@ pub struct UserMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::Message,
+    body: Option<types::Message>,
+    mime: Option<Vec<u8>>,
 }
 
 impl UserMessagesCreateRequest {
@@ -8401,7 +8527,11 @@ impl UserMessagesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user_messages.create", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -8425,7 +8555,8 @@ pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::SendMailBody,
+    body: Option<types::SendMailBody>,
+    mime: Option<Vec<u8>>,
 }
 
 impl UserSendMailRequest {
@@ -8457,7 +8588,11 @@ impl UserSendMailRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
