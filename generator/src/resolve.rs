@@ -486,7 +486,12 @@ fn alternative(op: &Operation) -> Option<Alternative> {
     while BUILDER_OWN.contains(&field.as_str()) || CALL_OPTION_SETTERS.contains(&field.as_str()) {
         field.push('_');
     }
-    let what = alt.description.as_deref().map(names::doc_text).unwrap_or_else(|| "the request body".into());
+    let what = alt.description.as_deref().map(|d| names::doc_text(d.trim())).unwrap_or_default();
+    let what = match what.trim_end() {
+        "" => "The request body's bytes.".to_string(),
+        w if w.ends_with('.') => w.to_string(),
+        w => format!("{w}."),
+    };
     let media_type = names::doc_text(&alt.media_type);
     let doc = if alt.base64 {
         format!(

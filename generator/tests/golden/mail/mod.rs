@@ -219,6 +219,34 @@ impl MeRequest {
             path: self.path.clone().literal("outlook"),
         }
     }
+
+    /// A JSON body or MIME content is required.
+    ///
+    /// - POST /me/sendMail
+    ///
+    /// Success: 202.
+    pub fn send_mail(&self, body: types::SendMailBody) -> MeSendMailRequest {
+        MeSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `send_mail`, sending `mime` instead of its JSON body: MIME content, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`send_mail`](Self::send_mail).
+    pub fn send_mail_mime(&self, mime: impl AsRef<[u8]>) -> MeSendMailRequest {
+        MeSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
+        }
+    }
 }
 
 /// Requests on /me/messages/\{message-id\}.
@@ -273,6 +301,21 @@ impl MessageRequest {
                 .clone()
                 .literal("attachments")
                 .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// A body is optional; MIME content goes base64-encoded as text/plain.
+    ///
+    /// - POST /me/messages/\{message-id\}/createReply
+    ///
+    /// Success: 201.
+    pub fn create_reply(&self) -> MessageCreateReplyRequest {
+        MessageCreateReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReply"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: None,
         }
     }
 
@@ -773,6 +816,67 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
     }
 }
 
+/// The `send_mail` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MeSendMailRequest {
+    client: Client,
+    path: ResourcePath,
+    options: crate::runtime::CallOptions,
+    body: Option<types::SendMailBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl MeSendMailRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    #[inline]
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    #[inline]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
+    #[inline]
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "me.send_mail", self.path)
+            .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MeSendMailRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
 /// The `get` request; set optional parameters, then `.await` it to send.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -872,6 +976,83 @@ impl MessageUpdateRequest {
 }
 
 impl std::future::IntoFuture for MessageUpdateRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
+/// The `create_reply` request; set optional parameters, then `.await` it to send.
+#[derive(Debug)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyRequest {
+    client: Client,
+    path: ResourcePath,
+    options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl MessageCreateReplyRequest {
+    /// Sets the JSON request body, instead of `.mime(..)`.
+    pub fn body(mut self, body: types::CreateReplyBody) -> Self {
+        self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    #[inline]
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    #[inline]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
+    #[inline]
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
+            .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyRequest {
     type Output = Result<types::Message, Error>;
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
