@@ -12,6 +12,7 @@ use xtask::page::{BodyNeed, Page};
 use xtask::regen::{self, SPEC_FILE};
 
 #[path = "support/pages.rs"]
+#[allow(dead_code)] // Its scope helper is for the permission tests.
 mod pages;
 use pages::fixture;
 
