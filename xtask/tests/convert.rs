@@ -5,30 +5,17 @@
 use std::process::Command;
 
 use serde_json::Value;
-use xtask::convert::{self, Conversion, Source};
+use xtask::convert::{self, Conversion};
 use xtask::diagnostics::Severity;
 use xtask::page::{self, Page, PermissionKind};
 use xtask::paths;
 
 #[path = "support/pages.rs"]
 mod pages;
+#[path = "support/reading.rs"]
+mod reading;
 use pages::{fixture, scopes};
-
-fn read(rel: &str) -> Page {
-    let bytes = std::fs::read(fixture(rel)).expect("fixture");
-    match convert::read_bytes(rel, &bytes) {
-        Source::Api(page) => *page,
-        Source::Resource(r) => panic!("{rel} read as a resource page: {r:?}"),
-    }
-}
-
-fn convert_pages(rels: &[&str]) -> Conversion {
-    let pages = rels
-        .iter()
-        .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
-        .collect();
-    convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document")
-}
+use reading::{convert_pages, read};
 
 fn document(conversion: &Conversion) -> Value {
     serde_yaml_ng::from_str(&conversion.yaml().expect("yaml")).expect("the document is YAML")

@@ -6,31 +6,17 @@
 use std::path::Path;
 
 use serde_json::Value;
-use xtask::convert::{self, Conversion, Source};
+use xtask::convert::Conversion;
 use xtask::diagnostics::Severity;
-use xtask::page::{BodyNeed, Page};
+use xtask::page::BodyNeed;
 use xtask::regen::{self, SPEC_FILE};
 
 #[path = "support/pages.rs"]
 #[allow(dead_code)] // Its scope helper is for the permission tests.
 mod pages;
-use pages::fixture;
-
-fn read(rel: &str) -> Page {
-    let bytes = std::fs::read(fixture(rel)).expect("fixture");
-    match convert::read_bytes(rel, &bytes) {
-        Source::Api(page) => *page,
-        Source::Resource(r) => panic!("{rel} read as a resource page: {r:?}"),
-    }
-}
-
-fn convert_pages(rels: &[&str]) -> Conversion {
-    let pages = rels
-        .iter()
-        .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
-        .collect();
-    convert::convert(pages, &mut |_| {}).expect("the pages make a valid document")
-}
+#[path = "support/reading.rs"]
+mod reading;
+use reading::{convert_pages, read};
 
 fn body_of(conversion: &Conversion, path: &str) -> Value {
     let doc = serde_json::to_value(&conversion.openapi).expect("document as JSON");

@@ -1,0 +1,25 @@
+//! Fixture pages read and converted as `cargo xtask convert` does, for the tests that do both (`convert`,
+//! `request_bodies`). Include it beside `pages.rs`, whose `fixture` it uses.
+
+use xtask::convert::{self, Conversion, Source};
+use xtask::page::Page;
+
+use crate::pages::fixture;
+
+/// The API page at `rel` under `tests/fixtures/pages/`; a resource page fails the test.
+pub fn read(rel: &str) -> Page {
+    let bytes = std::fs::read(fixture(rel)).expect("fixture");
+    match convert::read_bytes(rel, &bytes) {
+        Source::Api(page) => *page,
+        Source::Resource(r) => panic!("{rel} read as a resource page: {r:?}"),
+    }
+}
+
+/// The fixture pages at `rels`, converted into one document.
+pub fn convert_pages(rels: &[&str]) -> Conversion {
+    let pages = rels
+        .iter()
+        .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
+        .collect();
+    convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document")
+}
