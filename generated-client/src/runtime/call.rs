@@ -185,7 +185,9 @@ impl Inner {
                 };
                 return Err((error, Next::Stop));
             }
-            if !status.is_redirection() {
+            // A 304 Not Modified answers a conditional request the app made (`If-None-Match`): it leads
+            // nowhere, so it is an answer like any other non-2xx, never a redirect to follow.
+            if !status.is_redirection() || status == reqwest::StatusCode::NOT_MODIFIED {
                 break response;
             }
             let location = response

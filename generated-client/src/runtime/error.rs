@@ -52,7 +52,8 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// Graph (or a proxy in front of it) answered with a status other than 2xx or 3xx.
+    /// Graph (or a proxy in front of it) answered with a status other than 2xx or a redirect, such as
+    /// 404, 429, or 304 Not Modified to a conditional request (`If-None-Match`).
     Api(Box<ApiError>),
 
     /// No connection could be made, so the request never reached the server; it was retried as
@@ -116,7 +117,7 @@ pub enum Error {
     /// (a `303` says it did), so [`Error::may_have_reached_server`] is true: never resend a `POST` on it.
     #[non_exhaustive]
     Redirect {
-        /// The HTTP status (301, 302, 303, 307, 308, …).
+        /// The HTTP status (301, 302, 303, 307, 308, …; never 304, which is [`Error::Api`]).
         status: u16,
         /// The `Location` header reduced to scheme, host, port and path (no credentials, query or
         /// fragment), resolved against the request's URL; `None` when missing or unreadable.

@@ -15,7 +15,7 @@ const MAX_URL_LEN: usize = 65_534;
 /// How many redirects one attempt follows under [`Redirects::FollowGetWithinBaseUrl`].
 const MAX_REDIRECTS: u32 = 5;
 
-/// Which redirects (3xx answers) the client follows; set with
+/// Which redirects (3xx answers but 304 Not Modified) the client follows; set with
 /// [`ClientBuilder::redirects`](crate::runtime::ClientBuilder::redirects).
 ///
 /// Whatever the policy, a redirect never replays a request body, never turns a `POST` into another

@@ -1,0 +1,209 @@
+//! The client against a server that misbehaves: answers that are not what they claim (bodies longer or
+//! shorter than their `Content-Length`, a `304` where no redirect is, JSON of the wrong shape, a body that
+//! claims gzip), answers that never end, odd `Retry-After` values, and ids meant to break out of their
+//! segment. Each test runs its own server on 127.0.0.1, scripted byte for byte below, and checks what
+//! crossed the wire.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use generated_client::{reqwest, types, Client, Error, TryStreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the server does with one request once it has read it.
+enum Step {
+    /// Writes these bytes and closes the connection.
+    Close(Vec<u8>),
+    /// Writes these bytes and keeps the connection open for the next request (the next step).
+    KeepAlive(Vec<u8>),
+    /// Writes these bytes and then neither writes nor closes (until the test ends).
+    Stall(Vec<u8>),
+    /// Writes these bytes, then the same chunk of a chunked body without end, until the client goes.
+    Endless(Vec<u8>, Vec<u8>),
+}
+
+/// A server on 127.0.0.1 that answers the requests it reads with `steps`, in order, and keeps every
+/// request's raw bytes. A request beyond the script is answered 500.
+struct Wire {
+    base_url: String,
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// Connections accepted.
+    connections: Arc<AtomicUsize>,
+    /// Body bytes written by `Endless` steps.
+    served: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Wire {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Wire {
+    async fn start(steps: Vec<Step>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let base_url = format!("http://{}/v1.0", listener.local_addr().expect("address"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let served = Arc::new(AtomicUsize::new(0));
+        let steps = Arc::new(Mutex::new(std::collections::VecDeque::from(steps)));
+        let (recorded, accepted, written) = (requests.clone(), connections.clone(), served.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
+                let (steps, recorded, written) = (steps.clone(), recorded.clone(), written.clone());
+                tokio::spawn(async move { serve(socket, steps, recorded, written).await });
+            }
+        });
+        Self { base_url, requests, connections, served, task }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        let raw = self.requests.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        raw.iter().map(|r| String::from_utf8_lossy(r).into_owned()).collect()
+    }
+
+    fn client(&self) -> Client {
+        self.builder().build().expect("a loopback client builds")
+    }
+
+    fn builder(&self) -> generated_client::ClientBuilder {
+        Client::builder()
+            .base_url(&self.base_url)
+            .bearer_token("secret-token")
+            .retry_backoff(Duration::from_millis(1))
+    }
+}
+
+type Steps = Arc<Mutex<std::collections::VecDeque<Step>>>;
+
+async fn serve(
+    mut socket: TcpStream,
+    steps: Steps,
+    recorded: Arc<Mutex<Vec<Vec<u8>>>>,
+    served: Arc<AtomicUsize>,
+) {
+    loop {
+        let Some(request) = read_request(&mut socket).await else { return };
+        recorded.lock().unwrap_or_else(PoisonError::into_inner).push(request);
+        let step = steps.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+        let step = step.unwrap_or_else(|| Step::Close(answer(500, &[], "unscripted")));
+        match step {
+            Step::Close(bytes) => {
+                let _ = socket.write_all(&bytes).await;
+                let _ = socket.shutdown().await;
+                return;
+            }
+            Step::KeepAlive(bytes) => {
+                if socket.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Step::Stall(bytes) => {
+                let _ = socket.write_all(&bytes).await;
+                tokio::time::sleep(Duration::from_secs(120)).await;
+                return;
+            }
+            Step::Endless(head, chunk) => {
+                if socket.write_all(&head).await.is_err() {
+                    return;
+                }
+                let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                framed.extend_from_slice(&chunk);
+                framed.extend_from_slice(b"\r\n");
+                while socket.write_all(&framed).await.is_ok() {
+                    served.fetch_add(chunk.len(), Ordering::SeqCst);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Reads one request: its head and a body of `content-length` bytes; `None` when the client closed.
+async fn read_request(socket: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut raw = Vec::new();
+    let mut buf = [0; 4096];
+    let head_end = loop {
+        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = socket.read(&mut buf).await.ok().filter(|&n| n > 0)?;
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while raw.len() < head_end + length {
+        let n = socket.read(&mut buf).await.ok().filter(|&n| n > 0)?;
+        raw.extend_from_slice(&buf[..n]);
+    }
+    Some(raw)
+}
+
+/// An answer with `content-length` set to the body's length.
+fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let mut text = format!("HTTP/1.1 {status} Whatever\r\n");
+    for (name, value) in headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+    text.into_bytes()
+}
+
+/// Fails the test instead of hanging it.
+async fn within<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), future.into_future())
+        .await
+        .expect("the call ended within 30 s")
+}
+
+/// The value of a header in a raw request, the name compared without case.
+fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+    request.split("\r\n\r\n").next()?.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[tokio::test]
+async fn a_304_is_not_modified_not_a_redirect() {
+    // Whatever the policy, a 304 leads nowhere: it comes back as itself, once, and nothing is followed.
+    for policy in [generated_client::Redirects::Refuse, generated_client::Redirects::FollowGetWithinBaseUrl] {
+        let server =
+            Wire::start(vec![Step::Close(answer(304, &[("etag", "\"v2\""), ("location", "/v1.0/me")], ""))])
+                .await;
+        let client = server.builder().redirects(policy).build().expect("builds");
+        let err = within(
+            client
+                .me()
+                .messages()
+                .list()
+                .header("If-None-Match", "\"v1\"")
+                .items()
+                .try_collect::<Vec<types::Message>>(),
+        )
+        .await
+        .expect_err("a 304 is not a page");
+        assert!(matches!(err, Error::Api(_)), "{err:?}");
+        assert_eq!(err.status(), Some(304));
+        assert!(err.to_string().contains("304"), "{err}");
+        assert!(!err.is_retryable() && !err.may_have_reached_server() && !err.was_accepted());
+        let requests = server.requests();
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        assert_eq!(header(&requests[0], "if-none-match"), Some("\"v1\""));
+    }
+
+    // A raw request sees the status too.
+    let server = Wire::start(vec![Step::Close(answer(304, &[], ""))]).await;
+    let err =
+        within(server.client().request(reqwest::Method::GET, "/me/photo/$value")).await.expect_err("304");
+    assert_eq!(err.status(), Some(304));
+    assert_eq!(server.requests().len(), 1);
+}
