@@ -207,3 +207,32 @@ async fn a_304_is_not_modified_not_a_redirect() {
     assert_eq!(err.status(), Some(304));
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn plain_http_trusts_no_other_spelling_of_loopback() {
+    for host in [
+        "localhost.",
+        "localhost.evil.example",
+        "evil.localhost",
+        "127.0.0.1.nip.io",
+        "[::ffff:127.0.0.1]",
+        "[::ffff:7f00:1]",
+        "[::127.0.0.1]",
+        "0.0.0.0",
+    ] {
+        let url = format!("http://{host}:8080/v1.0");
+        let err = Client::builder().bearer_token("t").base_url(&url).build().expect_err(&url);
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
+        assert!(err.to_string().contains("allowed only to loopback"), "{url}: {err}");
+    }
+    // The name `localhost` in any case is the same name, and reaches this machine.
+    let server = Wire::start(vec![Step::Close(answer(202, &[], ""))]).await;
+    let port = server.base_url.trim_start_matches("http://127.0.0.1:").trim_end_matches("/v1.0").to_owned();
+    for url in [format!("http://LocalHost:{port}/v1.0"), format!("http://127.1:{port}/v1.0")] {
+        Client::builder().bearer_token("t").base_url(&url).build().unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    let client =
+        Client::builder().bearer_token("t").base_url(format!("http://LOCALHOST:{port}/v1.0")).build();
+    within(client.expect("builds").me().message("m").send()).await.expect("sent to loopback");
+    assert_eq!(server.requests().len(), 1);
+}
