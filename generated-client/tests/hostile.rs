@@ -236,3 +236,50 @@ async fn plain_http_trusts_no_other_spelling_of_loopback() {
     within(client.expect("builds").me().message("m").send()).await.expect("sent to loopback");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_token_and_no_body() {
+    // The server echoes what it got, token and body included, into its answers.
+    let echo =
+        "{\"error\":{\"code\":\"Echo\",\"message\":\"m\"},\"got\":\"Bearer secret-token password=hunter2\"}";
+    let server = Wire::start(vec![
+        Step::Close(answer(200, &[("content-type", "application/json")], echo)),
+        Step::Close(answer(400, &[("content-type", "application/json")], echo)),
+    ])
+    .await;
+    let client = server.client();
+    let request = |client: &Client| {
+        client
+            .request(reqwest::Method::POST, "/me/sendMail")
+            .query("$filter", "from eq 'filter-secret'")
+            .header("x-app-key", "header-secret")
+            .json(&serde_json::json!({ "password": "hunter2" }))
+    };
+    let with_query = client.request(reqwest::Method::GET, "/me?token=query-secret");
+    let shown = format!("{:?} {:?}", request(&client), with_query);
+    for secret in ["secret-token", "hunter2", "query-secret", "filter-secret", "header-secret"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("POST") && shown.contains("/me/sendMail"), "{shown}");
+    assert!(shown.contains("22 bytes of application/json"), "{shown}");
+    let raw = format!(
+        "{:?}",
+        client.request(reqwest::Method::PUT, "/me/photo/$value").bytes("image/png", vec![7; 3])
+    );
+    assert!(raw.contains("3 bytes of image/png") && !raw.contains("7, 7"), "{raw}");
+
+    let response = within(request(&client).max_retries(0)).await.expect("200");
+    let shown = format!("{response:?}");
+    assert!(!shown.contains("secret-token") && !shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains(&format!("{} bytes of application/json", echo.len())), "{shown}");
+
+    let err = within(request(&client).max_retries(0)).await.expect_err("400");
+    let shown = format!("{err:?}");
+    assert!(!shown.contains("secret-token") && !shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("Echo") && shown.contains(&format!("<{} bytes", echo.len())), "{shown}");
+    // The text is still there for an app that asks for it.
+    assert!(err.api().is_some_and(|api| api.body().contains("hunter2")));
+    // What went on the wire is what Debug did not show.
+    let requests = server.requests();
+    assert!(requests[0].contains("password") && requests[0].contains("Bearer secret-token"));
+}

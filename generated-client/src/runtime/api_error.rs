@@ -6,8 +6,10 @@ use std::time::Duration;
 /// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
 ///
 /// At most [`ClientBuilder::max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes of
-/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped.
-#[derive(Debug, Clone)]
+/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped. Its `Debug` output shows
+/// the body's length, not its text (a server may echo a request, token included, into it):
+/// [`ApiError::body`] has it.
+#[derive(Clone)]
 pub struct ApiError {
     status: u16,
     code: Option<String>,
@@ -19,6 +21,21 @@ pub struct ApiError {
     body: String,
     body_len: u64,
     truncated: bool,
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("date", &self.date)
+            .field("client_request_id", &self.client_request_id)
+            .field("retry_after", &self.retry_after)
+            .field("body", &format_args!("<{} bytes, {} kept>", self.body_len, self.body.len()))
+            .finish()
+    }
 }
 
 impl ApiError {

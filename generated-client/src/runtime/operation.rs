@@ -10,7 +10,10 @@ use crate::runtime::error::{BoxError, Error};
 use crate::runtime::path::ResourcePath;
 
 /// A request the generated code asks the client to make.
-#[derive(Debug)]
+///
+/// Its `Debug` output (which [`RawRequest`](crate::runtime::RawRequest)'s shows) names the parts but never
+/// a value that may be private: the path as its template, query keys and header names without values,
+/// the body as its length and media type.
 pub(crate) struct Operation {
     pub(crate) method: Method,
     pub(crate) name: &'static str,
@@ -102,6 +105,55 @@ impl Operation {
     pub(crate) fn json_body<T: serde::Serialize>(mut self, body: &T) -> Self {
         self.body = Some(serde_json::to_vec(body));
         self
+    }
+}
+
+impl std::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(key, _)| key.as_ref()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        let path = match (&self.next_link, &self.raw_path) {
+            (Some(_), _) | (None, None) => self.path_template(),
+            // What the app wrote, without a query it may hold.
+            (None, Some(raw)) => raw.split(['?', '#']).next().unwrap_or_default().to_owned(),
+        };
+        f.debug_struct("Operation")
+            .field("method", &self.method)
+            .field("name", &self.name)
+            .field("path", &path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("options", &self.options)
+            .field("body", &self.body.as_ref().map(|body| BodyShown(body, self.content_type())))
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request body as `Debug` shows it: its length and media type, never its bytes.
+struct BodyShown<'a>(&'a Result<Vec<u8>, serde_json::Error>, &'a str);
+
+impl std::fmt::Debug for BodyShown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Ok(bytes) => write!(f, "<{} bytes of {}>", bytes.len(), self.1),
+            Err(_) => f.write_str("<not serialisable>"),
+        }
+    }
+}
+
+impl Operation {
+    /// The media type the body goes out as: the call's or the operation's `Content-Type`, else JSON.
+    fn content_type(&self) -> &str {
+        let set = self.options.headers().iter().find(|(name, _)| *name == reqwest::header::CONTENT_TYPE);
+        match set.and_then(|(_, value)| value.to_str().ok()) {
+            Some(media_type) => media_type,
+            None => self
+                .headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map_or("application/json", |(_, value)| value.as_str()),
+        }
     }
 }
 
@@ -218,8 +270,8 @@ impl CallOptions {
     }
 }
 
-/// A 2xx answer: the server accepted the request, whatever became of its body.
-#[derive(Debug)]
+/// A 2xx answer: the server accepted the request, whatever became of its body. Its `Debug` output shows
+/// the body's length and media type, never its bytes.
 pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -231,6 +283,24 @@ pub(crate) struct Response {
     pub(crate) client_request_id: String,
     /// The answer with its body still unread, when the operation asked to stream it.
     pub(crate) unread: Option<reqwest::Response>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let media_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let body = match &self.unread {
+            Some(_) => "<unread, for the caller to stream>".to_owned(),
+            None => format!("<{} bytes of {}>", self.body.len(), media_type.unwrap_or("no stated type")),
+        };
+        let headers: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Response")
+            .field("status", &self.status.as_u16())
+            .field("headers", &headers)
+            .field("body", &format_args!("{body}"))
+            .field("body_error", &self.body_error)
+            .field("client_request_id", &self.client_request_id)
+            .finish()
+    }
 }
 
 /// Why a 2xx body was not read in full.
