@@ -283,3 +283,63 @@ async fn debug_output_shows_no_token_and_no_body() {
     let requests = server.requests();
     assert!(requests[0].contains("password") && requests[0].contains("Bearer secret-token"));
 }
+
+/// A `Decode` error's operation and snippet.
+fn decoded(err: &Error) -> (&'static str, Option<String>) {
+    match err {
+        Error::Decode { operation, snippet, .. } => (operation, snippet.clone()),
+        other => panic!("not a decode error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_2xx_body_that_is_not_the_json_expected_names_the_operation_and_shows_where() {
+    let json = [("content-type", "application/json")];
+    let long = format!(
+        "{{\"value\":[{}], \"@odata.nextLink\": 7}}",
+        "{\"id\":\"x\"},".repeat(50).trim_end_matches(',')
+    );
+    let server = Wire::start(vec![
+        Step::Close(answer(200, &[("content-type", "text/html")], "<html>\r\n<h1>Proxy login</h1></html>")),
+        Step::Close(answer(200, &json, "{\"value\": 5}")),
+        Step::Close(answer(201, &json, "{\"subject\": [\"not\", \"text\"]}")),
+        Step::Close(answer(200, &json, &long)),
+        Step::Close(answer(200, &json, "")),
+    ])
+    .await;
+    let client = server.client();
+
+    let err = within(client.me().message("m").get()).await.expect_err("html is not a message");
+    assert_eq!(decoded(&err), ("message.get", Some("<html>\\r\\n<h1>Proxy login</h1></html>".into())));
+    let text = err.to_string();
+    assert!(text.contains("`message.get`") && text.contains("near `<html>\\r\\n<h1>"), "{text}");
+    assert!(err.was_accepted() && !err.may_have_reached_server() && err.status() == Some(200));
+
+    let err = within(client.me().messages().list().items().try_collect::<Vec<types::Message>>())
+        .await
+        .expect_err("5");
+    let (operation, snippet) = decoded(&err);
+    assert!(operation.ends_with(".list"), "{operation}");
+    assert_eq!(snippet.as_deref(), Some("{\"value\": 5}"));
+
+    let err = within(client.me().messages().create(types::Message::default())).await.expect_err("a list");
+    let (operation, snippet) = decoded(&err);
+    assert!(operation.ends_with(".create") || operation.ends_with(".post"), "{operation}");
+    assert!(snippet.is_some_and(|s| s.contains("[\"not\"")), "{err}");
+    assert_eq!(err.status(), Some(201));
+
+    // Far into a long body, the snippet is the part around the fault, marked as cut.
+    let err = within(client.me().messages().list().items().try_collect::<Vec<types::Message>>())
+        .await
+        .expect_err("7");
+    let snippet = decoded(&err).1.unwrap_or_default();
+    assert!(snippet.starts_with('…') && snippet.contains("\"@odata.nextLink\": 7"), "{snippet}");
+    assert!(snippet.len() < 100, "{snippet}");
+
+    // An empty body where a resource was promised.
+    let err =
+        within(client.request(reqwest::Method::GET, "/me")).await.expect("200").json::<serde_json::Value>();
+    assert_eq!(decoded(&err.expect_err("empty")), ("request", Some(String::new())));
+    // Each answer was taken as it came: nothing was asked twice.
+    assert_eq!(server.requests().len(), 5);
+}

@@ -233,6 +233,7 @@ impl Inner {
                 body: Vec::new(),
                 body_error: None,
                 client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
                 unread: Some(response),
             });
         }
@@ -244,6 +245,7 @@ impl Inner {
                 body,
                 body_error,
                 client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
                 unread: None,
             });
         }

@@ -92,6 +92,12 @@ pub enum Error {
     Decode {
         /// The HTTP status of the answer.
         status: u16,
+        /// The operation whose answer it is, such as `me.messages.list` (`request` for
+        /// [`Client::request`](crate::runtime::Client::request)).
+        operation: &'static str,
+        /// The body around where the JSON went wrong (at most 80 bytes, control characters escaped);
+        /// `None` when the body was cut short.
+        snippet: Option<String>,
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The decoder's or the transport's error.
@@ -187,11 +193,13 @@ impl std::fmt::Display for Error {
                 "the connection failed before a response arrived; the request may have reached the server \
                  (client-request-id {client_request_id})"
             ),
-            Self::Decode { status, client_request_id, .. } => write!(
-                f,
-                "the server accepted the request ({status}), but its answer could not be read \
-                 (client-request-id {client_request_id})"
-            ),
+            Self::Decode { status, operation, snippet, client_request_id, .. } => {
+                write!(f, "the server accepted the request ({status}), but its answer to `{operation}` could not be read")?;
+                if let Some(snippet) = snippet {
+                    write!(f, " near `{snippet}`")?;
+                }
+                write!(f, " (client-request-id {client_request_id})")
+            }
             Self::BodyTooLarge { status, limit, client_request_id } => write!(
                 f,
                 "the server accepted the request ({status}), but its answer is larger than the limit of \

@@ -281,6 +281,8 @@ pub(crate) struct Response {
     /// on it: for the others the status says everything.
     pub(crate) body_error: Option<BodyFailure>,
     pub(crate) client_request_id: String,
+    /// The operation it answers (`Operation::name`), for the errors its body may cause.
+    pub(crate) operation: &'static str,
     /// The answer with its body still unread, when the operation asked to stream it.
     pub(crate) unread: Option<reqwest::Response>,
 }
@@ -340,7 +342,8 @@ impl Response {
                 Err(Error::BodyTooLarge { status, limit, client_request_id: self.client_request_id })
             }
             Some(BodyFailure::Cut(source)) => {
-                Err(Error::Decode { status, client_request_id: self.client_request_id, source })
+                let (operation, client_request_id) = (self.operation, self.client_request_id);
+                Err(Error::Decode { status, operation, snippet: None, client_request_id, source })
             }
         }
     }
@@ -348,15 +351,45 @@ impl Response {
     /// Decodes the JSON body; an error keeps the status and the client-request-id, and says that the
     /// server accepted the request.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let status = self.status.as_u16();
+        let (status, operation) = (self.status.as_u16(), self.operation);
         let client_request_id = self.client_request_id.clone();
         let body = self.bytes()?;
         serde_json::from_slice(&body).map_err(|source| Error::Decode {
             status,
+            operation,
+            snippet: Some(snippet(&body, &source)),
             client_request_id,
             source: source.into(),
         })
     }
+}
+
+/// The body around where `error` says the JSON went wrong: up to 40 bytes on each side, as text with
+/// control characters escaped, so that a log line stays one line.
+fn snippet(body: &[u8], error: &serde_json::Error) -> String {
+    // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte of a line).
+    let line_start: usize =
+        body.split(|&b| b == b'\n').take(error.line().saturating_sub(1)).map(|line| line.len() + 1).sum();
+    let at = (line_start + error.column().saturating_sub(1)).min(body.len());
+    let from = at.saturating_sub(40);
+    let to = at.saturating_add(40).min(body.len());
+    let text = String::from_utf8_lossy(&body[from..to]);
+    let text = text.trim_start_matches('\u{fffd}').trim_end_matches('\u{fffd}');
+    let mut out = String::with_capacity(text.len() + 8);
+    if from > 0 {
+        out.push('…');
+    }
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if to < body.len() {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -371,6 +404,7 @@ mod tests {
             body: b"<html>".to_vec(),
             body_error: None,
             client_request_id: "crid".into(),
+            operation: "op",
             unread: None,
         };
         let err = response.json::<serde_json::Value>().err();
@@ -389,6 +423,7 @@ mod tests {
             body: b"{\"id\":".to_vec(),
             body_error: Some(BodyFailure::Cut("connection reset".into())),
             client_request_id: "crid".into(),
+            operation: "op",
             unread: None,
         };
         assert!(cut().no_content().is_ok());
