@@ -343,3 +343,194 @@ async fn a_2xx_body_that_is_not_the_json_expected_names_the_operation_and_shows_
     // Each answer was taken as it came: nothing was asked twice.
     assert_eq!(server.requests().len(), 5);
 }
+
+#[tokio::test]
+async fn bytes_beyond_content_length_are_never_read_as_the_next_answer() {
+    // The first answer says 2 bytes and sends a whole second answer after them on a kept-alive
+    // connection: were it read as the answer to the next request, a server could answer calls it never
+    // received.
+    let smuggled =
+        "{}HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 14\r\n\r\n{\"smuggled\":1}";
+    let first =
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{smuggled}");
+    let server = Wire::start(vec![
+        Step::KeepAlive(first.into_bytes()),
+        Step::Close(answer(200, &[("content-type", "application/json")], "{\"honest\":2}")),
+    ])
+    .await;
+    let client = server.client();
+    let got: serde_json::Value =
+        within(client.request(reqwest::Method::GET, "/me")).await.expect("200").json().expect("{}");
+    assert_eq!(got, serde_json::json!({}));
+    // The connection is not used again (a GET on one that failed would be retried): the second call
+    // gets the answer to its own request.
+    let second = within(client.request(reqwest::Method::GET, "/me")).await.expect("200");
+    let got: serde_json::Value = second.json().expect("json");
+    assert_eq!(got, serde_json::json!({ "honest": 2 }), "the smuggled answer was taken");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_body_shorter_than_its_length_ends_at_the_timeout_not_never() {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\":";
+    let chunked = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n6\r\n{\"id\":\r\n";
+    for (stall, which) in [(head, "a short body"), (chunked, "a chunked body that stops")] {
+        // The call's own timeout, the client's timeout, and the client's deadline each end it.
+        let server = Wire::start(vec![
+            Step::Stall(stall.into()),
+            Step::Stall(stall.into()),
+            Step::Stall(stall.into()),
+            Step::Stall(stall.into()),
+        ])
+        .await;
+        let started = Instant::now();
+        let per_call =
+            server.client().me().message("m").get().timeout(Duration::from_millis(300)).max_retries(0);
+        let err = within(per_call).await.expect_err(which);
+        assert!(err.was_accepted() && err.status() == Some(200), "{which}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
+
+        let started = Instant::now();
+        let client =
+            server.builder().timeout(Duration::from_millis(300)).max_retries(0).build().expect("builds");
+        let err = within(client.me().message("m").get()).await.expect_err(which);
+        assert!(err.was_accepted(), "{which}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
+
+        let started = Instant::now();
+        let client = server.builder().deadline(Duration::from_millis(300)).build().expect("builds");
+        let err = within(client.me().message("m").get()).await.expect_err(which);
+        assert!(err.was_accepted(), "{which}: {err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
+
+        // A send, which needs no body, is a sent mail once the timeout has ended the body it waited for.
+        let started = Instant::now();
+        let client = server.builder().timeout(Duration::from_millis(300)).build().expect("builds");
+        within(client.me().message("m").send()).await.expect("202 is sent whatever the body");
+        assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
+        assert_eq!(server.requests().len(), 4, "{which}: nothing was sent twice");
+    }
+}
+
+#[tokio::test]
+async fn a_streamed_body_that_stops_ends_at_the_calls_timeout() {
+    let stall = "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000\r\n\r\nfirst bytes";
+    let server = Wire::start(vec![Step::Stall(stall.into())]).await;
+    let started = Instant::now();
+    let request =
+        server.client().me().message("m").attachment("a").value().get().timeout(Duration::from_millis(300));
+    let stream = within(request.stream()).await.expect("the head arrived");
+    let chunks: Vec<_> = within(futures_util::StreamExt::collect::<Vec<_>>(stream)).await;
+    assert!(
+        chunks.first().is_some_and(|c| c.as_ref().is_ok_and(|b| b.as_ref() == b"first bytes")),
+        "{chunks:?}"
+    );
+    assert!(chunks.last().is_some_and(Result::is_err), "{chunks:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn endless_bodies_stop_at_the_limit_for_raw_requests_too() {
+    let chunk = vec![b' '; 16 * 1024];
+    let head = |status: u16| {
+        format!("HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+            .into_bytes()
+    };
+    let server =
+        Wire::start(vec![Step::Endless(head(200), chunk.clone()), Step::Endless(head(500), chunk)]).await;
+    let client = server.builder().max_response_body(1024 * 1024).max_error_body(100).build().expect("builds");
+
+    let answer = within(client.request(reqwest::Method::GET, "/me")).await.expect("a 200");
+    let err = answer.bytes().expect_err("over the limit");
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1_048_576, .. }), "{err:?}");
+    let err = within(client.request(reqwest::Method::GET, "/me").max_retries(0)).await.expect_err("a 500");
+    let api = err.api().expect("an api error");
+    assert_eq!((api.status(), api.body().len()), (500, 100));
+    assert!(api.body_truncated() && api.body_len() > 1024 * 1024, "{api:?}");
+    // The server wrote what the client read and what the socket buffers held, not without end.
+    assert!(
+        server.served.load(Ordering::SeqCst) < 64 * 1024 * 1024,
+        "{}",
+        server.served.load(Ordering::SeqCst)
+    );
+}
+
+/// 100,000 zero bytes, gzipped (`zlib.compressobj(9, DEFLATED, 31)`, the mtime zeroed): 132 bytes.
+const GZIP_OF_100_000_ZEROS: &[u8] = &[
+    0x1f, 0x8b, 0x8, 0x0, 0x0, 0x0, 0x0, 0x0, 0x2, 0x3, 0xed, 0xc1, 0x31, 0x1, 0x0, 0x0, 0x0, 0xc2, 0xa0,
+    0xf5, 0x4f, 0x6d, 0xd, 0xf, 0xa0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+    0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+    0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+    0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+    0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80,
+    0x57, 0x3, 0x7d, 0x95, 0x11, 0xd4, 0xa0, 0x86, 0x1, 0x0,
+];
+
+#[tokio::test]
+async fn a_body_claiming_gzip_is_neither_asked_for_nor_expanded() {
+    let mut head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+        GZIP_OF_100_000_ZEROS.len()
+    )
+    .into_bytes();
+    head.extend_from_slice(GZIP_OF_100_000_ZEROS);
+    let server = Wire::start(vec![Step::Close(head.clone()), Step::Close(head)]).await;
+    // Inflated, the body would be over the limit; as it came, it is under it.
+    let client = server.builder().max_response_body(1000).build().expect("builds");
+    let body =
+        within(client.request(reqwest::Method::GET, "/me")).await.expect("200").bytes().expect("132 bytes");
+    assert_eq!(body.as_ref(), GZIP_OF_100_000_ZEROS);
+    let err = within(client.me().message("m").get()).await.expect_err("gzip is not JSON");
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    for request in server.requests() {
+        assert_eq!(header(&request, "accept-encoding"), None, "{request}");
+    }
+}
+
+#[tokio::test]
+async fn ids_and_query_values_with_line_breaks_stay_in_their_place() {
+    let ids = [
+        "a\r\nX-Injected: 1",
+        "\r\n\r\nGET /evil HTTP/1.1",
+        "a%0d%0ab",
+        "..%2f..%2fadmin",
+        "?x=1#y",
+        "a b\tc",
+        "%00",
+    ];
+    let server = Wire::start(ids.iter().map(|_| Step::Close(answer(202, &[], ""))).collect()).await;
+    let client = server.client();
+    for id in ids {
+        within(client.me().message(id).send()).await.expect("sent");
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), ids.len());
+    for (id, request) in ids.iter().zip(&requests) {
+        let line = request.lines().next().unwrap_or_default();
+        let target = line.split(' ').nth(1).unwrap_or_default();
+        let segments: Vec<&str> = target.split('/').collect();
+        assert_eq!(segments.len(), 6, "{id:?}: {line}");
+        assert!(
+            segments[4].bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+            "{id:?}: {line}"
+        );
+        assert_eq!(percent_encoding::percent_decode_str(segments[4]).decode_utf8_lossy(), *id);
+        assert_eq!(header(request, "x-injected"), None);
+        assert!(!request.contains("/evil"), "{request}");
+    }
+
+    let server = Wire::start(vec![Step::Close(answer(
+        200,
+        &[("content-type", "application/json")],
+        "{\"value\":[]}",
+    ))])
+    .await;
+    let filter = "subject eq 'a'\r\nX-Injected: 1\r\n\r\n&$top=1#";
+    let items =
+        server.client().me().messages().list().filter(filter).items().try_collect::<Vec<types::Message>>();
+    within(items).await.expect("an empty page");
+    let request = &server.requests()[0];
+    let line = request.lines().next().unwrap_or_default();
+    assert!(line.starts_with("GET /v1.0/me/messages?$filter=subject%20eq%20%27a%27%0D%0AX-Injected%3A%201%0D%0A%0D%0A%26%24top%3D1%23 HTTP/1.1"), "{line}");
+    assert_eq!(header(request, "x-injected"), None);
+}
