@@ -534,3 +534,88 @@ async fn ids_and_query_values_with_line_breaks_stay_in_their_place() {
     assert!(line.starts_with("GET /v1.0/me/messages?$filter=subject%20eq%20%27a%27%0D%0AX-Injected%3A%201%0D%0A%0D%0A%26%24top%3D1%23 HTTP/1.1"), "{line}");
     assert_eq!(header(request, "x-injected"), None);
 }
+
+#[tokio::test]
+async fn odd_retry_after_values_never_make_the_client_come_back_sooner_than_asked() {
+    // Too long to wait for (beyond max_retry_wait, or beyond any number): one request, and the wait
+    // asked for is there for the app.
+    for value in ["99999999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "86400"] {
+        let server = Wire::start(vec![Step::Close(answer(429, &[("retry-after", value)], ""))]).await;
+        let err = within(server.client().me().message("m").send()).await.expect_err(value);
+        assert_eq!(err.status(), Some(429), "{value}");
+        assert!(err.retry_after().is_some_and(|wait| wait >= Duration::from_secs(86400)), "{value}: {err:?}");
+        assert_eq!(server.requests().len(), 1, "{value}");
+    }
+    // Not a wait at all (negative, fractional, signed, text, empty) or one already over: the backoff,
+    // then the retry.
+    let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(60));
+    for value in ["-5", "1.5", "+1", "soon", "", past.as_str()] {
+        let server = Wire::start(vec![
+            Step::Close(answer(503, &[("retry-after", value)], "")),
+            Step::Close(answer(202, &[], "")),
+        ])
+        .await;
+        let started = Instant::now();
+        within(server.client().me().message("m").send()).await.expect(value);
+        assert!(started.elapsed() < Duration::from_secs(5), "{value}: {:?}", started.elapsed());
+        assert_eq!(server.requests().len(), 2, "{value}");
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_post_is_sent_again_byte_for_byte_because_graph_did_not_process_it() {
+    // 429 and 503 come before Graph does any work (the runtime's retry rule), so a draft throttled with
+    // or without Retry-After is created once, by the retry, which carries the same bytes and id.
+    let created = "{\"id\":\"d1\"}";
+    let server = Wire::start(vec![
+        Step::Close(answer(429, &[], "")),
+        Step::Close(answer(503, &[("retry-after", "0")], "")),
+        Step::Close(answer(201, &[("content-type", "application/json")], created)),
+    ])
+    .await;
+    let draft = types::Message { subject: Some("once".into()), ..Default::default() };
+    let got = within(server.client().me().messages().create(draft)).await.expect("created on the third try");
+    assert_eq!(got.id.as_deref(), Some("d1"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let body = |r: &str| r.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let id = |r: &str| header(r, "client-request-id").map(str::to_owned);
+    assert!(body(&requests[0]).contains("\"subject\":\"once\""), "{}", requests[0]);
+    for request in &requests[1..] {
+        assert_eq!(body(request), body(&requests[0]));
+        assert_eq!(id(request), id(&requests[0]));
+        assert!(request.starts_with("POST /v1.0/me/messages HTTP/1.1"), "{request}");
+    }
+    // No retries allowed: the 429 is the answer, and one request went out.
+    let server = Wire::start(vec![Step::Close(answer(429, &[("retry-after", "1")], ""))]).await;
+    let draft = types::Message { subject: Some("once".into()), ..Default::default() };
+    let err = within(server.client().me().messages().create(draft).max_retries(0)).await.expect_err("429");
+    assert!(err.is_retryable() && !err.may_have_reached_server(), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_401_asks_the_token_provider_once_and_is_not_retried() {
+    let challenge =
+        "Bearer realm=\"\", error=\"insufficient_claims\", claims=\"eyJhY2Nlc3NfdG9rZW4iOnt9fQ==\"";
+    let body =
+        "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access token has expired.\"}}";
+    let server = Wire::start(vec![Step::Close(answer(401, &[("www-authenticate", challenge)], body))]).await;
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move { Ok::<_, std::io::Error>(format!("token-{n}")) }
+        })
+        .build()
+        .expect("builds");
+    let err = within(client.me().message("m").send()).await.expect_err("401");
+    assert_eq!((err.status(), err.code()), (Some(401), Some("InvalidAuthenticationToken")));
+    assert!(!err.is_retryable() && !err.may_have_reached_server());
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(header(&requests[0], "authorization"), Some("Bearer token-0"));
+}
