@@ -44,7 +44,12 @@ impl Drop for Wire {
 
 impl Wire {
     async fn start(steps: Vec<Step>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        Self::start_on(0, steps).await
+    }
+
+    /// On a port of the test's choosing (0: any free one).
+    async fn start_on(port: u16, steps: Vec<Step>) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind 127.0.0.1");
         let base_url = format!("http://{}/v1.0", listener.local_addr().expect("address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicUsize::new(0));
@@ -618,4 +623,89 @@ async fn a_401_asks_the_token_provider_once_and_is_not_retried() {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(header(&requests[0], "authorization"), Some("Bearer token-0"));
+}
+
+/// A page of messages with these ids and `@odata.nextLink`.
+fn page(ids: &[&str], next: Option<&str>) -> Step {
+    let items: Vec<String> = ids.iter().map(|id| format!("{{\"id\":\"{id}\"}}")).collect();
+    let next = next.map(|link| format!(",\"@odata.nextLink\":\"{link}\"")).unwrap_or_default();
+    Step::Close(answer(
+        200,
+        &[("content-type", "application/json")],
+        &format!("{{\"value\":[{}]{next}}}", items.join(",")),
+    ))
+}
+
+/// The ids a stream yielded, and the error that ended it.
+async fn stream_ids(client: &Client) -> (Vec<String>, Option<Error>) {
+    let mut items = client.me().messages().list().items();
+    let mut ids = Vec::new();
+    loop {
+        match within(items.try_next()).await {
+            Ok(Some(message)) => ids.push(message.id.unwrap_or_default()),
+            Ok(None) => return (ids, None),
+            Err(e) => return (ids, Some(e)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_next_link_in_any_other_spelling_of_another_origin_never_carries_the_token() {
+    let other = Wire::start(vec![]).await;
+    let other_port =
+        other.base_url.trim_start_matches("http://127.0.0.1:").trim_end_matches("/v1.0").to_owned();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    let links = [
+        format!("https://127.0.0.1:{port}/v1.0/me/messages?$skip=1"),
+        format!("http://127.0.0.1:{other_port}/v1.0/me/messages?$skip=1"),
+        format!("http://localhost:{port}/v1.0/me/messages?$skip=1"),
+        format!("http://user:pass@127.0.0.1:{port}/v1.0/me/messages?$skip=1"),
+        format!("http://127.0.0.1:{port}/v1.0/%2e%2e/admin?$skip=1"),
+        format!("http://127.0.0.1:{port}/v1.0evil/me/messages"),
+        "//127.0.0.1/v1.0/me/messages".to_owned(),
+        "/v1.0/me/messages?$skip=1".to_owned(),
+    ];
+    // The links name the server's port, so it is chosen before the server starts.
+    let server = Wire::start_on(port, links.iter().map(|link| page(&["first"], Some(link))).collect()).await;
+    let client = server.client();
+    for link in &links {
+        let (ids, error) = stream_ids(&client).await;
+        assert_eq!(ids, ["first"], "{link}");
+        let error = error.unwrap_or_else(|| panic!("{link} was followed"));
+        assert!(matches!(error, Error::InvalidRequest { name: "@odata.nextLink", .. }), "{link}: {error:?}");
+        assert!(!error.to_string().contains("pass"), "{error}");
+    }
+    assert_eq!(server.requests().len(), links.len(), "one page per stream, never a link");
+    assert_eq!(other.requests().len(), 0);
+}
+
+#[tokio::test]
+async fn a_next_link_loop_in_another_spelling_ends_the_stream() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    // first → b → a spelling of first again (case, a dot segment, the default-less port, a fragment).
+    let b = format!("http://127.0.0.1:{port}/v1.0/me/messages?$skiptoken=b");
+    let again = format!("HTTP://127.0.0.1:{port}/v1.0/me/./messages#again");
+    let server = Wire::start_on(port, vec![page(&["1"], Some(&b)), page(&["2"], Some(&again))]).await;
+    let (ids, error) = stream_ids(&server.client()).await;
+    assert_eq!(ids, ["1", "2"]);
+    assert!(matches!(error, Some(Error::PagingLoop { .. })), "{error:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_provider_that_never_answers_ends_at_the_deadline_before_any_byte() {
+    let server = Wire::start(vec![]).await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .token_provider(|| std::future::pending::<Result<String, std::io::Error>>())
+        .deadline(Duration::from_millis(300))
+        .build()
+        .expect("builds");
+    let err = within(client.me().message("m").send()).await.expect_err("no token");
+    assert!(matches!(err, Error::Deadline { may_have_reached_server: false, .. }), "{err:?}");
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
 }
