@@ -709,3 +709,34 @@ async fn a_token_provider_that_never_answers_ends_at_the_deadline_before_any_byt
     assert!(matches!(err, Error::Deadline { may_have_reached_server: false, .. }), "{err:?}");
     assert_eq!(server.connections.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn a_server_that_never_completes_the_connection_meets_the_connect_timeout() {
+    // A listener whose accept queue is full and never drained: the kernel drops further connection
+    // attempts, so connecting hangs as it does to a host that has gone away.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("address")).expect("bind");
+    let addr = socket.local_addr().expect("address");
+    let _listener = socket.listen(0).expect("listen");
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/v1.0"))
+        .bearer_token("t")
+        .connect_timeout(Duration::from_millis(300))
+        .max_retries(1)
+        .retry_backoff(Duration::from_millis(1))
+        .build()
+        .expect("builds");
+    let started = Instant::now();
+    let err = within(client.me().message("m").send()).await.expect_err("never connected");
+    let elapsed = started.elapsed();
+    assert!(err.is_connect() && !err.may_have_reached_server(), "{err:?}");
+    // Two attempts of 300 ms each (a connection never made is safe to retry, even for a POST).
+    assert!(elapsed >= Duration::from_millis(550) && elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
