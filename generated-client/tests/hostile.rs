@@ -430,7 +430,10 @@ async fn a_streamed_body_that_stops_ends_at_the_calls_timeout() {
         chunks.first().is_some_and(|c| c.as_ref().is_ok_and(|b| b.as_ref() == b"first bytes")),
         "{chunks:?}"
     );
-    assert!(chunks.last().is_some_and(Result::is_err), "{chunks:?}");
+    // The status said 2xx: the server accepted the request, whatever became of the rest.
+    let last = chunks.last().and_then(|c| c.as_ref().err());
+    assert!(last.is_some_and(|e| e.was_accepted() && !e.may_have_reached_server()), "{chunks:?}");
+    assert!(last.is_some_and(|e| e.to_string().contains("`attachment_value.get`")), "{chunks:?}");
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 }
 

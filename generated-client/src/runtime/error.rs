@@ -87,7 +87,8 @@ pub enum Error {
     },
 
     /// The server accepted the request (a 2xx answer), but its body, which the operation documents, is
-    /// not the JSON expected or was cut short. Do not send the request again: it was carried out.
+    /// not the JSON expected or was cut short (also midway through a [`ByteStream`](crate::runtime::ByteStream)).
+    /// Do not send the request again: it was carried out.
     #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
