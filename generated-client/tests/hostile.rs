@@ -541,6 +541,19 @@ async fn ids_and_query_values_with_line_breaks_stay_in_their_place() {
     let line = request.lines().next().unwrap_or_default();
     assert!(line.starts_with("GET /v1.0/me/messages?$filter=subject%20eq%20%27a%27%0D%0AX-Injected%3A%201%0D%0A%0D%0A%26%24top%3D1%23 HTTP/1.1"), "{line}");
     assert_eq!(header(request, "x-injected"), None);
+
+    // A raw path is the app's own text, sent as written: one with a control character (which the URL
+    // parser would drop, changing the resource) is refused, a space is encoded.
+    let server = Wire::start(vec![Step::Close(answer(204, &[], ""))]).await;
+    let client = server.client();
+    for path in ["/me/x\r\nX-Injected: 1", "/me/x\ty", "http://127.0.0.1/v1.0/me\n"] {
+        let err = within(client.request(reqwest::Method::DELETE, path)).await.expect_err(path);
+        assert!(matches!(err, Error::InvalidRequest { name: "path", .. }), "{path:?}: {err:?}");
+    }
+    within(client.request(reqwest::Method::DELETE, "/me/x y")).await.expect("204");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].starts_with("DELETE /v1.0/me/x%20y HTTP/1.1\r\n"), "{}", requests[0]);
 }
 
 #[tokio::test]
