@@ -635,6 +635,8 @@ async fn a_401_asks_the_token_provider_once_and_is_not_retried() {
     let err = within(client.me().message("m").send()).await.expect_err("401");
     assert_eq!((err.status(), err.code()), (Some(401), Some("InvalidAuthenticationToken")));
     assert!(!err.is_retryable() && !err.may_have_reached_server());
+    // The challenge is the app's, to take to its identity library.
+    assert_eq!(err.api().and_then(|api| api.www_authenticate()), Some(challenge));
     assert_eq!(asked.load(Ordering::SeqCst), 1);
     let requests = server.requests();
     assert_eq!(requests.len(), 1);

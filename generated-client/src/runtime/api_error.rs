@@ -18,6 +18,7 @@ pub struct ApiError {
     date: Option<String>,
     client_request_id: String,
     retry_after: Option<Duration>,
+    www_authenticate: Option<String>,
     body: String,
     body_len: u64,
     truncated: bool,
@@ -33,6 +34,7 @@ impl std::fmt::Debug for ApiError {
             .field("date", &self.date)
             .field("client_request_id", &self.client_request_id)
             .field("retry_after", &self.retry_after)
+            .field("www_authenticate", &self.www_authenticate)
             .field("body", &format_args!("<{} bytes, {} kept>", self.body_len, self.body.len()))
             .finish()
     }
@@ -41,15 +43,19 @@ impl std::fmt::Debug for ApiError {
 impl ApiError {
     /// Reads the answer leniently: any field of Graph's error JSON may be missing or of another
     /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text. `body` is
-    /// what was kept of the body, `body_len` how many bytes the whole body had.
+    /// what was kept of the body, `body_len` how many bytes the whole body had; of the `headers`,
+    /// `request-id` and `WWW-Authenticate` are kept.
     pub(crate) fn new(
         status: u16,
-        header_request_id: Option<String>,
+        headers: &reqwest::header::HeaderMap,
         client_request_id: String,
         retry_after: Option<Duration>,
         body: &[u8],
         body_len: u64,
     ) -> Self {
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_request_id = header("request-id");
+        let www_authenticate = header(reqwest::header::WWW_AUTHENTICATE.as_str());
         let body_len = body_len.max(body.len() as u64);
         let truncated = body_len > body.len() as u64;
         let body = String::from_utf8_lossy(body).into_owned();
@@ -70,6 +76,7 @@ impl ApiError {
             date,
             client_request_id,
             retry_after,
+            www_authenticate,
             body,
             body_len,
             truncated,
@@ -109,6 +116,14 @@ impl ApiError {
     /// The wait Graph asked for in `Retry-After`, if any.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
+    }
+
+    /// The `WWW-Authenticate` header of the answer (a 401's challenge), as the server wrote it. The
+    /// client does not retry a 401 or ask its token provider again, which would hand out the same token;
+    /// a claims challenge (`error="insufficient_claims", claims="…"`, Graph's continuous access
+    /// evaluation) is for the app to take to its identity library for a new token.
+    pub fn www_authenticate(&self) -> Option<&str> {
+        self.www_authenticate.as_deref()
     }
 
     /// The answer's body as text (invalid UTF-8 replaced), whatever its content type; only its first
@@ -163,7 +178,9 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> ApiError {
-        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes(), 0)
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("request-id", reqwest::header::HeaderValue::from_static("hdr-id"));
+        ApiError::new(404, &headers, "crid".into(), None, body.as_bytes(), 0)
     }
 
     #[test]

@@ -253,10 +253,9 @@ impl Inner {
         let (body, body_len) =
             read_error_body(response, limits.max_error_body, limits.max_response_body, until).await;
         let retry_after = retry::retry_after(&headers);
-        let header_request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let error = Error::Api(Box::new(ApiError::new(
             status.as_u16(),
-            header_request_id,
+            &headers,
             client_request_id.to_owned(),
             retry_after,
             &body,
