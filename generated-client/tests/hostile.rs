@@ -719,7 +719,7 @@ async fn a_token_provider_that_never_answers_ends_at_the_deadline_before_any_byt
     let server = Wire::start(vec![]).await;
     let client = Client::builder()
         .base_url(&server.base_url)
-        .token_provider(|| std::future::pending::<Result<String, std::io::Error>>())
+        .token_provider(std::future::pending::<Result<String, std::io::Error>>)
         .deadline(Duration::from_millis(300))
         .build()
         .expect("builds");
