@@ -758,3 +758,22 @@ async fn a_server_that_never_completes_the_connection_meets_the_connect_timeout(
     // Two attempts of 300 ms each (a connection never made is safe to retry, even for a POST).
     assert!(elapsed >= Duration::from_millis(550) && elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
+
+#[tokio::test]
+async fn informational_answers_are_not_taken_for_the_answer() {
+    // A 100 Continue, a 103 Early Hints, then the real answer; then a 101 nobody asked for.
+    let interim = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </x>\r\n\r\n";
+    let server = Wire::start(vec![
+        Step::Close([interim.as_bytes(), &answer(202, &[], "")].concat()),
+        Step::Close(
+            b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n".to_vec(),
+        ),
+    ])
+    .await;
+    let client = server.client();
+    within(client.me().message("m").send()).await.expect("the 202 after the interim answers");
+    let err = within(client.me().message("m").send()).await.expect_err("a 101 is no answer to a send");
+    assert!(matches!(err, Error::Api(_)) && err.status() == Some(101), "{err:?}");
+    assert!(!err.is_retryable() && !err.was_accepted());
+    assert_eq!(server.requests().len(), 2, "nothing was sent twice");
+}
