@@ -777,3 +777,55 @@ async fn informational_answers_are_not_taken_for_the_answer() {
     assert!(!err.is_retryable() && !err.was_accepted());
     assert_eq!(server.requests().len(), 2, "nothing was sent twice");
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_scheme_is_not_followed_and_one_to_itself_ends() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    let itself = format!("http://127.0.0.1:{port}/v1.0/me/messages/m");
+    let mut steps = vec![
+        Step::Close(answer(
+            302,
+            &[("location", &format!("https://127.0.0.1:{port}/v1.0/me/messages/m"))],
+            "",
+        )),
+        Step::Close(answer(307, &[("location", &itself)], "")),
+    ];
+    steps.extend((0..6).map(|_| Step::Close(answer(302, &[("location", &itself)], ""))));
+    let server = Wire::start_on(port, steps).await;
+    let client = server
+        .builder()
+        .redirects(generated_client::Redirects::FollowGetWithinBaseUrl)
+        .build()
+        .expect("builds");
+
+    let err = within(client.me().message("m").get()).await.expect_err("https is another origin");
+    assert!(matches!(err, Error::Redirect { status: 302, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+
+    // A PATCH's redirect is never followed, even to the same URL, so its body goes out once.
+    let draft = types::Message { subject: Some("once".into()), ..Default::default() };
+    let err = within(client.me().message("m").update(draft)).await;
+    let err = err.expect_err("not followed");
+    assert!(matches!(err, Error::Redirect { status: 307, .. }) && err.may_have_reached_server(), "{err:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests[1].starts_with("PATCH /v1.0/me/messages/m ")
+            && requests[1].ends_with("{\"subject\":\"once\"}"),
+        "{}",
+        requests[1]
+    );
+
+    // A GET redirected to itself: five hops, each with the token (nothing but the path may change,
+    // and nothing did), then the redirect is the answer.
+    let err = within(client.me().message("m").get()).await.expect_err("a loop");
+    assert!(matches!(err, Error::Redirect { status: 302, .. }), "{err:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2 + 6);
+    for request in &requests[2..] {
+        assert!(request.starts_with("GET /v1.0/me/messages/m HTTP/1.1"), "{request}");
+        assert_eq!(header(request, "authorization"), Some("Bearer secret-token"));
+    }
+}
