@@ -829,3 +829,19 @@ async fn a_redirect_to_another_scheme_is_not_followed_and_one_to_itself_ends() {
         assert_eq!(header(request, "authorization"), Some("Bearer secret-token"));
     }
 }
+
+#[tokio::test]
+async fn a_servers_text_cannot_forge_a_log_line_or_restyle_a_terminal() {
+    let message = "Bad.\r\n2026-11-29T00:00:00Z INFO forged \u{1b}[31mred\u{1b}[0m \u{202e}txt.exe";
+    let body = serde_json::json!({ "error": { "code": "Bad\nCode", "message": message } }).to_string();
+    let server =
+        Wire::start(vec![Step::Close(answer(400, &[("content-type", "application/json")], &body))]).await;
+    let err = within(server.client().me().message("m").send()).await.expect_err("400");
+    let text = err.to_string();
+    assert!(!text.contains(['\r', '\n', '\u{1b}', '\u{202e}']), "{text:?}");
+    assert!(text.contains("Bad\\nCode: Bad.\\r\\n2026-11-29T00:00:00Z INFO forged \\u{1b}[31mred"), "{text}");
+    assert!(text.contains("\\u{202e}txt.exe"), "{text}");
+    // As written, for an app that asks.
+    assert_eq!(err.message(), Some(message));
+    assert_eq!(err.code(), Some("Bad\nCode"));
+}

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::runtime::error::OneLine;
+
 /// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
 ///
 /// At most [`ClientBuilder::max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes of
@@ -147,16 +149,17 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The server's text, escaped to one line; the accessors give it as written.
         write!(f, "server answered {}", self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", OneLine(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", OneLine(message))?;
         }
-        write!(f, " (client-request-id {}", self.client_request_id)?;
+        write!(f, " (client-request-id {}", OneLine(&self.client_request_id))?;
         if let Some(request_id) = &self.request_id {
-            write!(f, ", request-id {request_id}")?;
+            write!(f, ", request-id {}", OneLine(request_id))?;
         }
         f.write_str(")")
     }

@@ -252,6 +252,27 @@ impl std::error::Error for Error {
     }
 }
 
+/// Text a server wrote, as the client's messages show it: control characters (line breaks, terminal
+/// escapes) and bidirectional overrides escaped (`\n`, `\u{1b}`), so that it stays one line in a log and
+/// cannot restyle a terminal or forge a log line.
+pub(crate) struct OneLine<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                for escaped in c.escape_default() {
+                    f.write_char(escaped)?;
+                }
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Error {
     /// The error as the client's own events record it: a redirect's `Location` holds ids in its path,
     /// so it is left out unless the app opted in (`ClientBuilder::trace_ids`).

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use crate::runtime::error::{BoxError, Error};
+use crate::runtime::error::{BoxError, Error, OneLine};
 use crate::runtime::path::ResourcePath;
 
 /// A request the generated code asks the client to make.
@@ -364,8 +364,8 @@ impl Response {
     }
 }
 
-/// The body around where `error` says the JSON went wrong: up to 40 bytes on each side, as text with
-/// control characters escaped, so that a log line stays one line.
+/// The body around where `error` says the JSON went wrong: up to 40 bytes on each side, as one line of
+/// text ([`OneLine`]).
 fn snippet(body: &[u8], error: &serde_json::Error) -> String {
     // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte of a line).
     let line_start: usize =
@@ -375,21 +375,8 @@ fn snippet(body: &[u8], error: &serde_json::Error) -> String {
     let to = at.saturating_add(40).min(body.len());
     let text = String::from_utf8_lossy(&body[from..to]);
     let text = text.trim_start_matches('\u{fffd}').trim_end_matches('\u{fffd}');
-    let mut out = String::with_capacity(text.len() + 8);
-    if from > 0 {
-        out.push('…');
-    }
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    if to < body.len() {
-        out.push('…');
-    }
-    out
+    let (open, close) = (if from > 0 { "…" } else { "" }, if to < body.len() { "…" } else { "" });
+    format!("{open}{}{close}", OneLine(text))
 }
 
 #[cfg(test)]
