@@ -261,7 +261,8 @@ async fn debug_output_shows_no_token_and_no_body() {
             .json(&serde_json::json!({ "password": "hunter2" }))
     };
     let with_query = client.request(reqwest::Method::GET, "/me?token=query-secret");
-    let shown = format!("{:?} {:?}", request(&client), with_query);
+    let with_credentials = client.request(reqwest::Method::GET, "https://user:query-secret@host/v1.0/me");
+    let shown = format!("{:?} {:?} {:?}", request(&client), with_query, with_credentials);
     for secret in ["secret-token", "hunter2", "query-secret", "filter-secret", "header-secret"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }

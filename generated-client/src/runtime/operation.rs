@@ -114,8 +114,11 @@ impl std::fmt::Debug for Operation {
         let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         let path = match (&self.next_link, &self.raw_path) {
             (Some(_), _) | (None, None) => self.path_template(),
-            // What the app wrote, without a query it may hold.
-            (None, Some(raw)) => raw.split(['?', '#']).next().unwrap_or_default().to_owned(),
+            // What the app wrote, without a query or credentials it may hold.
+            (None, Some(raw)) => match reqwest::Url::parse(raw) {
+                Ok(url) => crate::runtime::urls::sanitized(&url),
+                Err(_) => raw.split(['?', '#']).next().unwrap_or_default().to_owned(),
+            },
         };
         f.debug_struct("Operation")
             .field("method", &self.method)
