@@ -1,8 +1,10 @@
 //! The client against a server that misbehaves: answers that are not what they claim (bodies longer or
 //! shorter than their `Content-Length`, a `304` where no redirect is, JSON of the wrong shape, a body that
-//! claims gzip), answers that never end, odd `Retry-After` values, and ids meant to break out of their
-//! segment. Each test runs its own server on 127.0.0.1, scripted byte for byte below, and checks what
-//! crossed the wire.
+//! claims gzip, a 101 nobody asked for), answers that stall or never end, a full accept queue, odd
+//! `Retry-After` values, a 401 challenge, nextLinks and redirects in other spellings of other origins, text
+//! meant to forge log lines, echoes of the token into bodies that apps print with `{:?}`, and ids meant to
+//! break out of their segment. Each test runs its own server on 127.0.0.1, scripted byte for byte below,
+//! and checks what crossed the wire.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
