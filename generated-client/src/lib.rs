@@ -46,7 +46,7 @@
 //! - retries 429 and 503 after `Retry-After` (or a jittered backoff) within
 //!   [`ClientBuilder::max_retries`] and [`ClientBuilder::max_retry_wait`], and connections that
 //!   could not be made, but never resends a POST that may have reached the server;
-//! - follows no redirect (a 3xx is [`Error::Redirect`]; [`Redirects::FollowGetWithinBaseUrl`] opts
+//! - follows no redirect (a 3xx but 304 is [`Error::Redirect`]; [`Redirects::FollowGetWithinBaseUrl`] opts
 //!   in for `GET`s under the base URL), bounds every answer ([`ClientBuilder::max_response_body`],
 //!   [`ClientBuilder::max_error_body`]) and every call ([`ClientBuilder::deadline`]), and follows
 //!   `@odata.nextLink` only under the base URL, stopping at loops and at
