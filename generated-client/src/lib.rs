@@ -52,7 +52,8 @@
 //!   `@odata.nextLink` only under the base URL, stopping at loops and at
 //!   [`ClientBuilder::max_pages`];
 //! - says what happened: [`Error::was_accepted`] when the server accepted the request but its answer
-//!   could not be read, [`Error::may_have_reached_server`] only when bytes were sent and no answer came,
+//!   could not be read, [`Error::may_have_reached_server`] when bytes were sent and no answer came
+//!   or the answer (a redirect, a 500, 502 or 504) leaves open whether the service acted,
 //!   [`Error::InvalidRequest`] when nothing was sent (`SECURITY.md` lists every promise and its test);
 //! - turns any non-2xx answer into an [`Error`] that keeps the status and Graph's error code,
 //!   message and request id:

@@ -360,11 +360,15 @@ impl Error {
         }
     }
 
-    /// True when the request may have reached the server although no answer was read, so sending
-    /// it again might repeat its effect (send a mail twice).
+    /// True when the request may have been carried out although no success was read, so sending it
+    /// again might repeat its effect (send a mail twice): bytes were sent and no answer came, a
+    /// redirect answered, or the answer was a 500, 502 or 504 (the service failed part way, or a
+    /// gateway passed the request on and stopped waiting). A 429 or 503 is not among them: Graph
+    /// sends those before it does any work.
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Interrupted { .. } | Self::Redirect { .. } => true,
+            Self::Api(api) => matches!(api.status(), 500 | 502 | 504),
             Self::Deadline { may_have_reached_server, .. } => *may_have_reached_server,
             _ => false,
         }
