@@ -292,6 +292,36 @@ async fn debug_output_shows_no_token_and_no_body() {
     assert!(requests[0].contains("password") && requests[0].contains("Bearer secret-token"));
 }
 
+#[tokio::test]
+async fn debug_of_generated_builders_shows_the_template_not_ids_queries_or_bodies() {
+    let created = answer(201, &[("content-type", "application/json")], r#"{"id":"draft"}"#);
+    let server = Wire::start(vec![Step::Close(created)]).await;
+    let client = server.client();
+    let reply = client
+        .user("alice-secret@contoso.com")
+        .message("id-secret")
+        .create_reply()
+        .body(types::CreateReplyBody { comment: Some("body-secret".into()), ..Default::default() })
+        .header("x-app-key", "header-secret");
+    let list = client.me().mail_folder("inbox").messages().list().filter("from eq 'filter-secret'");
+    let accessor = client.me().message("id-secret");
+    let shown = format!("{reply:?} {list:?} {accessor:?}");
+    for secret in ["alice-secret", "id-secret", "body-secret", "header-secret", "filter-secret"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("/users/{user-id}/messages/{message-id}/createReply"), "{shown}");
+    assert!(shown.contains("message.create_reply") && shown.contains("x-app-key"), "{shown}");
+    // The values are still sent.
+    let draft = within(reply.max_retries(0)).await.expect("201");
+    assert_eq!(draft.id.as_deref(), Some("draft"));
+    let request = &server.requests()[0];
+    assert!(
+        request.contains("/users/alice-secret%40contoso.com/messages/id-secret/createReply"),
+        "{request}"
+    );
+    assert!(request.contains("body-secret") && request.contains("header-secret"), "{request}");
+}
+
 /// A `Decode` error's operation and snippet.
 fn decoded(err: &Error) -> (&'static str, Option<String>) {
     match err {

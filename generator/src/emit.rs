@@ -221,6 +221,9 @@ fn conversion(p: &ParamField) -> (TokenStream, TokenStream) {
 /// A request builder: its fields, setters, the per-call setters, `items`/`stream`, and `IntoFuture`.
 pub fn builder(request: &Request) -> TokenStream {
     let builder = ident(&request.builder);
+    // A builder's `Debug` is the runtime's: the operation, the path template and the call's options,
+    // never an id, a query value or a body (apps log what they hold; a derive would print them all).
+    let builder_name = request.builder.as_str();
     let http_method = ident(&request.http_method);
     let op_name = &request.op_name;
     let mut fields = vec![
@@ -381,10 +384,14 @@ pub fn builder(request: &Request) -> TokenStream {
     // own compile time, BENCHMARKS.md).
     quote! {
         #builder_doc
-        #[derive(Debug)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #builder {
             #(#fields,)*
+        }
+        impl std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::debug_request(f, #builder_name, #op_name, &self.path, &self.options)
+            }
         }
         impl #builder {
             #(#setters)*

@@ -2886,12 +2886,23 @@ impl UserRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentDeleteRequest",
+            "attachment.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentDeleteRequest {
@@ -2940,7 +2951,6 @@ impl std::future::IntoFuture for AttachmentDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentGetRequest {
     client: Client,
@@ -2948,6 +2958,18 @@ pub struct AttachmentGetRequest {
     options: crate::runtime::CallOptions,
     expand: Option<String>,
     select: Option<String>,
+}
+
+impl std::fmt::Debug for AttachmentGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentGetRequest",
+            "attachment.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentGetRequest {
@@ -3020,13 +3042,24 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 }
 
 /// The `post` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentPostRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Attachment,
+}
+
+impl std::fmt::Debug for AttachmentPostRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentPostRequest",
+            "attachment.post",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentPostRequest {
@@ -3076,13 +3109,24 @@ impl std::future::IntoFuture for AttachmentPostRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for AttachmentValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueGetRequest",
+            "attachment_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueGetRequest {
@@ -3154,12 +3198,23 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for ChildFolderPermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFolderPermanentDeleteRequest",
+            "child_folder.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFolderPermanentDeleteRequest {
@@ -3212,7 +3267,6 @@ impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFoldersListRequest {
     client: Client,
@@ -3227,6 +3281,18 @@ pub struct ChildFoldersListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for ChildFoldersListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFoldersListRequest",
+            "child_folders.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFoldersListRequest {
@@ -3382,13 +3448,24 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for ChildFoldersCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFoldersCreateRequest",
+            "child_folders.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFoldersCreateRequest {
@@ -3438,13 +3515,24 @@ impl std::future::IntoFuture for ChildFoldersCreateRequest {
 }
 
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
+}
+
+impl std::fmt::Debug for EventAttachmentsCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "EventAttachmentsCreateUploadSessionRequest",
+            "event_attachments.create_upload_session",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl EventAttachmentsCreateUploadSessionRequest {
@@ -3498,7 +3586,6 @@ impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMessagesListRequest {
     client: Client,
@@ -3512,6 +3599,18 @@ pub struct MailFolderMessagesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MailFolderMessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMessagesListRequest",
+            "mail_folder_messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMessagesListRequest {
@@ -3661,13 +3760,24 @@ impl std::future::IntoFuture for MailFolderMessagesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MailFolderMessagesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMessagesCreateRequest",
+            "mail_folder_messages.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMessagesCreateRequest {
@@ -3721,12 +3831,23 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailFolderDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderDeleteRequest",
+            "mail_folder.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderDeleteRequest {
@@ -3775,7 +3896,6 @@ impl std::future::IntoFuture for MailFolderDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderGetRequest {
     client: Client,
@@ -3783,6 +3903,18 @@ pub struct MailFolderGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailFolderGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderGetRequest",
+            "mail_folder.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderGetRequest {
@@ -3855,13 +3987,24 @@ impl std::future::IntoFuture for MailFolderGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for MailFolderUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderUpdateRequest",
+            "mail_folder.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderUpdateRequest {
@@ -3911,13 +4054,24 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
 }
 
 /// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CopyBody,
+}
+
+impl std::fmt::Debug for MailFolderCopyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderCopyRequest",
+            "mail_folder.copy",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderCopyRequest {
@@ -3967,13 +4121,24 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MailFolderMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMoveRequest",
+            "mail_folder.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMoveRequest {
@@ -4023,12 +4188,23 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailFolderPermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderPermanentDeleteRequest",
+            "mail_folder.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderPermanentDeleteRequest {
@@ -4081,7 +4257,6 @@ impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersDeltaListRequest {
     client: Client,
@@ -4098,6 +4273,18 @@ pub struct MailFoldersDeltaListRequest {
     count: Option<String>,
     orderby: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MailFoldersDeltaListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersDeltaListRequest",
+            "mail_folders_delta.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersDeltaListRequest {
@@ -4277,7 +4464,6 @@ impl std::future::IntoFuture for MailFoldersDeltaListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersListRequest {
     client: Client,
@@ -4292,6 +4478,18 @@ pub struct MailFoldersListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MailFoldersListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersListRequest",
+            "mail_folders.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersListRequest {
@@ -4447,13 +4645,24 @@ impl std::future::IntoFuture for MailFoldersListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for MailFoldersCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersCreateRequest",
+            "mail_folders.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersCreateRequest {
@@ -4503,7 +4712,6 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsGetRequest {
     client: Client,
@@ -4511,6 +4719,18 @@ pub struct MailboxSettingsGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsGetRequest",
+            "mailbox_settings.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsGetRequest {
@@ -4583,13 +4803,24 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
+}
+
+impl std::fmt::Debug for MailboxSettingsUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsUpdateRequest",
+            "mailbox_settings.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsUpdateRequest {
@@ -4643,7 +4874,6 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 }
 
 /// The `automatic_replies_setting` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
@@ -4651,6 +4881,18 @@ pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsAutomaticRepliesSettingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsAutomaticRepliesSettingRequest",
+            "mailbox_settings.automatic_replies_setting",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsAutomaticRepliesSettingRequest {
@@ -4727,7 +4969,6 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
 }
 
 /// The `date_format` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsDateFormatRequest {
     client: Client,
@@ -4735,6 +4976,18 @@ pub struct MailboxSettingsDateFormatRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsDateFormatRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsDateFormatRequest",
+            "mailbox_settings.date_format",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsDateFormatRequest {
@@ -4811,7 +5064,6 @@ impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
 }
 
 /// The `delegate_meeting_message_delivery_options` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
@@ -4819,6 +5071,18 @@ pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest",
+            "mailbox_settings.delegate_meeting_message_delivery_options",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
@@ -4898,7 +5162,6 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
 }
 
 /// The `language` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsLanguageRequest {
     client: Client,
@@ -4906,6 +5169,18 @@ pub struct MailboxSettingsLanguageRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsLanguageRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsLanguageRequest",
+            "mailbox_settings.language",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsLanguageRequest {
@@ -4982,7 +5257,6 @@ impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
 }
 
 /// The `time_format` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
@@ -4990,6 +5264,18 @@ pub struct MailboxSettingsTimeFormatRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsTimeFormatRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsTimeFormatRequest",
+            "mailbox_settings.time_format",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsTimeFormatRequest {
@@ -5066,7 +5352,6 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
 }
 
 /// The `time_zone` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
@@ -5074,6 +5359,18 @@ pub struct MailboxSettingsTimeZoneRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsTimeZoneRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsTimeZoneRequest",
+            "mailbox_settings.time_zone",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsTimeZoneRequest {
@@ -5150,7 +5447,6 @@ impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
 }
 
 /// The `working_hours` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
@@ -5158,6 +5454,18 @@ pub struct MailboxSettingsWorkingHoursRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsWorkingHoursRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsWorkingHoursRequest",
+            "mailbox_settings.working_hours",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsWorkingHoursRequest {
@@ -5234,7 +5542,6 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesListRequest {
     client: Client,
@@ -5248,6 +5555,18 @@ pub struct MasterCategoriesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MasterCategoriesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesListRequest",
+            "master_categories.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesListRequest {
@@ -5397,13 +5716,24 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
+}
+
+impl std::fmt::Debug for MasterCategoriesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesCreateRequest",
+            "master_categories.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesCreateRequest {
@@ -5457,12 +5787,23 @@ impl std::future::IntoFuture for MasterCategoriesCreateRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MasterCategoryDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryDeleteRequest",
+            "master_category.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryDeleteRequest {
@@ -5515,7 +5856,6 @@ impl std::future::IntoFuture for MasterCategoryDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryGetRequest {
     client: Client,
@@ -5523,6 +5863,18 @@ pub struct MasterCategoryGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MasterCategoryGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryGetRequest",
+            "master_category.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryGetRequest {
@@ -5595,13 +5947,24 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
+}
+
+impl std::fmt::Debug for MasterCategoryUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryUpdateRequest",
+            "master_category.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryUpdateRequest {
@@ -5655,7 +6018,6 @@ impl std::future::IntoFuture for MasterCategoryUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsListRequest {
     client: Client,
@@ -5669,6 +6031,18 @@ pub struct MessageAttachmentsListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MessageAttachmentsListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsListRequest",
+            "message_attachments.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsListRequest {
@@ -5818,13 +6192,24 @@ impl std::future::IntoFuture for MessageAttachmentsListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Attachment,
+}
+
+impl std::fmt::Debug for MessageAttachmentsCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsCreateRequest",
+            "message_attachments.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsCreateRequest {
@@ -5878,13 +6263,24 @@ impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
 }
 
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
+}
+
+impl std::fmt::Debug for MessageAttachmentsCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsCreateUploadSessionRequest",
+            "message_attachments.create_upload_session",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsCreateUploadSessionRequest {
@@ -5938,12 +6334,23 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageDeleteRequest",
+            "message.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageDeleteRequest {
@@ -5992,7 +6399,6 @@ impl std::future::IntoFuture for MessageDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageGetRequest {
     client: Client,
@@ -6001,6 +6407,18 @@ pub struct MessageGetRequest {
     select: Option<String>,
     expand: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageGetRequest",
+            "message.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageGetRequest {
@@ -6083,13 +6501,24 @@ impl std::future::IntoFuture for MessageGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MessageUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageUpdateRequest",
+            "message.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageUpdateRequest {
@@ -6139,13 +6568,24 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 }
 
 /// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCopyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CopyBody,
+}
+
+impl std::fmt::Debug for MessageCopyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCopyRequest",
+            "message.copy",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCopyRequest {
@@ -6195,7 +6635,6 @@ impl std::future::IntoFuture for MessageCopyRequest {
 }
 
 /// The `create_forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateForwardRequest {
     client: Client,
@@ -6203,6 +6642,18 @@ pub struct MessageCreateForwardRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::CreateForwardBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateForwardRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateForwardRequest",
+            "message.create_forward",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateForwardRequest {
@@ -6276,7 +6727,6 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
 }
 
 /// The `create_reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateReplyRequest {
     client: Client,
@@ -6285,6 +6735,18 @@ pub struct MessageCreateReplyRequest {
     body: Option<types::CreateReplyBody>,
     mime: Option<Vec<u8>>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageCreateReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyRequest",
+            "message.create_reply",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateReplyRequest {
@@ -6364,7 +6826,6 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
 }
 
 /// The `create_reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateReplyAllRequest {
     client: Client,
@@ -6372,6 +6833,18 @@ pub struct MessageCreateReplyAllRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::CreateReplyAllBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateReplyAllRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyAllRequest",
+            "message.create_reply_all",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateReplyAllRequest {
@@ -6445,7 +6918,6 @@ impl std::future::IntoFuture for MessageCreateReplyAllRequest {
 }
 
 /// The `forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageForwardRequest {
     client: Client,
@@ -6453,6 +6925,18 @@ pub struct MessageForwardRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::ForwardBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageForwardRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageForwardRequest",
+            "message.forward",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageForwardRequest {
@@ -6506,13 +6990,24 @@ impl std::future::IntoFuture for MessageForwardRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MessageMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageMoveRequest",
+            "message.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageMoveRequest {
@@ -6562,12 +7057,23 @@ impl std::future::IntoFuture for MessageMoveRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagePermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessagePermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagePermanentDeleteRequest",
+            "message.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagePermanentDeleteRequest {
@@ -6620,7 +7126,6 @@ impl std::future::IntoFuture for MessagePermanentDeleteRequest {
 }
 
 /// The `reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageReplyRequest {
     client: Client,
@@ -6629,6 +7134,18 @@ pub struct MessageReplyRequest {
     body: Option<types::ReplyBody>,
     mime: Option<Vec<u8>>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageReplyRequest",
+            "message.reply",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageReplyRequest {
@@ -6692,7 +7209,6 @@ impl std::future::IntoFuture for MessageReplyRequest {
 }
 
 /// The `reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageReplyAllRequest {
     client: Client,
@@ -6700,6 +7216,18 @@ pub struct MessageReplyAllRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::ReplyAllBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageReplyAllRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageReplyAllRequest",
+            "message.reply_all",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageReplyAllRequest {
@@ -6753,12 +7281,23 @@ impl std::future::IntoFuture for MessageReplyAllRequest {
 }
 
 /// The `send` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageSendRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageSendRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageSendRequest",
+            "message.send",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageSendRequest {
@@ -6807,12 +7346,23 @@ impl std::future::IntoFuture for MessageSendRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageRuleDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleDeleteRequest",
+            "message_rule.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleDeleteRequest {
@@ -6865,7 +7415,6 @@ impl std::future::IntoFuture for MessageRuleDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleGetRequest {
     client: Client,
@@ -6873,6 +7422,18 @@ pub struct MessageRuleGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MessageRuleGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleGetRequest",
+            "message_rule.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleGetRequest {
@@ -6945,13 +7506,24 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MessageRule,
+}
+
+impl std::fmt::Debug for MessageRuleUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleUpdateRequest",
+            "message_rule.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleUpdateRequest {
@@ -7001,7 +7573,6 @@ impl std::future::IntoFuture for MessageRuleUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRulesListRequest {
     client: Client,
@@ -7015,6 +7586,18 @@ pub struct MessageRulesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MessageRulesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRulesListRequest",
+            "message_rules.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRulesListRequest {
@@ -7160,13 +7743,24 @@ impl std::future::IntoFuture for MessageRulesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MessageRule,
+}
+
+impl std::fmt::Debug for MessageRulesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRulesCreateRequest",
+            "message_rules.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRulesCreateRequest {
@@ -7216,13 +7810,24 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageValueGetRequest",
+            "message_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageValueGetRequest {
@@ -7292,7 +7897,6 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagesDeltaListRequest {
     client: Client,
@@ -7310,6 +7914,18 @@ pub struct MessagesDeltaListRequest {
     skip: Option<String>,
     count: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessagesDeltaListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagesDeltaListRequest",
+            "messages_delta.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagesDeltaListRequest {
@@ -7495,7 +8111,6 @@ impl std::future::IntoFuture for MessagesDeltaListRequest {
 }
 
 /// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
@@ -7509,6 +8124,18 @@ pub struct OutlookSupportedTimeZonesWithRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for OutlookSupportedTimeZonesWithRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OutlookSupportedTimeZonesWithRequest",
+            "outlook.supported_time_zones_with",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OutlookSupportedTimeZonesWithRequest {
@@ -7660,12 +8287,23 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for OverrideDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverrideDeleteRequest",
+            "override_.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverrideDeleteRequest {
@@ -7714,13 +8352,24 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
+}
+
+impl std::fmt::Debug for OverrideUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverrideUpdateRequest",
+            "override_.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverrideUpdateRequest {
@@ -7770,7 +8419,6 @@ impl std::future::IntoFuture for OverrideUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverridesListRequest {
     client: Client,
@@ -7784,6 +8432,18 @@ pub struct OverridesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for OverridesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverridesListRequest",
+            "overrides.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverridesListRequest {
@@ -7934,13 +8594,24 @@ impl std::future::IntoFuture for OverridesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
+}
+
+impl std::fmt::Debug for OverridesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverridesCreateRequest",
+            "overrides.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverridesCreateRequest {
@@ -7990,7 +8661,6 @@ impl std::future::IntoFuture for OverridesCreateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportedLanguagesListRequest {
     client: Client,
@@ -8004,6 +8674,18 @@ pub struct SupportedLanguagesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for SupportedLanguagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "SupportedLanguagesListRequest",
+            "supported_languages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl SupportedLanguagesListRequest {
@@ -8153,7 +8835,6 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportedTimeZonesListRequest {
     client: Client,
@@ -8167,6 +8848,18 @@ pub struct SupportedTimeZonesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for SupportedTimeZonesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "SupportedTimeZonesListRequest",
+            "supported_time_zones.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl SupportedTimeZonesListRequest {
@@ -8318,7 +9011,6 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserMessagesListRequest {
     client: Client,
@@ -8333,6 +9025,18 @@ pub struct UserMessagesListRequest {
     search: Option<String>,
     count: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for UserMessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserMessagesListRequest",
+            "user_messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserMessagesListRequest {
@@ -8488,7 +9192,6 @@ impl std::future::IntoFuture for UserMessagesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserMessagesCreateRequest {
     client: Client,
@@ -8496,6 +9199,18 @@ pub struct UserMessagesCreateRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::Message>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for UserMessagesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserMessagesCreateRequest",
+            "user_messages.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserMessagesCreateRequest {
@@ -8549,7 +9264,6 @@ impl std::future::IntoFuture for UserMessagesCreateRequest {
 }
 
 /// The `send_mail` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserSendMailRequest {
     client: Client,
@@ -8557,6 +9271,18 @@ pub struct UserSendMailRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::SendMailBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for UserSendMailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserSendMailRequest",
+            "user.send_mail",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserSendMailRequest {

@@ -26,7 +26,7 @@ pub use builder::{ClientBuilder, Cloud};
 pub use client::Client;
 pub use error::{BoxError, Error};
 #[allow(unused_imports)]
-pub(crate) use operation::{CallOptions, Operation, Response};
+pub(crate) use operation::{debug_request, CallOptions, Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;

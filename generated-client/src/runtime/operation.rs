@@ -133,6 +133,22 @@ impl std::fmt::Debug for Operation {
     }
 }
 
+/// `Debug` of a generated request builder: its operation, path template and call options. Ids,
+/// query values (a `$filter` may hold a mail address) and bodies are left out, as in [`Operation`]'s.
+pub(crate) fn debug_request(
+    f: &mut std::fmt::Formatter<'_>,
+    builder: &'static str,
+    operation: &'static str,
+    path: &crate::runtime::ResourcePath,
+    options: &CallOptions,
+) -> std::fmt::Result {
+    f.debug_struct(builder)
+        .field("operation", &operation)
+        .field("path", path)
+        .field("options", options)
+        .finish_non_exhaustive()
+}
+
 /// A request body as `Debug` shows it: its length and media type, never its bytes.
 struct BodyShown<'a>(&'a Result<Vec<u8>, serde_json::Error>, &'a str);
 

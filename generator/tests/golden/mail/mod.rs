@@ -406,12 +406,23 @@ impl OutlookRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentGetRequest",
+            "attachment.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentGetRequest {
@@ -460,12 +471,23 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueGetRequest",
+            "attachment_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueGetRequest {
@@ -525,13 +547,24 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 }
 
 /// The `set` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueSetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Vec<u8>,
+}
+
+impl std::fmt::Debug for AttachmentValueSetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueSetRequest",
+            "attachment_value.set",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueSetRequest {
@@ -581,13 +614,24 @@ impl std::future::IntoFuture for AttachmentValueSetRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MailFolderMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMoveRequest",
+            "mail_folder.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMoveRequest {
@@ -637,12 +681,23 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailboxSettingsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsGetRequest",
+            "mailbox_settings.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsGetRequest {
@@ -691,13 +746,24 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
+}
+
+impl std::fmt::Debug for MailboxSettingsUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsUpdateRequest",
+            "mailbox_settings.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsUpdateRequest {
@@ -751,12 +817,23 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MasterCategoriesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesListRequest",
+            "master_categories.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesListRequest {
@@ -817,7 +894,6 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 }
 
 /// The `send_mail` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MeSendMailRequest {
     client: Client,
@@ -825,6 +901,18 @@ pub struct MeSendMailRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::SendMailBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MeSendMailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MeSendMailRequest",
+            "me.send_mail",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MeSendMailRequest {
@@ -878,12 +966,23 @@ impl std::future::IntoFuture for MeSendMailRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageGetRequest",
+            "message.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageGetRequest {
@@ -932,13 +1031,24 @@ impl std::future::IntoFuture for MessageGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MessageUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageUpdateRequest",
+            "message.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageUpdateRequest {
@@ -988,7 +1098,6 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 }
 
 /// The `create_reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateReplyRequest {
     client: Client,
@@ -996,6 +1105,18 @@ pub struct MessageCreateReplyRequest {
     options: crate::runtime::CallOptions,
     body: Option<types::CreateReplyBody>,
     mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyRequest",
+            "message.create_reply",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateReplyRequest {
@@ -1065,13 +1186,24 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MessageMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageMoveRequest",
+            "message.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageMoveRequest {
@@ -1121,12 +1253,23 @@ impl std::future::IntoFuture for MessageMoveRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageValueGetRequest",
+            "message_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageValueGetRequest {
@@ -1186,7 +1329,6 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagesListRequest {
     client: Client,
@@ -1194,6 +1336,18 @@ pub struct MessagesListRequest {
     options: crate::runtime::CallOptions,
     top: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagesListRequest",
+            "messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagesListRequest {
