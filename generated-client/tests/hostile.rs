@@ -409,6 +409,21 @@ async fn bytes_beyond_content_length_are_never_read_as_the_next_answer() {
 }
 
 #[tokio::test]
+async fn a_send_answered_202_is_done_at_the_status_even_when_a_declared_body_stalls() {
+    // The client's own settings (100 s per attempt): only the status is waited for, since `send`
+    // documents no body.
+    let stall = "HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{";
+    let chunked = "HTTP/1.1 202 Accepted\r\ntransfer-encoding: chunked\r\n\r\n1\r\n{\r\n";
+    let server = Wire::start(vec![Step::Stall(stall.into()), Step::Stall(chunked.into())]).await;
+    for which in ["a declared length", "a chunked body"] {
+        let started = Instant::now();
+        within(server.client().me().message("m").send()).await.expect(which);
+        assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
+    }
+    assert_eq!(server.requests().len(), 2, "each sent once");
+}
+
+#[tokio::test]
 async fn a_body_shorter_than_its_length_ends_at_the_timeout_not_never() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"id\":";
     let chunked = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n6\r\n{\"id\":\r\n";
@@ -441,7 +456,7 @@ async fn a_body_shorter_than_its_length_ends_at_the_timeout_not_never() {
         assert!(err.was_accepted(), "{which}: {err:?}");
         assert!(started.elapsed() < Duration::from_secs(5), "{which}: {:?}", started.elapsed());
 
-        // A send, which needs no body, is a sent mail once the timeout has ended the body it waited for.
+        // A send, which needs no body, is a sent mail at its status: the stalled body is not waited for.
         let started = Instant::now();
         let client = server.builder().timeout(Duration::from_millis(300)).build().expect("builds");
         within(client.me().message("m").send()).await.expect("202 is sent whatever the body");

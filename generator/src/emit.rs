@@ -343,7 +343,10 @@ pub fn builder(request: &Request) -> TokenStream {
             apply.push(quote!(let op = op.accept(#accept);));
             (quote!(bytes::Bytes), quote!(.bytes()))
         }
-        Response::Empty => (quote!(()), quote!(.no_content())),
+        Response::Empty => {
+            apply.push(quote!(let op = op.status_only();));
+            (quote!(()), quote!(.no_content()))
+        }
     };
     let builder_doc = doc_attrs(&[format!(
         "The `{}` request; set optional parameters, then `.await` it to send.",

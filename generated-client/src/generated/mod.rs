@@ -2934,6 +2934,7 @@ impl AttachmentDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -3250,6 +3251,7 @@ impl ChildFolderPermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -3879,6 +3881,7 @@ impl MailFolderDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "mail_folder.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -4240,6 +4243,7 @@ impl MailFolderPermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -5839,6 +5843,7 @@ impl MasterCategoryDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6382,6 +6387,7 @@ impl MessageDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6973,6 +6979,7 @@ impl MessageForwardRequest {
             (None, Some(b)) => op.json_body(b),
             (None, None) => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7109,6 +7116,7 @@ impl MessagePermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7192,6 +7200,7 @@ impl MessageReplyRequest {
             Some(v) => op.header("Prefer", v),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7264,6 +7273,7 @@ impl MessageReplyAllRequest {
             (None, Some(b)) => op.json_body(b),
             (None, None) => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7329,6 +7339,7 @@ impl MessageSendRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.send", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7398,6 +7409,7 @@ impl MessageRuleDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -8335,6 +8347,7 @@ impl OverrideDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -9319,6 +9332,7 @@ impl UserSendMailRequest {
             (None, Some(b)) => op.json_body(b),
             (None, None) => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }

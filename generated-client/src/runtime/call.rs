@@ -224,6 +224,19 @@ impl Inner {
         let status = response.status();
         // Taken, not cloned: the body is read from `response` without its headers.
         let headers = std::mem::take(response.headers_mut());
+        if status.is_success() && op.status_only {
+            // The response is dropped unread: a body the operation does not document is not waited for
+            // (the connection goes back to the pool only when nothing was left to read).
+            return Ok(Response {
+                status,
+                headers,
+                body: Vec::new(),
+                body_error: None,
+                client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
+                unread: None,
+            });
+        }
         if status.is_success() && stream {
             // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
             // decides how much to keep.

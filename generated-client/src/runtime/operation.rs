@@ -34,6 +34,9 @@ pub(crate) struct Operation {
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
     /// Leave a successful answer's body unread, for the caller to stream (`Response::into_stream`).
     pub(crate) stream: bool,
+    /// The operation documents no response body: a 2xx status is the whole answer, and nothing after it
+    /// is waited for.
+    pub(crate) status_only: bool,
 }
 
 #[allow(dead_code)]
@@ -52,7 +55,16 @@ impl Operation {
             options: CallOptions::default(),
             body: None,
             stream: false,
+            status_only: false,
         }
+    }
+
+    /// Marks an operation whose page documents no response body (`send`, `delete`): a 2xx status
+    /// ends the call at once. A server that declares a body and then stalls would otherwise hold a sent
+    /// mail's call until its timeout.
+    pub(crate) fn status_only(mut self) -> Self {
+        self.status_only = true;
+        self
     }
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's

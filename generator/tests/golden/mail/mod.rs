@@ -597,6 +597,7 @@ impl AttachmentValueSetRequest {
         let op = Operation::new(reqwest::Method::PUT, "attachment_value.set", self.path)
             .with_options(self.options);
         let op = op.raw_body("application/octet-stream", self.body);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -664,6 +665,7 @@ impl MailFolderMoveRequest {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
             .with_options(self.options);
         let op = op.json_body(&self.body);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -949,6 +951,7 @@ impl MeSendMailRequest {
             (None, Some(b)) => op.json_body(b),
             (None, None) => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }

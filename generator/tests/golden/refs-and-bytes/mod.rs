@@ -271,6 +271,7 @@ impl RootKeyRequest {
             Some(v) => op.query("uniqueKey", v),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -347,6 +348,7 @@ impl NameSetRequest {
             Some(b) => op.raw_body("text/plain", b),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
