@@ -1,7 +1,7 @@
 //! The spec's own checks, beyond what the `openapiv3` types hold: path parameters declared once, unique
 //! operationIds, status codes of three digits, and every `$ref` resolving (schemas, shared parameters,
-//! responses, request bodies); as sentences ([`check`]) or as diagnostics at the page and request line of
-//! the operation at fault, or at the resource page a schema comes from ([`check_at`]).
+//! responses, request bodies), each said as an error at the page and request line of the operation at fault,
+//! or on the resource page a schema comes from.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,51 +12,44 @@ use openapiv3::{
 };
 
 use super::build::BuiltOperation;
-use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::reader::page::Page;
 
-/// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
-pub fn check(document: &OpenAPI) -> Vec<String> {
-    problems(document).into_iter().map(|p| p.message).collect()
-}
-
-/// [`check`]'s problems as diagnostics at the page and request line of the operation each is about (as
-/// built from `pages`), or on the resource page of the schema it is in (line 1); any other problem is put
-/// on `spec_file`, line 1.
-pub fn check_at(
+/// Checks beyond what `openapiv3` enforces, each problem an error in `diagnostics`: a sentence naming the
+/// path or operationId, said at the page and request line of the operation it is about (as built from
+/// `pages`), or on the resource page of the schema it is in (the file alone: the schema has no one line);
+/// any other problem is said on `spec_file`, the document as a whole.
+pub fn check(
     document: &OpenAPI,
     operations: &[BuiltOperation],
     pages: &[Page],
     spec_file: &str,
-) -> Vec<PageDiagnostic> {
+    diagnostics: &mut Diagnostics,
+) {
     let line_of = |op: &BuiltOperation| {
         pages
             .iter()
             .find(|p| p.file == op.file)
             .and_then(|p| p.endpoints.get(op.endpoint))
-            .map_or(1, |e| e.line)
+            .map_or(0, |e| e.line)
     };
     let schema_source = |name: &str| {
         let schema = document.components.as_ref()?.schemas.get(name)?.as_item()?;
         schema.schema_data.extensions.get("x-ms-docs-source")?.as_str().map(str::to_string)
     };
-    problems(document)
-        .into_iter()
-        .map(|p| {
-            let (file, line) = match p.place {
-                Place::Operation(method, path) => {
-                    match operations.iter().find(|o| o.method.eq_ignore_ascii_case(&method) && o.path == path)
-                    {
-                        Some(op) => (op.file.clone(), line_of(op)),
-                        None => (spec_file.to_string(), 1),
-                    }
+    for p in problems(document) {
+        let (file, line) = match p.place {
+            Place::Operation(method, path) => {
+                match operations.iter().find(|o| o.method.eq_ignore_ascii_case(&method) && o.path == path) {
+                    Some(op) => (op.file.clone(), line_of(op)),
+                    None => (spec_file.to_string(), 0),
                 }
-                Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 1),
-                Place::Document => (spec_file.to_string(), 1),
-            };
-            PageDiagnostic { file, diagnostic: Diagnostic::error(line, p.message) }
-        })
-        .collect()
+            }
+            Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 0),
+            Place::Document => (spec_file.to_string(), 0),
+        };
+        diagnostics.push(&file, Diagnostic::error(line, p.message));
+    }
 }
 
 /// Where a problem is.
@@ -68,7 +61,7 @@ enum Place {
     Document,
 }
 
-/// One finding of [`check`]: where it is, and the sentence.
+/// One problem [`check`] finds: where it is, and the sentence.
 struct Problem {
     place: Place,
     message: String,
@@ -273,8 +266,15 @@ mod tests {
         serde_json::from_str(json).expect("a test document")
     }
 
+    /// The sentences [`check`] says about a document built from no page.
+    fn said(document: &OpenAPI) -> Vec<String> {
+        let mut diagnostics = Diagnostics::new();
+        check(document, &[], &[], "spec/openapi.yaml", &mut diagnostics);
+        diagnostics.into_iter().map(|d| d.diagnostic.message).collect()
+    }
+
     #[test]
-    fn check_at_names_the_page_and_request_line_of_the_operation_at_fault() {
+    fn check_names_the_page_and_request_line_of_the_operation_at_fault() {
         let document = document(
             r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
                 "paths": {"/me/messages/{message-id}": {"get": {
@@ -303,16 +303,15 @@ mod tests {
             responses: vec!["200".into()],
             endpoint: 0,
         }];
-        let found: Vec<String> = check_at(&document, &operations, &[page], "spec/openapi.yaml")
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let mut diagnostics = Diagnostics::new();
+        check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
+        let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(
             found,
             [
                 "spec/docs/message-get.md:17: error: `$ref: #/components/responses/missing` does not resolve",
-                "spec/docs/resources/x.md:1: error: `$ref: #/components/schemas/gone` does not resolve",
-                "spec/openapi.yaml:1: error: `$ref: #/components/schemas/gone` does not resolve",
+                "spec/docs/resources/x.md: error: `$ref: #/components/schemas/gone` does not resolve",
+                "spec/openapi.yaml: error: `$ref: #/components/schemas/gone` does not resolve",
             ]
         );
     }
@@ -327,7 +326,7 @@ mod tests {
                     "/b": {"get": {"operationId": "a", "responses": {}}}},
                 "components": {}}"##,
         );
-        let problems = check(&doc);
+        let problems = said(&doc);
         assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
@@ -343,6 +342,6 @@ mod tests {
                 "components": {"parameters": {"x": {"name": "x-id", "in": "path", "required": true,
                                                     "schema": {"type": "string"}}}}}"##,
         );
-        assert_eq!(check(&doc), Vec::<String>::new());
+        assert_eq!(said(&doc), Vec::<String>::new());
     }
 }
