@@ -147,6 +147,76 @@ fn permission_table_per_resource_applies_the_row_the_path_names() {
     assert_eq!(post["x-ms-permissions"]["application"], serde_json::json!([]));
 }
 
+/// The scope an operation's `security` names, and its `x-ms-permissions` of one kind.
+fn security_of(doc: &Value, method: &str, path: &str, kind: &str) -> (String, Vec<String>) {
+    let op = &doc["paths"][path][method];
+    let scope =
+        op["security"][0]["azureaadv2"][0].as_str().unwrap_or_else(|| panic!("{method} {path}: {op}"));
+    let listed = op["x-ms-permissions"][kind]
+        .as_array()
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).map(str::to_string).collect());
+    (scope.to_string(), listed)
+}
+
+#[test]
+fn permission_prose_per_resource_applies_the_line_the_path_names() {
+    // 2017 and 2019: "* If accessing attachments in messages: *Mail.Read*", a line per resource.
+    for rel in ["2017-en/attachment_get.md", "2019-de/attachment-get.md"] {
+        let doc = document(&convert_pages(&[rel]));
+        let scope = |path: &str| security_of(&doc, "get", path, "unspecified");
+        assert_eq!(
+            scope("/me/messages/{message-id}/attachments/{attachment-id}"),
+            ("Mail.Read".into(), vec!["Mail.Read".into()]),
+            "{rel}"
+        );
+        assert_eq!(
+            scope("/users/{user-id}/events/{event-id}/attachments/{attachment-id}").0,
+            "Calendars.Read",
+            "{rel}"
+        );
+        assert_eq!(
+            scope("/groups/{group-id}/threads/{thread-id}/posts/{post-id}/attachments/{attachment-id}"),
+            ("Group.Read.All".into(), vec!["Group.Read.All".into()]),
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn permission_tables_under_resource_headings_apply_to_their_resource() {
+    // `### Permissions for channel` and `### Permissions for chat`, a table of kinds under each.
+    let doc = document(&convert_pages(&["2021-en/chatmessage-get.md"]));
+    let (scope, listed) = security_of(&doc, "get", "/chats/{chat-id}/messages/{message-id}", "application");
+    assert_eq!(
+        (scope.as_str(), listed),
+        ("Chat.Read", vec!["Chat.Read.All".to_string(), "Chat.ReadWrite.All".into()])
+    );
+    let channel = "/teams/{team-id}/channels/{channel-id}/messages/{message-id}";
+    let (scope, listed) = security_of(&doc, "get", channel, "delegatedWork");
+    assert_eq!(scope, "ChannelMessage.Read.All");
+    assert!(!listed.iter().any(|s| s.starts_with("Chat.")), "{listed:?}");
+}
+
+#[test]
+fn one_permission_cell_of_two_families_gives_each_path_its_family() {
+    // createUploadSession lists `Calendars.ReadWrite, Mail.ReadWrite` for events and messages alike: each path
+    // needs the scope of its own resource, the least privileged of that family; the page's list is kept.
+    let doc = document(&convert_pages(&["2025-en/api/attachment-createuploadsession.md"]));
+    let both = vec!["Calendars.ReadWrite".to_string(), "Mail.ReadWrite".into()];
+    for (path, scope) in [
+        ("/me/messages/{message-id}/attachments/createUploadSession", "Mail.ReadWrite"),
+        ("/users/{user-id}/messages/{message-id}/attachments/createUploadSession", "Mail.ReadWrite"),
+        ("/me/events/{event-id}/attachments/createUploadSession", "Calendars.ReadWrite"),
+        ("/users/{user-id}/events/{event-id}/attachments/createUploadSession", "Calendars.ReadWrite"),
+    ] {
+        assert_eq!(
+            security_of(&doc, "post", path, "delegatedWork"),
+            (scope.to_string(), both.clone()),
+            "{path}"
+        );
+    }
+}
+
 #[test]
 fn permission_pairs_of_resource_and_scope_from_2017() {
     let conversion = convert_pages(&["2017-en/opentypeextension_delete.md"]);

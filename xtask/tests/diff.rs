@@ -241,8 +241,11 @@ fn errors_exit_2_with_a_reason() {
 fn two_broken_documents_are_both_said_with_their_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("old.yaml"), "openapi: 3.0.3\ninfo: [not, a, map]\n").expect("write");
-    std::fs::write(dir.path().join("new.yaml"), "openapi: 3.0.3\ninfo:\n  title: t\n  version: 1\npaths: 7\n")
-        .expect("write");
+    std::fs::write(
+        dir.path().join("new.yaml"),
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: 1\npaths: 7\n",
+    )
+    .expect("write");
     let out = diff(dir.path(), &["old.yaml", "new.yaml"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
