@@ -330,26 +330,47 @@ impl Page {
     ///
     /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
     /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
-    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
-    /// first.
+    /// counts as a user): a word the path has counts for a row, a word that names a segment of another of
+    /// the page's paths but not this one counts against it (`group event` is not `/me/events`'s row), and
+    /// among rows as good the one that names more wins. When no row names a word of the path, every row
+    /// applies. Rows of one kind are merged, least privileged first.
     pub fn permissions_for(&self, template: &Template) -> Vec<Permission> {
+        let words = |l: &str| {
+            let l = l.to_ascii_lowercase();
+            if l == "me" {
+                vec!["user".to_string()]
+            } else {
+                vec![paths::singular(&l), l]
+            }
+        };
         let segments: Vec<String> = template
             .segments
             .iter()
             .filter_map(|s| match s {
-                Segment::Literal(l) => Some(l.to_ascii_lowercase()),
+                Segment::Literal(l) => Some(l.as_str()),
                 _ => None,
             })
-            .flat_map(|l| if l == "me" { vec!["user".to_string()] } else { vec![paths::singular(&l), l] })
+            .flat_map(words)
+            .collect();
+        // The resources the page's other paths name: a row naming one of them is about those paths.
+        let elsewhere: std::collections::BTreeSet<String> = self
+            .endpoints
+            .iter()
+            .flat_map(|e| e.path.split(['/', '?']).filter(|l| !l.is_empty() && !l.contains(['{', '(', ':'])))
+            .flat_map(words)
+            .filter(|w| !segments.contains(w))
             .collect();
         let score = |p: &Permission| {
-            p.resource
-                .as_deref()
-                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
+            let Some(resource) = p.resource.as_deref() else { return (0, 0) };
+            let key = markup::key(resource);
+            let named = key.split(' ').filter(|w| segments.iter().any(|s| s == w)).count();
+            let other = key.split(' ').filter(|w| elsewhere.contains(*w)).count();
+            (named as isize - other as isize, named)
         };
-        let best = self.permissions.iter().map(score).max().unwrap_or(0);
+        let best =
+            self.permissions.iter().filter(|p| p.resource.is_some()).map(score).max().unwrap_or((0, 0));
         let mut out: Vec<Permission> = Vec::new();
-        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
+        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best.1 == 0 || score(p) == best) {
             match out.iter_mut().find(|o| o.kind == p.kind) {
                 Some(o) => {
                     for s in &p.scopes {
