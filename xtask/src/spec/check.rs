@@ -1,6 +1,7 @@
 //! The spec's own checks, beyond what the `openapiv3` types hold: path parameters declared once, unique
 //! operationIds, status codes of three digits, and every `$ref` resolving (schemas, shared parameters,
-//! responses, request bodies), each said as an error at the page and request line of the operation at fault,
+//! responses, request bodies), each said as an error; and a warning where a path keys a singular segment
+//! beside the plural collection of the same items (a page's slip the client names apart) at the page and request line of the operation at fault,
 //! or on the resource page a schema comes from.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,7 +13,7 @@ use openapiv3::{
 };
 
 use super::build::BuiltOperation;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::reader::page::Page;
 
 /// Checks beyond what `openapiv3` enforces, each problem an error in `diagnostics`: a sentence naming the
@@ -48,7 +49,11 @@ pub fn check(
             Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 0),
             Place::Document => (spec_file.to_string(), 0),
         };
-        diagnostics.push(&file, Diagnostic::error(line, p.message));
+        let diagnostic = match p.severity {
+            Severity::Error => Diagnostic::error(line, p.message),
+            Severity::Warning => Diagnostic::warning(line, p.message),
+        };
+        diagnostics.push(&file, diagnostic);
     }
 }
 
@@ -61,9 +66,10 @@ enum Place {
     Document,
 }
 
-/// One problem [`check`] finds: where it is, and the sentence.
+/// One problem [`check`] finds: where it is, how bad, and the sentence.
 struct Problem {
     place: Place,
+    severity: Severity,
     message: String,
 }
 
@@ -84,7 +90,11 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
             let op_level = declared_in_path(document, &op.parameters);
             let label = format!("{} {path}", method.to_ascii_uppercase());
             let mut say = |message: String| {
-                problems.push(Problem { place: Place::Operation(method.to_string(), path.clone()), message })
+                problems.push(Problem {
+                    place: Place::Operation(method.to_string(), path.clone()),
+                    severity: Severity::Error,
+                    message,
+                })
             };
             // Counted through maps: a path can carry thousands of parameters.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -142,16 +152,63 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
         }
     }
     for message in unresolved(refs) {
-        problems.push(Problem { place: Place::Document, message });
+        problems.push(Problem { place: Place::Document, severity: Severity::Error, message });
     }
     for (name, schema) in document.components.iter().flat_map(|c| &c.schemas) {
         let mut refs = Vec::new();
         schema_refs(schema, &mut refs);
         for message in unresolved(refs) {
-            problems.push(Problem { place: Place::Schema(name.clone()), message });
+            problems.push(Problem { place: Place::Schema(name.clone()), severity: Severity::Error, message });
         }
     }
+    problems.extend(singular_keys(document));
     problems
+}
+
+/// Paths that key a segment spelled in the singular where the document has the plural collection of the
+/// same items under the same parent (2017's `/me/calendar/{id}` beside `/me/calendars/{id}`): a slip of the
+/// page, which Graph serves all the same; the client names its accessor apart (`calendar_item_by_id`), and
+/// the page is told.
+fn singular_keys(document: &OpenAPI) -> Vec<Problem> {
+    let keyed = |path: &str| -> Vec<(String, String)> {
+        let segments: Vec<&str> = path.split('/').collect();
+        (0..segments.len().saturating_sub(1))
+            .filter(|&i| !segments[i].starts_with('{') && segments[i + 1].starts_with('{'))
+            .map(|i| (segments[..i].join("/").to_ascii_lowercase(), segments[i].to_string()))
+            .collect()
+    };
+    // Under each parent, the keyed collections by their singular.
+    let mut plurals: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for path in document.paths.paths.keys() {
+        for (parent, literal) in keyed(path) {
+            let singular = crate::paths::singular(&literal).to_ascii_lowercase();
+            plurals.entry((parent, singular)).or_default().insert(literal);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (parent, literal) in keyed(path) {
+            if crate::paths::singular(&literal) != literal {
+                continue;
+            }
+            let Some(others) = plurals.get(&(parent, literal.to_ascii_lowercase())) else { continue };
+            let Some(plural) = others.iter().find(|o| !o.eq_ignore_ascii_case(&literal)) else {
+                continue;
+            };
+            for (method, _) in item.iter() {
+                out.push(Problem {
+                    place: Place::Operation(method.to_string(), path.clone()),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "`{path}` keys `{literal}`, the singular, where the collection is `{plural}` (a slip of \
+                         the page); kept as written, and the client gives it an accessor of its own"
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The names of the path parameters among `parameters`, following `$ref`s into `components/parameters`.
@@ -331,6 +388,45 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("#/components/parameters/top")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_key_under_the_singular_beside_the_plural_collection_is_a_warning_on_its_line() {
+        let document = document(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/me/calendar/{calendar-id}/events": {"parameters": [{"name": "calendar-id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "get": {"operationId": "a", "responses": {}}},
+                    "/me/calendars/{calendar-id}/events": {"parameters": [{"name": "calendar-id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "get": {"operationId": "b", "responses": {}}},
+                    "/me/calendar": {"get": {"operationId": "c", "responses": {}}}}}"##,
+        );
+        let page = Page {
+            file: "attachment_get.md".into(),
+            endpoints: vec![crate::reader::page::Endpoint {
+                method: "GET".into(),
+                path: "/me/calendar/{id}/events".into(),
+                line: 31,
+            }],
+            ..Page::default()
+        };
+        let operations = [BuiltOperation {
+            file: page.file.clone(),
+            method: "get".into(),
+            path: "/me/calendar/{calendar-id}/events".into(),
+            operation_id: "a".into(),
+            responses: vec![],
+            endpoint: 0,
+        }];
+        let mut diagnostics = Diagnostics::new();
+        check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
+        let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            ["attachment_get.md:31: warning: `/me/calendar/{calendar-id}/events` keys `calendar`, the singular, where \
+              the collection is `calendars` (a slip of the page); kept as written, and the client gives it an \
+              accessor of its own"]
+        );
     }
 
     #[test]
