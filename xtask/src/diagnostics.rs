@@ -156,15 +156,6 @@ impl Diagnostics {
         self.all.dedup();
     }
 
-    /// The findings about each file, in order, by file.
-    pub fn by_file(&self) -> std::collections::HashMap<&str, Vec<&Diagnostic>> {
-        let mut out: std::collections::HashMap<&str, Vec<&Diagnostic>> = std::collections::HashMap::new();
-        for d in &self.all {
-            out.entry(d.file.as_str()).or_default().push(&d.diagnostic);
-        }
-        out
-    }
-
     /// Prints every finding at `least` or worse to stderr, one line each.
     pub fn print(&self, least: Severity) {
         use std::io::Write as _;
@@ -173,10 +164,6 @@ impl Diagnostics {
             // A closed stderr is no reason to fail the run.
             let _ = writeln!(err, "{d}");
         }
-    }
-
-    pub fn into_vec(self) -> Vec<PageDiagnostic> {
-        self.all
     }
 }
 

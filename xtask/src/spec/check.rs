@@ -323,6 +323,21 @@ mod tests {
         serde_json::from_str(json).expect("a test document")
     }
 
+    /// A page whose one endpoint, `GET {written}` at `line`, is built as the operation `GET {path}` (`id`).
+    fn get_at(file: &str, written: &str, line: usize, path: &str, id: &str) -> (Page, [BuiltOperation; 1]) {
+        let endpoint = crate::reader::page::Endpoint { method: "GET".into(), path: written.into(), line };
+        let page = Page { file: file.into(), endpoints: vec![endpoint], ..Page::default() };
+        let operation = BuiltOperation {
+            file: file.into(),
+            method: "get".into(),
+            path: path.into(),
+            operation_id: id.into(),
+            responses: vec![],
+            endpoint: 0,
+        };
+        (page, [operation])
+    }
+
     /// The sentences [`check`] says about a document built from no page.
     fn said(document: &OpenAPI) -> Vec<String> {
         let mut diagnostics = Diagnostics::new();
@@ -343,23 +358,13 @@ mod tests {
                           "x-ms-docs-source": "spec/docs/resources/x.md"},
                     "z": {"$ref": "#/components/schemas/gone"}}}}"##,
         );
-        let page = Page {
-            file: "spec/docs/message-get.md".into(),
-            endpoints: vec![crate::reader::page::Endpoint {
-                method: "GET".into(),
-                path: "/me/messages/{id}".into(),
-                line: 17,
-            }],
-            ..Page::default()
-        };
-        let operations = [BuiltOperation {
-            file: page.file.clone(),
-            method: "get".into(),
-            path: "/me/messages/{message-id}".into(),
-            operation_id: "me.messages.get".into(),
-            responses: vec!["200".into()],
-            endpoint: 0,
-        }];
+        let (page, operations) = get_at(
+            "spec/docs/message-get.md",
+            "/me/messages/{id}",
+            17,
+            "/me/messages/{message-id}",
+            "me.messages.get",
+        );
         let mut diagnostics = Diagnostics::new();
         check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
         let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
@@ -401,23 +406,13 @@ mod tests {
                         "get": {"operationId": "b", "responses": {}}},
                     "/me/calendar": {"get": {"operationId": "c", "responses": {}}}}}"##,
         );
-        let page = Page {
-            file: "attachment_get.md".into(),
-            endpoints: vec![crate::reader::page::Endpoint {
-                method: "GET".into(),
-                path: "/me/calendar/{id}/events".into(),
-                line: 31,
-            }],
-            ..Page::default()
-        };
-        let operations = [BuiltOperation {
-            file: page.file.clone(),
-            method: "get".into(),
-            path: "/me/calendar/{calendar-id}/events".into(),
-            operation_id: "a".into(),
-            responses: vec![],
-            endpoint: 0,
-        }];
+        let (page, operations) = get_at(
+            "attachment_get.md",
+            "/me/calendar/{id}/events",
+            31,
+            "/me/calendar/{calendar-id}/events",
+            "a",
+        );
         let mut diagnostics = Diagnostics::new();
         check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
         let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
