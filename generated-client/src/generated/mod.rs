@@ -1529,7 +1529,7 @@ impl MessageAttachmentsRequest {
     ///
     /// Success: 201.
     ///
-    /// Permissions (least privileged): Calendars.ReadWrite.
+    /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(

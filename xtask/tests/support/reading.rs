@@ -2,6 +2,7 @@
 //! `request_bodies`). Include it beside `pages.rs`, whose `fixture` it uses.
 
 use xtask::convert::{self, Conversion, Source};
+use xtask::diagnostics::Diagnostics;
 use xtask::page::Page;
 
 use crate::pages::fixture;
@@ -17,9 +18,17 @@ pub fn read(rel: &str) -> Page {
 
 /// The fixture pages at `rels`, converted into one document.
 pub fn convert_pages(rels: &[&str]) -> Conversion {
+    convert_saying(rels).0
+}
+
+/// The conversion of fixture pages, and what the run said.
+pub fn convert_saying(rels: &[&str]) -> (Conversion, Diagnostics) {
     let pages = rels
         .iter()
         .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
         .collect();
-    convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document")
+    let mut said = Diagnostics::new();
+    let conversion =
+        convert::convert(pages, &mut |_| {}, &mut said).expect("the good pages make a valid document");
+    (conversion, said)
 }
