@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use xtask::convert::{self, Conversion};
-use xtask::diagnostics::Severity;
+use xtask::diagnostics::{Diagnostics, Severity};
 use xtask::page::{self, Page, PermissionKind};
 use xtask::paths;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use xtask::convert::Conversion;
-use xtask::diagnostics::Severity;
+use xtask::diagnostics::{Diagnostics, Severity};
 use xtask::page::BodyNeed;
 use xtask::regen::{self, SPEC_FILE};
 
@@ -16,20 +16,17 @@ use xtask::regen::{self, SPEC_FILE};
 mod pages;
 #[path = "support/reading.rs"]
 mod reading;
-use reading::{convert_pages, read};
+use reading::{convert_pages, convert_saying, read};
 
 fn body_of(conversion: &Conversion, path: &str) -> Value {
     let doc = serde_json::to_value(&conversion.openapi).expect("document as JSON");
     doc["paths"][path]["post"]["requestBody"].clone()
 }
 
-fn warnings(conversion: &Conversion) -> Vec<String> {
-    conversion
-        .pages
-        .iter()
-        .flat_map(|p| p.diagnostics.iter().map(move |d| (p.file.as_str(), d)))
-        .filter(|(_, d)| d.severity == Severity::Warning)
-        .map(|(file, d)| format!("{file}:{}: {}", d.line, d.message))
+fn warnings(said: &Diagnostics) -> Vec<String> {
+    said.iter()
+        .filter(|d| d.diagnostic.severity == Severity::Warning)
+        .map(|d| format!("{}:{}: {}", d.file, d.diagnostic.line, d.diagnostic.message))
         .collect()
 }
 
@@ -78,9 +75,9 @@ fn parameter_descriptions_say_required_optional_or_nothing() {
 
 #[test]
 fn create_reply_takes_the_reply_pages_parameters_as_an_optional_body_beside_mime() {
-    let conversion = convert_pages(&["2021-en/message-createreply.md", "2021-en/message-reply.md"]);
+    let (conversion, said) = convert_saying(&["2021-en/message-createreply.md", "2021-en/message-reply.md"]);
     // Without resource pages the answer is untyped (a warning of its own); nothing is said about the body.
-    let said = warnings(&conversion);
+    let said = warnings(&said);
     let about_bodies = ["request body", "JSON", "parameter", "MIME"];
     assert!(!said.iter().any(|w| about_bodies.iter().any(|a| w.contains(a))), "{said:#?}");
     let body = body_of(&conversion, "/me/messages/{message-id}/createReply");
@@ -104,8 +101,8 @@ fn create_reply_takes_the_reply_pages_parameters_as_an_optional_body_beside_mime
 
 #[test]
 fn a_create_draft_page_without_its_sibling_says_so_and_documents_no_json_body() {
-    let conversion = convert_pages(&["2021-en/message-createreply.md"]);
-    let said = warnings(&conversion);
+    let (conversion, said) = convert_saying(&["2021-en/message-createreply.md"]);
+    let said = warnings(&said);
     assert!(said.iter().any(|w| w.contains("`message-reply.md`, which is not among the pages")), "{said:#?}");
     assert!(said.iter().any(|w| w.contains("MIME content") && w.contains("no JSON body")), "{said:#?}");
     assert_eq!(body_of(&conversion, "/me/messages/{message-id}/createReply"), Value::Null);
@@ -124,7 +121,7 @@ fn send_mail_keeps_its_required_json_body_and_gains_mime() {
 /// `message` parameter its intro names, which `message-forward.md`'s table lacks.
 #[test]
 fn create_forward_in_the_spec_has_the_siblings_table_and_the_intros_message() {
-    let plan = regen::plan(&xtask::project_root()).expect("regen plans");
+    let plan = regen::plan(&xtask::project_root(), &mut Diagnostics::new()).expect("regen plans");
     let (_, yaml) = plan.files.iter().find(|(p, _)| p == Path::new(SPEC_FILE)).expect("spec planned");
     let spec: Value = serde_yaml_ng::from_str(yaml).expect("spec parses");
     let body = &spec["paths"]["/me/messages/{message-id}/createForward"]["post"]["requestBody"];
