@@ -46,13 +46,14 @@
 //! - retries 429 and 503 after `Retry-After` (or a jittered backoff) within
 //!   [`ClientBuilder::max_retries`] and [`ClientBuilder::max_retry_wait`], and connections that
 //!   could not be made, but never resends a POST that may have reached the server;
-//! - follows no redirect (a 3xx is [`Error::Redirect`]; [`Redirects::FollowGetWithinBaseUrl`] opts
+//! - follows no redirect (a 3xx but 304 is [`Error::Redirect`]; [`Redirects::FollowGetWithinBaseUrl`] opts
 //!   in for `GET`s under the base URL), bounds every answer ([`ClientBuilder::max_response_body`],
 //!   [`ClientBuilder::max_error_body`]) and every call ([`ClientBuilder::deadline`]), and follows
 //!   `@odata.nextLink` only under the base URL, stopping at loops and at
 //!   [`ClientBuilder::max_pages`];
 //! - says what happened: [`Error::was_accepted`] when the server accepted the request but its answer
-//!   could not be read, [`Error::may_have_reached_server`] only when bytes were sent and no answer came,
+//!   could not be read, [`Error::may_have_reached_server`] when bytes were sent and no answer came
+//!   or the answer (a redirect, a 500, 502 or 504) leaves open whether the service acted,
 //!   [`Error::InvalidRequest`] when nothing was sent (`SECURITY.md` lists every promise and its test);
 //! - turns any non-2xx answer into an [`Error`] that keeps the status and Graph's error code,
 //!   message and request id:

@@ -38,6 +38,20 @@ async fn a_torn_or_undecodable_body_where_one_is_expected_says_the_server_accept
 }
 
 #[tokio::test]
+async fn a_500_502_or_504_may_have_sent_the_mail_and_a_429_or_503_did_not() {
+    // A 500 is the service failing part way and a 504 a gateway that stopped waiting: the mail may have
+    // gone, so an app that resends only when `may_have_reached_server()` is false must not resend.
+    for (status, maybe) in [(500, true), (502, true), (504, true), (503, false), (429, false), (404, false)] {
+        let server = Server::start([Reply::status(status)]).await;
+        let err = builder(&server).max_retries(0).build().expect("builds").me().message("m").send().await;
+        let err = err.expect_err("an error status");
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(err.may_have_reached_server(), maybe, "{status}: {err:?}");
+        assert!(!err.was_accepted(), "{err:?}");
+    }
+}
+
+#[tokio::test]
 async fn an_id_too_long_for_a_url_is_refused_before_any_byte() {
     let server = Server::start([]).await;
     let client = client(&server);

@@ -28,17 +28,37 @@ pub struct Bodies {
     pub response: Option<Body>,
     /// For a collection response (`value` array and `@odata.nextLink`): the type of its items.
     pub item: Option<String>,
+    /// Bytes the request may carry instead of its JSON body (Graph's MIME content).
+    #[serde(default)]
+    pub alternative: Option<Alternative>,
 }
+
+/// A media type of a JSON request body's `content` whose schema is a string: bytes sent instead of the JSON
+/// (Graph's `text/plain` MIME content beside a reply's parameters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Alternative {
+    /// The media type it goes as (`text/plain`).
+    pub media_type: String,
+    /// The schema's `title` (`MIME`), which names its setter as typify names a type after a title.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// `format: base64` (OpenAPI 3.0's spelling for content sent base64-encoded): the client encodes.
+    pub base64: bool,
+}
+
+/// What [`gather`] finds for one operation: its request body, success response, and the request's
+/// alternative to JSON.
+pub(crate) type Found = (Option<Named>, Option<Named>, Option<Alternative>);
 
 /// Every operation's bodies by operationId, the inline ones by their index in `inlines`.
 pub(crate) struct Gathered {
-    pub bodies: BTreeMap<String, (Option<Named>, Option<Named>)>,
+    pub bodies: BTreeMap<String, Found>,
     pub inlines: Vec<Inline>,
 }
 
 /// Reads every operation's request body and first success response.
 pub(crate) fn gather(spec: &OpenAPI) -> Result<Gathered, Error> {
-    let mut bodies: BTreeMap<String, (Option<Named>, Option<Named>)> = BTreeMap::new();
+    let mut bodies: BTreeMap<String, Found> = BTreeMap::new();
     let mut inlines: Vec<Inline> = Vec::new();
     let mut seen_inline: BTreeMap<String, usize> = BTreeMap::new();
     let empty = openapiv3::Components::default();
@@ -51,13 +71,18 @@ pub(crate) fn gather(spec: &OpenAPI) -> Result<Gathered, Error> {
                 place: format!("{} {path}", method.to_ascii_uppercase()),
                 why: "the operation has no operationId".into(),
             })?;
-            let request = match &op.request_body {
+            let (request, alternative) = match &op.request_body {
                 Some(body) => {
                     let lookup = |name: &str| components.request_bodies.get(name);
                     let body = defined(body, "#/components/requestBodies/", lookup, &id, "request body")?;
-                    payload(&body.content, components, &id, "request body")?
+                    let payload = payload(&body.content, components, &id, "request body")?;
+                    let alternative = match &payload {
+                        Some(Payload::Json(_)) => alternative(&body.content, components),
+                        _ => None,
+                    };
+                    (payload, alternative)
                 }
-                None => None,
+                None => (None, None),
             };
             let success = op.responses.responses.iter().find(|(code, _)| match code {
                 StatusCode::Code(c) => (200..300).contains(c),
@@ -111,7 +136,7 @@ pub(crate) fn gather(spec: &OpenAPI) -> Result<Gathered, Error> {
                 };
             let request = named(request, "Body")?;
             let response = named(response, "Response")?;
-            bodies.insert(id, (request, response));
+            bodies.insert(id, (request, response, alternative));
         }
     }
     Ok(Gathered { bodies, inlines })
@@ -219,6 +244,40 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// The first media type beside a JSON body whose schema is a string ([`Alternative`]).
+fn alternative(content: &openapiv3::Content, components: &openapiv3::Components) -> Option<Alternative> {
+    content.iter().filter(|(ct, _)| !is_json(ct)).find_map(|(media_type, media)| {
+        let schema = string_schema(media.schema.as_ref()?, components)?;
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { return None };
+        let base64 = matches!(&string.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "base64")
+            || matches!(
+                &string.format,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte)
+            );
+        Some(Alternative {
+            media_type: media_type.clone(),
+            title: schema.schema_data.title.clone(),
+            description: schema.schema_data.description.clone(),
+            base64,
+        })
+    })
+}
+
+/// The schema, through a `$ref` into `components/schemas`, when it is a string.
+fn string_schema<'a>(
+    schema: &'a ReferenceOr<Schema>,
+    components: &'a openapiv3::Components,
+) -> Option<&'a Schema> {
+    let schema = match schema {
+        ReferenceOr::Item(s) => Some(s),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .and_then(|name| components.schemas.get(name))
+            .and_then(|s| s.as_item()),
+    };
+    schema.filter(|s| matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
+}
+
 /// What a body's `content` is to the client: JSON of a schema when one JSON media type has a schema;
 /// otherwise bytes, when every other media type carries bytes (no schema, or a string schema such as
 /// `{type: string, format: binary}`). Anything else (`multipart/form-data` with an object schema, say) is an
@@ -235,16 +294,7 @@ fn payload(
     if let Some(schema) = content.iter().find(|(ct, _)| is_json(ct)).and_then(|(_, m)| m.schema.clone()) {
         return Ok(Some(Payload::Json(Box::new(schema))));
     }
-    let is_bytes = |schema: &ReferenceOr<Schema>| {
-        let schema = match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix(SCHEMA_PREFIX)
-                .and_then(|name| components.schemas.get(name))
-                .and_then(|s| s.as_item()),
-        };
-        schema.is_some_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::String(_))))
-    };
+    let is_bytes = |schema: &ReferenceOr<Schema>| string_schema(schema, components).is_some();
     let mut types = Vec::new();
     for (media_type, media) in content {
         match &media.schema {

@@ -10,7 +10,9 @@ use quote::quote;
 
 use crate::call_options::call_option_setters;
 use crate::model::ParamKind;
-use crate::resolve::{Api, Member, MemberKind, ParamField, Request, RequestBody, Resource, Response, Step};
+use crate::resolve::{
+    Alternative, Api, Member, MemberKind, ParamField, Request, RequestBody, Resource, Response, Step,
+};
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -112,53 +114,94 @@ fn member(member: &Member, on_client: bool) -> TokenStream {
             }
         }
         MemberKind::Operation(request) => {
-            let builder = ident(&request.builder);
-            let path_args: Vec<Ident> = request
-                .step
-                .iter()
-                .flat_map(|s| match s {
-                    Step::Template { args, .. } => args.as_slice(),
-                    _ => &[],
-                })
-                .map(|a| ident(a))
-                .collect();
-            let step = request.step.as_ref().map(step_tokens);
-            let mut args = Vec::new();
-            let mut inits = vec![
-                quote!(client: #client_expr),
-                quote!(path: #path_expr #step),
-                quote!(options: crate::runtime::CallOptions::default()),
-            ];
-            match &request.body {
-                Some(RequestBody::Json { ty, required: true }) => {
-                    let ty = ident(ty);
-                    args.push(quote!(body: types::#ty));
-                    inits.push(quote!(body));
-                }
-                Some(RequestBody::Raw { required: true, .. }) => {
-                    args.push(quote!(body: impl Into<Vec<u8>>));
-                    inits.push(quote!(body: body.into()));
-                }
-                Some(_) => inits.push(quote!(body: None)),
-                None => {}
-            }
-            for p in &request.params {
-                let field = ident(&p.field);
-                if p.required {
-                    let (arg_ty, to_text) = conversion(p);
-                    args.push(quote!(#field: #arg_ty));
-                    inits.push(quote!(#field: { let value = #field; #to_text }));
-                } else {
-                    inits.push(quote!(#field: None));
-                }
-            }
-            quote! {
-                #docs
-                pub fn #fn_name(&self, #(#path_args: impl Into<String>,)* #(#args),*) -> #builder {
-                    #builder { #(#inits,)* }
-                }
-            }
+            operation_member(&docs, &fn_name, request, false, client_expr, path_expr)
         }
+        MemberKind::Alternative(request) => {
+            operation_member(&docs, &fn_name, request, true, client_expr, path_expr)
+        }
+    }
+}
+
+/// The method that makes a request builder: the path's template arguments, then what the operation requires
+/// (its JSON body, or with `alternative` the bytes sent instead, then required parameters) as arguments.
+fn operation_member(
+    docs: &TokenStream,
+    fn_name: &Ident,
+    request: &Request,
+    alternative: bool,
+    client_expr: TokenStream,
+    path_expr: TokenStream,
+) -> TokenStream {
+    let builder = ident(&request.builder);
+    let path_args: Vec<Ident> = request
+        .step
+        .iter()
+        .flat_map(|s| match s {
+            Step::Template { args, .. } => args.as_slice(),
+            _ => &[],
+        })
+        .map(|a| ident(a))
+        .collect();
+    let step = request.step.as_ref().map(step_tokens);
+    let mut args = Vec::new();
+    let mut inits = vec![
+        quote!(client: #client_expr),
+        quote!(path: #path_expr #step),
+        quote!(options: crate::runtime::CallOptions::default()),
+    ];
+    let has_alternative = request.alternative.is_some();
+    match &request.body {
+        Some(RequestBody::Json { ty, required: true }) if !has_alternative => {
+            let ty = ident(ty);
+            args.push(quote!(body: types::#ty));
+            inits.push(quote!(body));
+        }
+        Some(RequestBody::Json { ty, required: true }) if !alternative => {
+            let ty = ident(ty);
+            args.push(quote!(body: types::#ty));
+            inits.push(quote!(body: Some(body)));
+        }
+        Some(RequestBody::Raw { required: true, .. }) => {
+            args.push(quote!(body: impl Into<Vec<u8>>));
+            inits.push(quote!(body: body.into()));
+        }
+        Some(_) => inits.push(quote!(body: None)),
+        None => {}
+    }
+    if let Some(alt) = &request.alternative {
+        let field = ident(&alt.field);
+        if alternative {
+            args.push(quote!(#field: impl AsRef<[u8]>));
+            let bytes = alternative_bytes(alt, &field);
+            inits.push(quote!(#field: Some(#bytes)));
+        } else {
+            inits.push(quote!(#field: None));
+        }
+    }
+    for p in &request.params {
+        let field = ident(&p.field);
+        if p.required {
+            let (arg_ty, to_text) = conversion(p);
+            args.push(quote!(#field: #arg_ty));
+            inits.push(quote!(#field: { let value = #field; #to_text }));
+        } else {
+            inits.push(quote!(#field: None));
+        }
+    }
+    quote! {
+        #docs
+        pub fn #fn_name(&self, #(#path_args: impl Into<String>,)* #(#args),*) -> #builder {
+            #builder { #(#inits,)* }
+        }
+    }
+}
+
+/// The bytes an alternative's argument `field` goes out as: base64 text when the spec says so.
+fn alternative_bytes(alt: &Alternative, field: &Ident) -> TokenStream {
+    if alt.base64 {
+        quote!(crate::runtime::base64_encode(#field.as_ref()).into_bytes())
+    } else {
+        quote!(#field.as_ref().to_vec())
     }
 }
 
@@ -178,6 +221,9 @@ fn conversion(p: &ParamField) -> (TokenStream, TokenStream) {
 /// A request builder: its fields, setters, the per-call setters, `items`/`stream`, and `IntoFuture`.
 pub fn builder(request: &Request) -> TokenStream {
     let builder = ident(&request.builder);
+    // A builder's `Debug` is the runtime's: the operation, the path template and the call's options,
+    // never an id, a query value or a body (apps log what they hold; a derive would print them all).
+    let builder_name = request.builder.as_str();
     let http_method = ident(&request.http_method);
     let op_name = &request.op_name;
     let mut fields = vec![
@@ -187,8 +233,46 @@ pub fn builder(request: &Request) -> TokenStream {
     ];
     let mut setters = Vec::new();
     let mut apply = Vec::new();
-    match &request.body {
-        Some(RequestBody::Json { ty, required }) => {
+    match (&request.body, &request.alternative) {
+        (Some(RequestBody::Json { ty, required }), Some(alt)) => {
+            // The JSON body and its alternative are one of two: setting one drops the other.
+            let ty = ident(ty);
+            let field = ident(&alt.field);
+            let media_type = alt.media_type.as_str();
+            fields.push(quote!(body: Option<types::#ty>));
+            fields.push(quote!(#field: Option<Vec<u8>>));
+            if !*required {
+                let json_doc = format!(" Sets the JSON request body, instead of `.{}(..)`.", alt.field);
+                let alt_doc = doc_attrs(&[
+                    alt.doc.clone(),
+                    String::new(),
+                    "Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.".into(),
+                ]);
+                let bytes = alternative_bytes(alt, &field);
+                setters.push(quote! {
+                    #[doc = #json_doc]
+                    pub fn body(mut self, body: types::#ty) -> Self {
+                        self.body = Some(body);
+                        self.#field = None;
+                        self
+                    }
+                    #alt_doc
+                    pub fn #field(mut self, #field: impl AsRef<[u8]>) -> Self {
+                        self.#field = Some(#bytes);
+                        self.body = None;
+                        self
+                    }
+                });
+            }
+            apply.push(quote! {
+                let op = match (self.#field, &self.body) {
+                    (Some(bytes), _) => op.raw_body(#media_type, bytes),
+                    (None, Some(b)) => op.json_body(b),
+                    (None, None) => op,
+                };
+            });
+        }
+        (Some(RequestBody::Json { ty, required }), None) => {
             let ty = ident(ty);
             if *required {
                 fields.push(quote!(body: types::#ty));
@@ -205,7 +289,7 @@ pub fn builder(request: &Request) -> TokenStream {
                 apply.push(quote!(let op = match &self.body { Some(b) => op.json_body(b), None => op };));
             }
         }
-        Some(RequestBody::Raw { media_type, required }) => {
+        (Some(RequestBody::Raw { media_type, required }), _) => {
             if *required {
                 fields.push(quote!(body: Vec<u8>));
                 apply.push(quote!(let op = op.raw_body(#media_type, self.body);));
@@ -227,7 +311,7 @@ pub fn builder(request: &Request) -> TokenStream {
                 );
             }
         }
-        None => {}
+        (None, _) => {}
     }
     for p in &request.params {
         let field = ident(&p.field);
@@ -259,7 +343,10 @@ pub fn builder(request: &Request) -> TokenStream {
             apply.push(quote!(let op = op.accept(#accept);));
             (quote!(bytes::Bytes), quote!(.bytes()))
         }
-        Response::Empty => (quote!(()), quote!(.no_content())),
+        Response::Empty => {
+            apply.push(quote!(let op = op.status_only();));
+            (quote!(()), quote!(.no_content()))
+        }
     };
     let builder_doc = doc_attrs(&[format!(
         "The `{}` request; set optional parameters, then `.await` it to send.",
@@ -300,10 +387,14 @@ pub fn builder(request: &Request) -> TokenStream {
     // own compile time, BENCHMARKS.md).
     quote! {
         #builder_doc
-        #[derive(Debug)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #builder {
             #(#fields,)*
+        }
+        impl std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                crate::runtime::debug_request(f, #builder_name, #op_name, &self.path, &self.options)
+            }
         }
         impl #builder {
             #(#setters)*

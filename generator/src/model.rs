@@ -28,6 +28,8 @@ pub struct Operation {
     /// The request body: JSON of a type in the types module, or bytes.
     pub request_body: Option<crate::bodies::Body>,
     pub request_body_required: bool,
+    /// Bytes the request may send instead of its JSON body (Graph's MIME content).
+    pub request_alternative: Option<crate::bodies::Alternative>,
     /// The success response body; `None` when the success response has no content.
     pub response_body: Option<crate::bodies::Body>,
     /// For a collection response: the Rust type of its items, which `.items()` streams page after page.
@@ -178,7 +180,8 @@ pub fn operations(
                 .map(|c| c.to_string())
                 .collect();
             let bodies = body_types.get(&operation_id).cloned().unwrap_or_default();
-            let (request_body, response_body, response_item) = (bodies.request, bodies.response, bodies.item);
+            let (request_body, response_body, response_item, request_alternative) =
+                (bodies.request, bodies.response, bodies.item, bodies.alternative);
             let request_body_required = match &op.request_body {
                 Some(ReferenceOr::Item(b)) => b.required,
                 Some(ReferenceOr::Reference { .. }) => true,
@@ -196,6 +199,7 @@ pub fn operations(
                 headers,
                 request_body,
                 request_body_required,
+                request_alternative,
                 response_body,
                 response_item,
                 documented: vec![path.clone()],

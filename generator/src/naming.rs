@@ -196,8 +196,27 @@ pub fn operation_name(method: &str, op: &Operation, on_collection: bool) -> Stri
 /// `message(id)`), or `{singular}_by_id` when a sibling segment has that name already (`calendars/{id}`
 /// beside a `calendar` singleton) or the collection is named as its own singular (`resource/{id}` beside
 /// `resource()`).
+///
+/// A key under a segment spelled as its own singular beside the plural collection of the same items
+/// (`calendar/{id}` beside `calendars/{id}`, a page's slip Graph serves all the same) would want the
+/// collection's name: it is `{singular}_item_by_id` instead, so the plural spelling keeps `calendar_by_id`
+/// and both stay callable.
 pub fn item_accessor(node: &Node, l: &str) -> String {
     let mut name = names::snake(&rules::singular(l));
+    let spelled_singular = names::snake(l) == name;
+    let plural_sibling = |other: &str| {
+        other != l && names::snake(&rules::singular(other)) == name && names::snake(other) != name
+    };
+    if spelled_singular
+        && node.children.iter().any(|(e, n)| match e {
+            Edge::Literal(other) => {
+                plural_sibling(other) && n.children.keys().any(|k| matches!(k, Edge::Param(_)))
+            }
+            _ => false,
+        })
+    {
+        return format!("{name}_item_by_id");
+    }
     let sibling = node.children.iter().any(|(e, n)| match e {
         Edge::Literal(other) if other == l => names::snake(l) == name && needs_type(e, n),
         Edge::Literal(other) => names::snake(other) == name,

@@ -32,7 +32,7 @@ impl Api {
         let resources = self.resources.iter().flat_map(|r| r.members.iter().map(|m| (r.name.as_str(), m)));
         client.chain(resources).filter_map(|(owner, m)| match &m.kind {
             MemberKind::Operation(request) => Some((owner, &**request)),
-            MemberKind::Accessor { .. } => None,
+            MemberKind::Accessor { .. } | MemberKind::Alternative(_) => None,
         })
     }
 }
@@ -60,6 +60,9 @@ pub enum MemberKind {
     Accessor { target: String, step: Step },
     /// Returns a request builder.
     Operation(Box<Request>),
+    /// Returns the request builder of the operation before it, sending the body's alternative (bytes, the
+    /// method's last argument) instead of the JSON body that operation requires (`send_mail_mime`).
+    Alternative(Box<Request>),
 }
 
 /// How a member extends the path it starts from.
@@ -99,6 +102,9 @@ pub struct Request {
     /// The path segment the member adds before the operation runs, if any (a leaf's literal or template).
     pub step: Option<Step>,
     pub body: Option<RequestBody>,
+    /// Bytes the request may send instead of its JSON body: a setter when the body is optional, a method of
+    /// its own ([`MemberKind::Alternative`]) when it is required.
+    pub alternative: Option<Alternative>,
     /// Query parameters, then headers, in the spec's order.
     pub params: Vec<ParamField>,
     pub response: Response,
@@ -112,6 +118,18 @@ pub enum RequestBody {
     Json { ty: String, required: bool },
     /// Bytes sent with this media type.
     Raw { media_type: String, required: bool },
+}
+
+/// A request body's alternative to JSON, as the builder offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Alternative {
+    /// The setter's and the builder field's name (`mime`), from the schema's title, else `raw`.
+    pub field: String,
+    pub media_type: String,
+    /// The bytes are sent base64-encoded.
+    pub base64: bool,
+    /// What the bytes are (the schema's description), for the setter's and the method's docs.
+    pub doc: String,
 }
 
 /// What awaiting the request gives.
@@ -248,7 +266,7 @@ impl Resolver<'_> {
         // Operations on the node itself: get, list, update, delete, …
         for (method, op) in &node.operations {
             let name = naming::operation_name(method, op, on_collection);
-            out.push(self.operation(op, name, owner, paths, None)?);
+            out.extend(self.operation(op, name, owner, paths, None)?);
         }
 
         for (edge, child) in &node.children {
@@ -259,7 +277,7 @@ impl Resolver<'_> {
                         for (method, op) in &child.operations {
                             let name = naming::leaf_method(l, method, child.operations.len());
                             let step = Step::Literal(l.clone());
-                            out.push(self.operation(op, name, owner, &child_paths, Some(step))?);
+                            out.extend(self.operation(op, name, owner, &child_paths, Some(step))?);
                         }
                         continue;
                     }
@@ -300,7 +318,7 @@ impl Resolver<'_> {
                     if model::is_method(edge, child) {
                         for (method, op) in &child.operations {
                             let name = naming::leaf_method(&base, method, child.operations.len());
-                            out.push(self.operation(op, name, owner, &child_paths, Some(step.clone()))?);
+                            out.extend(self.operation(op, name, owner, &child_paths, Some(step.clone()))?);
                         }
                         continue;
                     }
@@ -339,7 +357,7 @@ impl Resolver<'_> {
         owner: &str,
         paths: &[Vec<Edge>],
         step: Option<Step>,
-    ) -> Result<Member, Error> {
+    ) -> Result<Vec<Member>, Error> {
         let (base, builder) = naming::request_name(owner, &method_name);
         if !self.builder_names.insert(builder.clone()) {
             return Err(Error::Invalid {
@@ -363,6 +381,7 @@ impl Resolver<'_> {
             method_name: method_name.clone(),
             step,
             body: request_body(op),
+            alternative: alternative(op),
             params: param_fields(op),
             response: match &op.response_body {
                 Some(Body::Json(ty)) => Response::Json(ty.clone()),
@@ -372,7 +391,24 @@ impl Resolver<'_> {
             },
             item: op.response_item.clone(),
         };
-        Ok(Member { name: method_name, doc, kind: MemberKind::Operation(Box::new(request)) })
+        // A required JSON body and its alternative are one of two: each gets a method that requires it.
+        let second = match (&request.alternative, &request.body) {
+            (Some(alt), Some(RequestBody::Json { required: true, .. })) => Some(Member {
+                name: format!("{method_name}_{}", alt.field),
+                doc: vec![
+                    format!("`{method_name}`, sending `{}` instead of its JSON body: {}", alt.field, alt.doc),
+                    String::new(),
+                    format!(
+                        "The request and its options are those of [`{}`](Self::{method_name}).",
+                        method_name
+                    ),
+                ],
+                kind: MemberKind::Alternative(Box::new(request.clone())),
+            }),
+            _ => None,
+        };
+        let first = Member { name: method_name, doc, kind: MemberKind::Operation(Box::new(request)) };
+        Ok(std::iter::once(first).chain(second).collect())
     }
 
     /// Summary, description, every path it stands for, success codes, scopes, reference link.
@@ -441,11 +477,39 @@ fn request_body(op: &Operation) -> Option<RequestBody> {
     }
 }
 
+/// The request body's alternative: its setter named after the schema's title (`MIME` → `mime`), else `raw`,
+/// with a `_` for a name the builder has already.
+fn alternative(op: &Operation) -> Option<Alternative> {
+    let alt = op.request_alternative.as_ref()?;
+    op.request_body.as_ref()?;
+    let mut field = alt.title.as_deref().map(names::snake).filter(|t| !t.is_empty()).unwrap_or("raw".into());
+    while BUILDER_OWN.contains(&field.as_str()) || CALL_OPTION_SETTERS.contains(&field.as_str()) {
+        field.push('_');
+    }
+    let what = alt.description.as_deref().map(|d| names::doc_text(d.trim())).unwrap_or_default();
+    let what = match what.trim_end() {
+        "" => "The request body's bytes.".to_string(),
+        w if w.ends_with('.') => w.to_string(),
+        w => format!("{w}."),
+    };
+    let media_type = names::doc_text(&alt.media_type);
+    let doc = if alt.base64 {
+        format!(
+            "{} Give the bytes as they are: the client base64-encodes them and sends `{media_type}`.",
+            what.trim()
+        )
+    } else {
+        format!("{} Sent as `{media_type}`.", what.trim())
+    };
+    Some(Alternative { field, media_type: alt.media_type.clone(), base64: alt.base64, doc })
+}
+
 /// The builder's fields for query parameters and headers: snake case without OData's `$`, and a `_` for
-/// each name the builder has already.
+/// each name the builder has already (its own, the call options', the body alternative's).
 fn param_fields(op: &Operation) -> Vec<ParamField> {
     let mut used: BTreeSet<String> =
         BUILDER_OWN.iter().chain(CALL_OPTION_SETTERS).map(|s| s.to_string()).collect();
+    used.extend(alternative(op).map(|a| a.field));
     let mut out = Vec::new();
     for (param, header) in op.query.iter().map(|q| (q, false)).chain(op.headers.iter().map(|h| (h, true))) {
         let mut field = names::snake(param.name.trim_start_matches('$'));

@@ -13,6 +13,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../generated-client/src/runtime/mod.rs")),
     ("api_error.rs", include_str!("../../generated-client/src/runtime/api_error.rs")),
     ("auth.rs", include_str!("../../generated-client/src/runtime/auth.rs")),
+    ("base64.rs", include_str!("../../generated-client/src/runtime/base64.rs")),
     ("builder.rs", include_str!("../../generated-client/src/runtime/builder.rs")),
     ("call.rs", include_str!("../../generated-client/src/runtime/call.rs")),
     ("client.rs", include_str!("../../generated-client/src/runtime/client.rs")),

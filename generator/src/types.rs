@@ -77,7 +77,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
     let mut known: Vec<String> = space.iter_types().map(|t| t.name()).collect();
     known.extend(kinds.iter().map(|k| typify_name(&k.schema)));
     let mut resolved = BTreeMap::new();
-    for (id, (request, response)) in bodies {
+    for (id, (request, response, alternative)) in bodies {
         let item = match &response {
             Some(Named::Json(r)) => collection_item(spec.components.as_ref(), r),
             Some(Named::Inline(index)) => collection_item(spec.components.as_ref(), &lifted[*index].0),
@@ -100,7 +100,12 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
                 Some(Named::Raw(types)) => Some(Body::Raw(types)),
             })
         };
-        let r = Bodies { request: body(request)?, response: body(response)?, item: rust_name(item)? };
+        let r = Bodies {
+            request: body(request)?,
+            response: body(response)?,
+            item: rust_name(item)?,
+            alternative,
+        };
         resolved.insert(id, r);
     }
     let mut tokens = nulls_decode(space.to_stream())?;

@@ -202,6 +202,35 @@ fn names_the_runtime_has_or_a_sibling_has_follow_a_rule() {
 }
 
 #[test]
+fn a_key_under_the_singular_beside_the_plural_collection_gets_a_name_of_its_own() {
+    // 2017's mail pages write `/me/calendar/{id}` (a slip for `/me/calendars/{id}`) beside `/me/calendars/{id}`
+    // and the `/me/calendar` singleton: both keys wanted `calendar_by_id`, and generation was refused.
+    let spec = spec_of(&[
+        ("get", "/me/calendar", "calendar.get"),
+        ("get", "/me/calendar/{calendar-id}/events", "calendar.events.list"),
+        ("get", "/me/calendars/{calendar-id}/events", "calendars.events.list"),
+    ]);
+    let files = generate(&spec);
+    let text = file(&files, "mod.rs");
+    let all = methods(&parse("mod.rs", text));
+    let me = returns(&all, "Client", "me");
+    let names: BTreeSet<&str> = all[&me].iter().map(|m| m.name.as_str()).collect();
+    assert!(names.contains("calendar_by_id") && names.contains("calendar_item_by_id"), "{names:?}");
+    // Each goes where its name says: the doc above each accessor names its path (braces escaped).
+    let doc_of = |name: &str| {
+        let at = text.find(&format!("pub fn {name}(")).unwrap_or_else(|| panic!("no {name} in mod.rs"));
+        let start = text[..at].rfind("pub fn ").map_or(0, |i| i + 1);
+        text[start..at].to_string()
+    };
+    assert!(doc_of("calendar_by_id").contains("key: /me/calendars/"), "{}", doc_of("calendar_by_id"));
+    assert!(
+        doc_of("calendar_item_by_id").contains("key: /me/calendar/"),
+        "{}",
+        doc_of("calendar_item_by_id")
+    );
+}
+
+#[test]
 fn every_operation_gets_a_request_builder() {
     let operations = [
         ("get", "/", "root.get"),

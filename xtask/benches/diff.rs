@@ -35,7 +35,8 @@ fn main() {
     group.bench_function("self, files", |b| {
         b.iter_custom(|iters| {
             figures::time("self, files", iters, || {
-                let (old, new) = diff::load_files(&path, &path).expect("the spec loads");
+                let (old, new) =
+                    diff::load_files(&path, &path, &mut Default::default()).expect("the spec loads");
                 let report = diff::compare(&old, &new, &pages, &pages);
                 assert!(report.changes.is_empty());
                 report

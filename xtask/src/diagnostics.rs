@@ -1,6 +1,7 @@
 //! Diagnostics: what the reader and the spec builder say about a page, each with the line it is about, and
 //! [`Diagnostics`], the one collector of a run that every stage pushes into with the file, so a run reports
-//! all its problems at once, each as `file:line: severity: message`.
+//! all its problems at once, each as `file:line: severity: message` (or `file: severity: message` for a
+//! finding about a file as a whole, such as one that cannot be read or written).
 
 use std::fmt;
 
@@ -20,7 +21,7 @@ impl Severity {
     }
 }
 
-/// One finding about a page, at a 1-based line.
+/// One finding about a page, at a 1-based line; line 0 is the file as a whole ([`Diagnostic::about_file`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -37,6 +38,11 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, line, message: message.into() }
     }
 
+    /// An error about a file as a whole, which no line is to blame for (it cannot be read, or written).
+    pub fn about_file(message: impl Into<String>) -> Self {
+        Diagnostic::error(0, message)
+    }
+
     /// Formats the diagnostic the way compilers do, so editors can jump to it: `file:line: severity: message`.
     pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
         DisplayWithFile { diagnostic: self, file }
@@ -50,14 +56,11 @@ struct DisplayWithFile<'a> {
 
 impl fmt::Display for DisplayWithFile<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file,
-            self.diagnostic.line,
-            self.diagnostic.severity.as_str(),
-            self.diagnostic.message
-        )
+        let d = self.diagnostic;
+        match d.line {
+            0 => write!(f, "{}: {}: {}", self.file, d.severity.as_str(), d.message),
+            line => write!(f, "{}:{line}: {}: {}", self.file, d.severity.as_str(), d.message),
+        }
     }
 }
 
@@ -74,9 +77,10 @@ impl fmt::Display for PageDiagnostic {
     }
 }
 
-/// Every diagnostic of a run, each with its file and line, in the order the stages said them. A stage
-/// receives it and pushes into it (the reader a page's findings through [`Diagnostics::page`], the builder and
-/// the checks theirs); the run fails on the first stage that leaves an error in it, with all of them said.
+/// Every diagnostic of a run, each with its file and line, in the order the stages said them. Every stage
+/// receives it and pushes into it (the reader's pages through `report_to`, the spec builder, the spec's
+/// checks, the generator's errors, the writer's); the task prints it once, at the end, and fails when it holds
+/// an error ([`Diagnostics::fail_on_errors`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     all: Vec<PageDiagnostic>,
@@ -92,6 +96,16 @@ impl Diagnostics {
         self.all.push(PageDiagnostic { file: file.to_string(), diagnostic });
     }
 
+    /// An error at `file:line`.
+    pub fn error(&mut self, file: &str, line: usize, message: impl Into<String>) {
+        self.push(file, Diagnostic::error(line, message));
+    }
+
+    /// An error about `file` as a whole (see [`Diagnostic::about_file`]).
+    pub fn file_error(&mut self, file: &str, message: impl Into<String>) {
+        self.push(file, Diagnostic::about_file(message));
+    }
+
     /// What a page's reader found, in its order.
     pub fn page<'a>(&mut self, file: &str, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
         self.all.extend(
@@ -103,12 +117,53 @@ impl Diagnostics {
         self.all.iter().filter(|d| d.diagnostic.severity == severity).count()
     }
 
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.all.iter().any(|d| d.diagnostic.severity == Severity::Error)
     }
 
-    pub fn into_vec(self) -> Vec<PageDiagnostic> {
-        self.all
+    /// Whether any error was said since [`Diagnostics::len`] was `mark`: a stage's own verdict.
+    pub fn has_errors_since(&self, mark: usize) -> bool {
+        self.all.get(mark..).unwrap_or_default().iter().any(|d| d.diagnostic.severity == Severity::Error)
+    }
+
+    /// Takes back what was said since `mark` (a pass that is run again, and says it again).
+    pub fn truncate(&mut self, mark: usize) {
+        self.all.truncate(mark);
+    }
+
+    /// Fails, after everything is said, when an error was: the error says how many and what that means for
+    /// the run (`consequence`: "nothing was written").
+    pub fn fail_on_errors(&self, consequence: &str) -> anyhow::Result<()> {
+        match self.errors() {
+            0 => Ok(()),
+            n => Err(anyhow::anyhow!("{n} error(s), {} warning(s); {consequence}", self.warnings())),
+        }
+    }
+
+    /// Orders the findings by file (`rank` of the file, say the order of the inputs), then by line, keeping
+    /// the order they were said in among equals, and drops repeats: a page's findings together whichever
+    /// stage said them.
+    pub fn sort_by_file<K: Ord>(&mut self, rank: impl Fn(&str) -> K) {
+        self.all.sort_by_cached_key(|d| (rank(&d.file), d.diagnostic.line));
+        self.all.dedup();
+    }
+
+    /// Prints every finding at `least` or worse to stderr, one line each.
+    pub fn print(&self, least: Severity) {
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        for d in self.all.iter().filter(|d| d.diagnostic.severity >= least) {
+            // A closed stderr is no reason to fail the run.
+            let _ = writeln!(err, "{d}");
+        }
     }
 }
 
@@ -167,5 +222,38 @@ mod tests {
             "a.md:3: warning: odd\na.md:7: error: broken\nb.md:1: error: empty\n2 error(s), 1 warning(s)"
         );
         assert!(!Diagnostics::from(vec![all[0].clone()]).has_errors());
+        assert_eq!(
+            all.fail_on_errors("nothing was written").map_err(|e| e.to_string()),
+            Err("2 error(s), 1 warning(s); nothing was written".to_string())
+        );
+    }
+
+    #[test]
+    fn a_finding_about_a_whole_file_has_no_line() {
+        let mut all = Diagnostics::new();
+        all.file_error("spec/openapi.yaml", "cannot replace it: disk full");
+        assert_eq!(all[0].to_string(), "spec/openapi.yaml: error: cannot replace it: disk full");
+    }
+
+    #[test]
+    fn sorting_by_file_keeps_the_order_said_among_equals_and_drops_repeats() {
+        let mut all = Diagnostics::new();
+        all.push("b.md", Diagnostic::warning(2, "late"));
+        all.push("a.md", Diagnostic::error(9, "second"));
+        all.push("a.md", Diagnostic::error(1, "first"));
+        all.push("a.md", Diagnostic::error(9, "third"));
+        all.push("a.md", Diagnostic::error(1, "first"));
+        all.sort_by_file(|f| usize::from(f == "b.md"));
+        let said: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "a.md:1: error: first",
+                "a.md:9: error: second",
+                "a.md:9: error: third",
+                "b.md:2: warning: late"
+            ]
+        );
+        assert!(all.has_errors_since(0) && !all.has_errors_since(3));
     }
 }

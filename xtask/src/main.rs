@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use xtask::diagnostics::{Diagnostics, Severity};
 
 /// mimalloc rather than the system's allocator: reading thousands of pages allocates and frees many small
 /// strings, and glibc's allocator was a fifth of `cargo xtask convert`'s instructions (BENCHMARKS.md).
@@ -57,13 +58,19 @@ fn run() -> Result<ExitCode> {
                     other => bail!("unknown option `{other}` for regen\n\n{USAGE}"),
                 }
             }
-            xtask::regen::run(&root, check)?;
+            let mut diagnostics = Diagnostics::new();
+            let result = xtask::regen::run(&root, check, &mut diagnostics);
+            diagnostics.print(Severity::Warning);
+            println!("{}", result?);
             Ok(ExitCode::SUCCESS)
         }
         Some("convert") => {
             let options = convert_options(&args[1..])?;
-            let all_ok = xtask::convert::run(&options)?;
-            Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            let mut diagnostics = Diagnostics::new();
+            let result = xtask::convert::run(&options, &mut diagnostics);
+            // With a report, the warnings are in it; the terminal gets the errors.
+            diagnostics.print(if options.report.is_some() { Severity::Error } else { Severity::Warning });
+            Ok(if result? { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Some("diff") => Ok(diff(&args[1..])),
         Some("sync") => {
@@ -72,8 +79,10 @@ fn run() -> Result<ExitCode> {
                 [flag] if flag.starts_with("--from=") => PathBuf::from(&flag[7..]),
                 _ => bail!("sync needs `--from DOCS_CHECKOUT`\n\n{USAGE}"),
             };
-            let report = xtask::sync::run(&root, &from)?;
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), report.as_bytes());
+            let mut diagnostics = Diagnostics::new();
+            let result = xtask::sync::run(&root, &from, &mut diagnostics);
+            diagnostics.print(Severity::Warning);
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), result?.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
         Some("-h" | "--help" | "help") | None => {
@@ -115,10 +124,12 @@ fn convert_options(args: &[String]) -> Result<xtask::convert::Options> {
 
 /// `diff` answers with its own exit codes: 1 only when `--fail-on` is triggered, 2 for any error.
 fn diff(args: &[String]) -> ExitCode {
+    let mut diagnostics = Diagnostics::new();
     let result = diff_options(args).and_then(|options| {
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
-        xtask::diff::run(&cwd, &options)
+        xtask::diff::run(&cwd, &options, &mut diagnostics)
     });
+    diagnostics.print(Severity::Warning);
     match result {
         Ok((text, failed)) => {
             // A reader that stops early (`| head`) is not an error worth a panic.

@@ -5,30 +5,17 @@
 use std::process::Command;
 
 use serde_json::Value;
-use xtask::convert::{self, Conversion, Source};
-use xtask::diagnostics::Severity;
+use xtask::convert::{self, Conversion};
+use xtask::diagnostics::{Diagnostics, Severity};
 use xtask::page::{self, Page, PermissionKind};
 use xtask::paths;
 
 #[path = "support/pages.rs"]
 mod pages;
+#[path = "support/reading.rs"]
+mod reading;
 use pages::{fixture, scopes};
-
-fn read(rel: &str) -> Page {
-    let bytes = std::fs::read(fixture(rel)).expect("fixture");
-    match convert::read_bytes(rel, &bytes) {
-        Source::Api(page) => *page,
-        Source::Resource(r) => panic!("{rel} read as a resource page: {r:?}"),
-    }
-}
-
-fn convert_pages(rels: &[&str]) -> Conversion {
-    let pages = rels
-        .iter()
-        .map(|rel| convert::read_bytes(rel, &std::fs::read(fixture(rel)).expect("fixture")))
-        .collect();
-    convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document")
-}
+use reading::{convert_pages, convert_saying, read};
 
 fn document(conversion: &Conversion) -> Value {
     serde_yaml_ng::from_str(&conversion.yaml().expect("yaml")).expect("the document is YAML")
@@ -137,6 +124,82 @@ fn permission_table_per_resource_applies_the_row_the_path_names() {
     let post = get("/groups/{group-id}/threads/{thread-id}/posts/{post-id}/attachments/{attachment-id}");
     assert_eq!(post["x-ms-permissions"]["delegatedWork"][0], "Group.Read.All");
     assert_eq!(post["x-ms-permissions"]["application"], serde_json::json!([]));
+}
+
+/// The scope an operation's `security` names, and its `x-ms-permissions` of one kind.
+fn security_of(doc: &Value, method: &str, path: &str, kind: &str) -> (String, Vec<String>) {
+    let op = &doc["paths"][path][method];
+    let scope =
+        op["security"][0]["azureaadv2"][0].as_str().unwrap_or_else(|| panic!("{method} {path}: {op}"));
+    let listed = op["x-ms-permissions"][kind]
+        .as_array()
+        .map_or(vec![], |a| a.iter().filter_map(Value::as_str).map(str::to_string).collect());
+    (scope.to_string(), listed)
+}
+
+#[test]
+fn permission_prose_per_resource_applies_the_line_the_path_names() {
+    // 2017 and 2019: "* If accessing attachments in messages: *Mail.Read*", a line per resource.
+    for rel in ["2017-en/attachment_get.md", "2019-de/attachment-get.md"] {
+        let doc = document(&convert_pages(&[rel]));
+        let scope = |path: &str| security_of(&doc, "get", path, "unspecified");
+        assert_eq!(
+            scope("/me/messages/{message-id}/attachments/{attachment-id}"),
+            ("Mail.Read".into(), vec!["Mail.Read".into()]),
+            "{rel}"
+        );
+        // "in events" is this path's line; "in group events or posts" names a group, which it is not.
+        assert_eq!(
+            scope("/users/{user-id}/events/{event-id}/attachments/{attachment-id}"),
+            ("Calendars.Read".into(), vec!["Calendars.Read".into()]),
+            "{rel}"
+        );
+        // The 2019 page comments its group event lines out.
+        if rel.starts_with("2017") {
+            let group_event = scope("/groups/{group-id}/events/{event-id}/attachments/{attachment-id}");
+            assert_eq!(group_event.0, "Group.Read.All");
+        }
+        assert_eq!(
+            scope("/groups/{group-id}/threads/{thread-id}/posts/{post-id}/attachments/{attachment-id}"),
+            ("Group.Read.All".into(), vec!["Group.Read.All".into()]),
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn permission_tables_under_resource_headings_apply_to_their_resource() {
+    // `### Permissions for channel` and `### Permissions for chat`, a table of kinds under each.
+    let doc = document(&convert_pages(&["2021-en/chatmessage-get.md"]));
+    let (scope, listed) = security_of(&doc, "get", "/chats/{chat-id}/messages/{message-id}", "application");
+    assert_eq!(
+        (scope.as_str(), listed),
+        ("Chat.Read", vec!["Chat.Read.All".to_string(), "Chat.ReadWrite.All".into()])
+    );
+    let channel = "/teams/{team-id}/channels/{channel-id}/messages/{message-id}";
+    let (scope, listed) = security_of(&doc, "get", channel, "delegatedWork");
+    assert_eq!(scope, "ChannelMessage.Read.All");
+    assert!(!listed.iter().any(|s| s.starts_with("Chat.")), "{listed:?}");
+}
+
+#[test]
+fn one_permission_cell_of_two_families_gives_each_path_its_family() {
+    // createUploadSession lists `Calendars.ReadWrite, Mail.ReadWrite` for events and messages alike: each path
+    // needs the scope of its own resource, the least privileged of that family; the page's list is kept.
+    let doc = document(&convert_pages(&["2025-en/api/attachment-createuploadsession.md"]));
+    let both = vec!["Calendars.ReadWrite".to_string(), "Mail.ReadWrite".into()];
+    for (path, scope) in [
+        ("/me/messages/{message-id}/attachments/createUploadSession", "Mail.ReadWrite"),
+        ("/users/{user-id}/messages/{message-id}/attachments/createUploadSession", "Mail.ReadWrite"),
+        ("/me/events/{event-id}/attachments/createUploadSession", "Calendars.ReadWrite"),
+        ("/users/{user-id}/events/{event-id}/attachments/createUploadSession", "Calendars.ReadWrite"),
+    ] {
+        assert_eq!(
+            security_of(&doc, "post", path, "delegatedWork"),
+            (scope.to_string(), both.clone()),
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -359,10 +422,11 @@ fn empty_http_block_fails_that_page_only() {
             &std::fs::read(fixture("2017-en/calendar_delete.md")).expect("fixture"),
         ),
     ];
-    let conversion = convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document");
-    let failed = &conversion.pages[0];
-    assert!(!failed.ok);
-    let e = failed.diagnostics.iter().find(|d| d.severity == Severity::Error).expect("an error");
+    let mut said = Diagnostics::new();
+    let conversion =
+        convert::convert(pages, &mut |_| {}, &mut said).expect("the good pages make a valid document");
+    assert!(!conversion.pages[0].ok);
+    let e = conversion.diagnostics_of(0, &said).find(|d| d.severity == Severity::Error).expect("an error");
     assert_eq!(e.line, 10);
     assert!(e.message.starts_with("the HTTP request code block is empty"), "{}", e.message);
     assert!(conversion.pages[1].ok);
@@ -373,13 +437,12 @@ fn empty_http_block_fails_that_page_only() {
 #[test]
 fn placeholder_page_whose_every_http_block_is_empty_documents_no_endpoint() {
     // 2017's `entity_get.md` documents an abstract type: its request block and its example request are empty.
-    let conversion = convert_pages(&["2017-en/entity_get.md", "2017-en/calendar_delete.md"]);
+    let (conversion, said) = convert_saying(&["2017-en/entity_get.md", "2017-en/calendar_delete.md"]);
     let placeholder = &conversion.pages[0];
-    assert!(placeholder.ok, "{:#?}", placeholder.diagnostics);
+    assert!(placeholder.ok, "{said}");
     assert!(placeholder.operations.is_empty());
-    let w = placeholder
-        .diagnostics
-        .iter()
+    let w = conversion
+        .diagnostics_of(0, &said)
         .find(|d| d.message.contains("documents no endpoint"))
         .expect("a warning");
     assert_eq!((w.severity, w.line), (Severity::Warning, 8));
@@ -403,7 +466,7 @@ fn api_page_with_a_resource_pages_front_matter_is_an_api_page() {
 
 #[test]
 fn endpoint_on_two_pages_is_reported_and_kept_once() {
-    let conversion = convert_pages(&["2021-en/eventmessage-delete.md", "2021-en/message-delete.md"]);
+    let (conversion, said) = convert_saying(&["2021-en/eventmessage-delete.md", "2021-en/message-delete.md"]);
     let [event_message, message] = [&conversion.pages[0], &conversion.pages[1]];
     assert!(event_message.ok && message.ok);
     // message-delete.md is about messages, so its definition is kept though it comes second.
@@ -411,9 +474,8 @@ fn endpoint_on_two_pages_is_reported_and_kept_once() {
     assert_eq!(op.defined_by, None);
     let shared = event_message.operations.iter().find(|o| o.path == "/me/messages/{message-id}").expect("op");
     assert_eq!(shared.defined_by.as_deref(), Some("2021-en/message-delete.md"));
-    let w = event_message
-        .diagnostics
-        .iter()
+    let w = conversion
+        .diagnostics_of(0, &said)
         .find(|d| d.message.contains("also documented by 2021-en/message-delete.md:30"))
         .expect("a warning naming the other page and line");
     assert_eq!((w.severity, w.line), (Severity::Warning, 27));
@@ -427,8 +489,9 @@ fn endpoint_on_two_pages_is_reported_and_kept_once() {
 #[test]
 fn regen_still_fails_on_an_endpoint_from_two_pages() {
     let pages = [read("2021-en/eventmessage-delete.md"), read("2021-en/message-delete.md")];
-    let built = xtask::spec::build(&pages);
-    assert!(built.diagnostics.iter().any(|d| d.diagnostic.severity == Severity::Error
+    let mut said = Diagnostics::new();
+    xtask::spec::build(&pages, &mut said);
+    assert!(said.iter().any(|d| d.diagnostic.severity == Severity::Error
         && d.diagnostic.message.contains("one method and path can come from one page only")));
 }
 
@@ -524,4 +587,70 @@ fn command_reads_folders_and_refuses_bad_arguments() {
     let output = xtask().args(["convert", "--bogus"]).output().expect("run xtask");
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown option `--bogus`"));
+}
+
+#[test]
+fn command_with_keep_going_reports_every_broken_page_and_writes_the_report() {
+    // `tests/fixtures/truncated/spec/docs`: two pages cut inside their HTTP request section, and a good one.
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/truncated/spec/docs");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (out, report) = (dir.path().join("out.yaml"), dir.path().join("report.json"));
+    let output = xtask()
+        .args(["convert", "--keep-going", "--report"])
+        .arg(&report)
+        .arg("--out")
+        .arg(&out)
+        .arg(&docs)
+        .output()
+        .expect("run xtask");
+    assert_eq!(output.status.code(), Some(1), "a page has an error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(errors[0].ends_with(
+        "truncated/spec/docs/message-delete.md:27: error: the `HTTP request` section has no code block listing the endpoints"
+    ));
+    assert!(errors[1].ends_with("truncated/spec/docs/opentypeextension_delete.md:19: error: the `HTTP request` section has no code block listing the endpoints"));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let pages = report["pages"].as_array().expect("pages");
+    let failed: Vec<(&str, u64)> = pages
+        .iter()
+        .filter(|p| p["ok"] == false)
+        .map(|p| {
+            let file = p["file"].as_str().and_then(|f| f.rsplit('/').next()).unwrap_or_default();
+            (file, p["diagnostics"][0]["line"].as_u64().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(failed, [("message-delete.md", 27), ("opentypeextension_delete.md", 19)]);
+    assert_eq!(
+        (report["summary"]["failed"].as_u64(), report["summary"]["errors"].as_u64()),
+        (Some(1 + 1), Some(2))
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written with --keep-going");
+    assert!(yaml.contains("/me/calendars/{calendar-id}:"), "the good page is in the document");
+}
+
+#[test]
+fn an_output_that_cannot_be_written_is_an_error_on_that_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A folder where the report should go: the report cannot replace it, the document is still written.
+    let report = dir.path().join("report.json");
+    std::fs::create_dir(&report).expect("mkdir");
+    let out = dir.path().join("out.yaml");
+    let output = xtask()
+        .args(["convert", "--report"])
+        .arg(&report)
+        .arg("--out")
+        .arg(&out)
+        .arg(fixture("2017-en/calendar_delete.md"))
+        .output()
+        .expect("run xtask");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with(&format!("{}: error: cannot replace", convert::label(&report)))),
+        "{stderr}"
+    );
+    assert!(out.exists(), "the document does not depend on the report");
 }

@@ -14,6 +14,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use xtask::convert::{self, Conversion};
+use xtask::diagnostics::Diagnostics;
 use xtask::includes::IncludeRoots;
 
 const ERAS: &[&str] = &["2017-de", "2017-en", "2019-de", "2021-en", "2025-en"];
@@ -77,7 +78,9 @@ impl Rates {
 
 /// Converts every page of a folder and scores the result against the oracle.
 fn measure(dir: &Path) -> Rates {
-    let files = convert::page_files(&[dir.to_path_buf()]).expect("list pages");
+    let mut said = Diagnostics::new();
+    let files = convert::page_files(&[dir.to_path_buf()], &mut said);
+    assert!(!said.has_errors(), "lists the pages: {said}");
     // The newer pages' includes sit in a sibling folder (`2025-en-includes/` beside `2025-en/`).
     let includes = IncludeRoots::for_inputs(Vec::new(), &[dir.to_path_buf()]);
     let mut sources = Vec::new();
@@ -88,11 +91,12 @@ fn measure(dir: &Path) -> Rates {
         pages.push(convert::read_bytes_with(&label, &bytes, &includes));
         sources.push((label, String::from_utf8_lossy(&bytes).into_owned()));
     }
-    let conversion = convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document");
-    score(&sources, &conversion)
+    let conversion =
+        convert::convert(pages, &mut |_| {}, &mut said).expect("the good pages make a valid document");
+    score(&sources, &conversion, &said)
 }
 
-fn score(sources: &[(String, String)], conversion: &Conversion) -> Rates {
+fn score(sources: &[(String, String)], conversion: &Conversion, said: &Diagnostics) -> Rates {
     let mut rates = Rates { pages: conversion.pages.len(), ..Rates::default() };
     let output: BTreeSet<(String, String)> = conversion
         .pages
@@ -100,12 +104,12 @@ fn score(sources: &[(String, String)], conversion: &Conversion) -> Rates {
         .flat_map(|p| &p.operations)
         .map(|o| (o.method.clone(), shape(&o.path)))
         .collect();
-    for (report, (file, text)) in conversion.pages.iter().zip(sources) {
+    for (i, (report, (file, text))) in conversion.pages.iter().zip(sources).enumerate() {
         assert_eq!(&report.file, file, "the report keeps the order of the pages");
         if report.ok {
             rates.pages_ok += 1;
         } else {
-            let first = report.diagnostics.iter().find(|d| d.severity.as_str() == "error");
+            let first = conversion.diagnostics_of(i, said).find(|d| d.severity.as_str() == "error");
             rates.misses.push(format!(
                 "failed   {}",
                 first.map(|d| d.display(file).to_string()).unwrap_or_else(|| file.clone())

@@ -42,8 +42,9 @@ fn copy_page(dir: &Path, rel: &str) {
 
 /// Writes the spec (and client) for the scratch tree's pages, as `cargo xtask regen` does.
 fn regen_in(dir: &Path) {
-    let plan = regen::plan(dir).expect("regen plans on the scratch pages");
-    regen::apply(dir, &plan, false).expect("regen writes");
+    let mut said = xtask::diagnostics::Diagnostics::new();
+    let plan = regen::plan(dir, &mut said).expect("regen plans on the scratch pages");
+    regen::apply(dir, &plan, false, &mut said).expect("regen writes");
 }
 
 /// A repository with a few mail pages and the spec made from them, committed.
@@ -234,6 +235,25 @@ fn errors_exit_2_with_a_reason() {
     let spec = spec.to_str().expect("utf-8 path");
     let out = diff(outside.path(), &[spec, spec]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn two_broken_documents_are_both_said_with_their_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("old.yaml"), "openapi: 3.0.3\ninfo: [not, a, map]\n").expect("write");
+    std::fs::write(
+        dir.path().join("new.yaml"),
+        "openapi: 3.0.3\ninfo:\n  title: t\n  version: 1\npaths: 7\n",
+    )
+    .expect("write");
+    let out = diff(dir.path(), &["old.yaml", "new.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let said: Vec<&str> = stderr.lines().collect();
+    assert_eq!(said.len(), 3, "{stderr}");
+    assert!(said[0].starts_with("old.yaml:2: error: not an OpenAPI 3.0 document: "), "{stderr}");
+    assert!(said[1].starts_with("new.yaml:5: error: not an OpenAPI 3.0 document: "), "{stderr}");
+    assert_eq!(said[2], "error: 2 error(s), 0 warning(s); nothing was compared");
 }
 
 #[test]

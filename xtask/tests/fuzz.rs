@@ -244,7 +244,8 @@ fn check_inputs_with(inputs: &[Vec<u8>], includes: &IncludeRoots) -> Result<(), 
         }
         pages.push(page);
     }
-    let conversion = convert::convert(pages, &mut |_| {}).map_err(|e| format!("conversion failed: {e:#}"))?;
+    let conversion = convert::convert(pages, &mut |_| {}, &mut Default::default())
+        .map_err(|e| format!("conversion failed: {e:#}"))?;
     // What `--out` writes must read back as the same document.
     let yaml = conversion.yaml().map_err(|e| format!("no YAML: {e:#}"))?;
     let reread: openapiv3::OpenAPI =
@@ -271,7 +272,7 @@ fn seed_pages() -> Vec<Vec<u8>> {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for dir in [root.join("spec/docs"), fixtures, root.join("../shared/corpus")] {
         if dir.is_dir() {
-            files.extend(convert::page_files(&[dir]).unwrap_or_default());
+            files.extend(convert::page_files(&[dir], &mut Default::default()));
         }
     }
     let mut seeds: Vec<Vec<u8>> = files.iter().filter_map(|f| std::fs::read(f).ok()).collect();

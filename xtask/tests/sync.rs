@@ -51,11 +51,18 @@ fn docs() -> tempfile::TempDir {
     dir
 }
 
+/// Runs sync; its result, and what it said (one `file: severity: message` line each).
+fn sync(ours: &Path, from: &Path) -> (anyhow::Result<String>, String) {
+    let mut said = xtask::diagnostics::Diagnostics::new();
+    let result = xtask::sync::run(ours, from, &mut said);
+    (result, said.iter().map(|d| format!("{d}\n")).collect())
+}
+
 #[test]
 fn sync_copies_changed_pages_reports_vanished_ones_and_records_the_commit() {
     let (ours, docs) = (ours(), docs());
     let before_get = std::fs::read(ours.path().join("spec/docs/message-get.md")).expect("page");
-    let out = xtask::sync::run(ours.path(), docs.path()).expect("sync runs");
+    let out = sync(ours.path(), docs.path()).0.expect("sync runs");
     let commit = git(docs.path(), &["rev-parse", "HEAD"]);
 
     assert!(
@@ -86,7 +93,7 @@ fn sync_copies_changed_pages_reports_vanished_ones_and_records_the_commit() {
     git(docs.path(), &["add", "-A"]);
     git(docs.path(), &["commit", "-q", "-m", "more docs"]);
     // A folder inside the checkout works as well as its top.
-    let out = xtask::sync::run(ours.path(), &docs.path().join("api-reference")).expect("sync runs again");
+    let out = sync(ours.path(), &docs.path().join("api-reference")).0.expect("sync runs again");
     assert!(
         out.contains(
             "changed   spec/docs/resources/message.md (from api-reference/v1.0/resources/message.md)"
@@ -108,18 +115,25 @@ fn sync_copies_changed_pages_reports_vanished_ones_and_records_the_commit() {
 fn an_ambiguous_page_or_a_folder_outside_git_fails_and_writes_nothing() {
     let (ours, docs) = (ours(), docs());
     write(&docs.path().join("other/v1.0/api/message-move.md"), "another page of the same name\n");
+    write(&docs.path().join("other/v1.0/api/message-get.md"), "another page of the same name\n");
     git(docs.path(), &["add", "-A"]);
-    git(docs.path(), &["commit", "-q", "-m", "a second copy"]);
+    git(docs.path(), &["commit", "-q", "-m", "second copies"]);
     let before = std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page");
-    let err = xtask::sync::run(ours.path(), docs.path()).expect_err("two candidates");
-    let text = format!("{err:#}");
-    assert!(text.contains("spec/docs/message-move.md: 2 pages of that name in the checkout"), "{text}");
+    let (result, said) = sync(ours.path(), docs.path());
+    let err = result.expect_err("two candidates");
+    assert!(format!("{err:#}").contains("2 error(s), 0 warning(s); nothing was written"), "{err:#}");
+    // Every page that cannot be settled is said in the one run.
+    assert!(
+        said.contains("spec/docs/message-move.md: error: 2 pages of that name in the checkout"),
+        "{said}"
+    );
+    assert!(said.contains("spec/docs/message-get.md: error: 2 pages of that name in the checkout"), "{said}");
     assert_eq!(std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page"), before);
     let readme = std::fs::read_to_string(ours.path().join("spec/docs/README.md")).expect("readme");
     assert!(!readme.contains("Last sync"), "nothing written: {readme}");
 
     let plain = tempfile::tempdir().expect("temp dir");
-    let err = xtask::sync::run(ours.path(), plain.path()).expect_err("not a checkout");
+    let err = sync(ours.path(), plain.path()).0.expect_err("not a checkout");
     assert!(format!("{err:#}").contains("is not a git checkout"), "{err:#}");
 }
 
@@ -130,9 +144,9 @@ fn a_page_only_beta_has_is_refused_and_nothing_is_written() {
     git(docs.path(), &["add", "-A"]);
     git(docs.path(), &["commit", "-q", "-m", "beta only"]);
     let before = std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page");
-    let err = xtask::sync::run(ours.path(), docs.path()).expect_err("beta only");
-    let text = format!("{err:#}");
-    assert!(text.contains("spec/docs/message_send.md: only beta has a page of that name"), "{text}");
+    let (result, said) = sync(ours.path(), docs.path());
+    result.expect_err("beta only");
+    assert!(said.contains("spec/docs/message_send.md: error: only beta has a page of that name"), "{said}");
     assert_eq!(std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page"), before);
     let send = std::fs::read_to_string(ours.path().join("spec/docs/message_send.md")).expect("page");
     assert!(!send.contains("a beta-only page"));
@@ -150,7 +164,7 @@ fn a_symbolic_link_in_the_checkout_is_never_copied_and_an_unreadable_readme_stop
     git(docs.path(), &["add", "-A"]);
     git(docs.path(), &["commit", "-q", "-m", "a link"]);
     let before = std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page");
-    let out = xtask::sync::run(ours.path(), docs.path()).expect("sync runs");
+    let out = sync(ours.path(), docs.path()).0.expect("sync runs");
     assert!(out.contains("vanished  spec/docs/message-move.md"), "the link is not a page: {out}");
     assert_eq!(std::fs::read(ours.path().join("spec/docs/message-move.md")).expect("page"), before);
     std::fs::remove_file(&secret).expect("clean up");
@@ -158,7 +172,8 @@ fn a_symbolic_link_in_the_checkout_is_never_copied_and_an_unreadable_readme_stop
     // A README that is not UTF-8 is reported, never replaced by the sync section alone.
     let readme = ours.path().join("spec/docs/README.md");
     std::fs::write(&readme, b"# Reference pages\n\xff\n").expect("write");
-    let err = xtask::sync::run(ours.path(), docs.path()).expect_err("unreadable README");
-    assert!(format!("{err:#}").contains("README.md"), "{err:#}");
+    let (result, said) = sync(ours.path(), docs.path());
+    result.expect_err("unreadable README");
+    assert!(said.contains("README.md: error: cannot read it"), "{said}");
     assert_eq!(std::fs::read(&readme).expect("readme"), b"# Reference pages\n\xff\n");
 }

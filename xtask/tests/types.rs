@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde_json::Value;
-use xtask::diagnostics::Severity;
+use xtask::diagnostics::{Diagnostics, Severity};
 use xtask::regen::{self, DOCS_DIR, RESOURCES_DIR, SPEC_FILE};
 
 fn root() -> std::path::PathBuf {
@@ -13,7 +13,7 @@ fn root() -> std::path::PathBuf {
 }
 
 fn spec() -> Value {
-    let plan = regen::plan(&root()).expect("regen plans");
+    let plan = regen::plan(&root(), &mut Diagnostics::new()).expect("regen plans");
     let (_, yaml) = plan.files.iter().find(|(p, _)| p == Path::new(SPEC_FILE)).expect("spec planned");
     serde_yaml_ng::from_str(yaml).expect("spec parses")
 }
@@ -83,7 +83,9 @@ fn every_documented_response_body_is_typed() {
     let mut typed_operations = Vec::new();
     let mut failures = Vec::new();
     let mut documenting_pages = 0;
-    let rules = regen::read_precedence(&root()).expect("precedence rules");
+    let mut said = Diagnostics::new();
+    let rules = regen::read_precedence(&root(), &mut said);
+    assert!(!said.has_errors(), "precedence rules: {said}");
     for file in regen::page_files(&root()).expect("pages") {
         let text = std::fs::read_to_string(&file).expect("page");
         if !documents_a_body(&response_prose(&text)) {
@@ -242,7 +244,7 @@ fn page_slips_are_read_as_meant() {
     // `/users/me/messages/{id}/replyAll` is `/me/...`, with a warning on its line.
     assert!(spec["paths"].get("/users/me/messages/{message-id}/replyAll").is_none());
     operation(&spec, "post", "/me/messages/{message-id}/replyAll");
-    let page = regen::read_page(&root(), &root().join(DOCS_DIR).join("message-replyall.md")).expect("reads");
+    let page = regen::read_page(&root(), &root().join(DOCS_DIR).join("message-replyall.md"));
     let w = page.diagnostics.iter().find(|d| d.message.contains("names the user `me`")).expect("a warning");
     assert_eq!((w.severity, w.line), (Severity::Warning, 40));
     // An option only a repeated request line writes (`?includeHiddenFolders=true`) is a boolean parameter.
@@ -266,9 +268,9 @@ fn build(page_file: &str, edit: impl Fn(&str) -> String, resources: &[&str]) -> 
     let page = xtask::page::read(&format!("{DOCS_DIR}/{page_file}"), &edit(&text));
     let resources: Vec<_> = resources
         .iter()
-        .map(|r| regen::read_resource(&root(), &root().join(RESOURCES_DIR).join(r)).expect("resource"))
+        .map(|r| regen::read_resource(&root(), &root().join(RESOURCES_DIR).join(r)))
         .collect();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = Diagnostics::new();
     let (yaml, _, _) = regen::spec_yaml(&[page], &resources, &mut diagnostics).expect("spec builds");
     let spec: Value = serde_yaml_ng::from_str(&yaml).expect("yaml");
     (spec, diagnostics.iter().map(|d| d.to_string()).collect())

@@ -7,6 +7,7 @@
 use std::io::Write as _;
 
 use xtask::convert;
+use xtask::diagnostics::Diagnostics;
 use xtask::includes::IncludeRoots;
 
 #[test]
@@ -20,7 +21,9 @@ fn the_corpus_document_is_what_serde_yaml_ng_writes() {
         );
         return;
     }
-    let files = convert::page_files(std::slice::from_ref(&root)).expect("list pages");
+    let mut said = Diagnostics::new();
+    let files = convert::page_files(std::slice::from_ref(&root), &mut said);
+    assert!(!said.has_errors(), "lists the pages: {said}");
     let includes = IncludeRoots::for_inputs(Vec::new(), std::slice::from_ref(&root));
     let pages = files
         .iter()
@@ -28,7 +31,8 @@ fn the_corpus_document_is_what_serde_yaml_ng_writes() {
             convert::read_bytes_with(&convert::label(f), &std::fs::read(f).expect("read page"), &includes)
         })
         .collect();
-    let conversion = convert::convert(pages, &mut |_| {}).expect("the good pages make a valid document");
+    let conversion =
+        convert::convert(pages, &mut |_| {}, &mut said).expect("the good pages make a valid document");
     let ours = xtask::spec::to_yaml(&conversion.openapi).expect("yaml");
     let theirs = serde_yaml_ng::to_string(&conversion.openapi).expect("yaml");
     assert!(conversion.openapi.paths.paths.len() > 1000, "the corpus makes a large document");

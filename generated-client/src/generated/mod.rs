@@ -1529,7 +1529,7 @@ impl MessageAttachmentsRequest {
     ///
     /// Success: 201.
     ///
-    /// Permissions (least privileged): Calendars.ReadWrite.
+    /// Permissions (least privileged): Mail.ReadWrite.
     ///
     /// Graph reference: <https://learn.microsoft.com/graph/api/attachment-createuploadsession?view=graph-rest-1.0>
     pub fn create_upload_session(
@@ -1723,6 +1723,8 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createForward"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: None,
         }
     }
 
@@ -1753,6 +1755,8 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReply"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: None,
             prefer: None,
         }
     }
@@ -1784,6 +1788,8 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("createReplyAll"),
             options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: None,
         }
     }
 
@@ -1814,7 +1820,21 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("forward"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `forward`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`forward`](Self::forward).
+    pub fn forward_mime(&self, mime: impl AsRef<[u8]>) -> MessageForwardRequest {
+        MessageForwardRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("forward"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -1888,7 +1908,22 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("reply"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+            prefer: None,
+        }
+    }
+
+    /// `reply`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`reply`](Self::reply).
+    pub fn reply_mime(&self, mime: impl AsRef<[u8]>) -> MessageReplyRequest {
+        MessageReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("reply"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
             prefer: None,
         }
     }
@@ -1920,7 +1955,21 @@ impl MessageRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("replyAll"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `reply_all`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`reply_all`](Self::reply_all).
+    pub fn reply_all_mime(&self, mime: impl AsRef<[u8]>) -> MessageReplyAllRequest {
+        MessageReplyAllRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("replyAll"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -2625,7 +2674,21 @@ impl UserMessagesRequest {
             client: self.client.clone(),
             path: self.path.clone(),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `create`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`create`](Self::create).
+    pub fn create_mime(&self, mime: impl AsRef<[u8]>) -> UserMessagesCreateRequest {
+        UserMessagesCreateRequest {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 
@@ -2803,18 +2866,43 @@ impl UserRequest {
             client: self.client.clone(),
             path: self.path.clone().literal("sendMail"),
             options: crate::runtime::CallOptions::default(),
-            body,
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `send_mail`, sending `mime` instead of its JSON body: MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`send_mail`](Self::send_mail).
+    pub fn send_mail_mime(&self, mime: impl AsRef<[u8]>) -> UserSendMailRequest {
+        UserSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
         }
     }
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentDeleteRequest",
+            "attachment.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentDeleteRequest {
@@ -2846,6 +2934,7 @@ impl AttachmentDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "attachment.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -2863,7 +2952,6 @@ impl std::future::IntoFuture for AttachmentDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentGetRequest {
     client: Client,
@@ -2871,6 +2959,18 @@ pub struct AttachmentGetRequest {
     options: crate::runtime::CallOptions,
     expand: Option<String>,
     select: Option<String>,
+}
+
+impl std::fmt::Debug for AttachmentGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentGetRequest",
+            "attachment.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentGetRequest {
@@ -2943,13 +3043,24 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 }
 
 /// The `post` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentPostRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Attachment,
+}
+
+impl std::fmt::Debug for AttachmentPostRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentPostRequest",
+            "attachment.post",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentPostRequest {
@@ -2999,13 +3110,24 @@ impl std::future::IntoFuture for AttachmentPostRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for AttachmentValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueGetRequest",
+            "attachment_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueGetRequest {
@@ -3077,12 +3199,23 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for ChildFolderPermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFolderPermanentDeleteRequest",
+            "child_folder.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFolderPermanentDeleteRequest {
@@ -3118,6 +3251,7 @@ impl ChildFolderPermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -3135,7 +3269,6 @@ impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFoldersListRequest {
     client: Client,
@@ -3150,6 +3283,18 @@ pub struct ChildFoldersListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for ChildFoldersListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFoldersListRequest",
+            "child_folders.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFoldersListRequest {
@@ -3305,13 +3450,24 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChildFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for ChildFoldersCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "ChildFoldersCreateRequest",
+            "child_folders.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl ChildFoldersCreateRequest {
@@ -3361,13 +3517,24 @@ impl std::future::IntoFuture for ChildFoldersCreateRequest {
 }
 
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EventAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
+}
+
+impl std::fmt::Debug for EventAttachmentsCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "EventAttachmentsCreateUploadSessionRequest",
+            "event_attachments.create_upload_session",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl EventAttachmentsCreateUploadSessionRequest {
@@ -3421,7 +3588,6 @@ impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMessagesListRequest {
     client: Client,
@@ -3435,6 +3601,18 @@ pub struct MailFolderMessagesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MailFolderMessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMessagesListRequest",
+            "mail_folder_messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMessagesListRequest {
@@ -3584,13 +3762,24 @@ impl std::future::IntoFuture for MailFolderMessagesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MailFolderMessagesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMessagesCreateRequest",
+            "mail_folder_messages.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMessagesCreateRequest {
@@ -3644,12 +3833,23 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailFolderDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderDeleteRequest",
+            "mail_folder.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderDeleteRequest {
@@ -3681,6 +3881,7 @@ impl MailFolderDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "mail_folder.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -3698,7 +3899,6 @@ impl std::future::IntoFuture for MailFolderDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderGetRequest {
     client: Client,
@@ -3706,6 +3906,18 @@ pub struct MailFolderGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailFolderGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderGetRequest",
+            "mail_folder.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderGetRequest {
@@ -3778,13 +3990,24 @@ impl std::future::IntoFuture for MailFolderGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for MailFolderUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderUpdateRequest",
+            "mail_folder.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderUpdateRequest {
@@ -3834,13 +4057,24 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
 }
 
 /// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderCopyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CopyBody,
+}
+
+impl std::fmt::Debug for MailFolderCopyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderCopyRequest",
+            "mail_folder.copy",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderCopyRequest {
@@ -3890,13 +4124,24 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MailFolderMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMoveRequest",
+            "mail_folder.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMoveRequest {
@@ -3946,12 +4191,23 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderPermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailFolderPermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderPermanentDeleteRequest",
+            "mail_folder.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderPermanentDeleteRequest {
@@ -3987,6 +4243,7 @@ impl MailFolderPermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -4004,7 +4261,6 @@ impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersDeltaListRequest {
     client: Client,
@@ -4021,6 +4277,18 @@ pub struct MailFoldersDeltaListRequest {
     count: Option<String>,
     orderby: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MailFoldersDeltaListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersDeltaListRequest",
+            "mail_folders_delta.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersDeltaListRequest {
@@ -4200,7 +4468,6 @@ impl std::future::IntoFuture for MailFoldersDeltaListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersListRequest {
     client: Client,
@@ -4215,6 +4482,18 @@ pub struct MailFoldersListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MailFoldersListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersListRequest",
+            "mail_folders.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersListRequest {
@@ -4370,13 +4649,24 @@ impl std::future::IntoFuture for MailFoldersListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFoldersCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailFolder,
+}
+
+impl std::fmt::Debug for MailFoldersCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFoldersCreateRequest",
+            "mail_folders.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFoldersCreateRequest {
@@ -4426,7 +4716,6 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsGetRequest {
     client: Client,
@@ -4434,6 +4723,18 @@ pub struct MailboxSettingsGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsGetRequest",
+            "mailbox_settings.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsGetRequest {
@@ -4506,13 +4807,24 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
+}
+
+impl std::fmt::Debug for MailboxSettingsUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsUpdateRequest",
+            "mailbox_settings.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsUpdateRequest {
@@ -4566,7 +4878,6 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 }
 
 /// The `automatic_replies_setting` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     client: Client,
@@ -4574,6 +4885,18 @@ pub struct MailboxSettingsAutomaticRepliesSettingRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsAutomaticRepliesSettingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsAutomaticRepliesSettingRequest",
+            "mailbox_settings.automatic_replies_setting",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsAutomaticRepliesSettingRequest {
@@ -4650,7 +4973,6 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
 }
 
 /// The `date_format` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsDateFormatRequest {
     client: Client,
@@ -4658,6 +4980,18 @@ pub struct MailboxSettingsDateFormatRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsDateFormatRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsDateFormatRequest",
+            "mailbox_settings.date_format",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsDateFormatRequest {
@@ -4734,7 +5068,6 @@ impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
 }
 
 /// The `delegate_meeting_message_delivery_options` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     client: Client,
@@ -4742,6 +5075,18 @@ pub struct MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest",
+            "mailbox_settings.delegate_meeting_message_delivery_options",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
@@ -4821,7 +5166,6 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
 }
 
 /// The `language` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsLanguageRequest {
     client: Client,
@@ -4829,6 +5173,18 @@ pub struct MailboxSettingsLanguageRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsLanguageRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsLanguageRequest",
+            "mailbox_settings.language",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsLanguageRequest {
@@ -4905,7 +5261,6 @@ impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
 }
 
 /// The `time_format` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsTimeFormatRequest {
     client: Client,
@@ -4913,6 +5268,18 @@ pub struct MailboxSettingsTimeFormatRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsTimeFormatRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsTimeFormatRequest",
+            "mailbox_settings.time_format",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsTimeFormatRequest {
@@ -4989,7 +5356,6 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
 }
 
 /// The `time_zone` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsTimeZoneRequest {
     client: Client,
@@ -4997,6 +5363,18 @@ pub struct MailboxSettingsTimeZoneRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsTimeZoneRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsTimeZoneRequest",
+            "mailbox_settings.time_zone",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsTimeZoneRequest {
@@ -5073,7 +5451,6 @@ impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
 }
 
 /// The `working_hours` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsWorkingHoursRequest {
     client: Client,
@@ -5081,6 +5458,18 @@ pub struct MailboxSettingsWorkingHoursRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettingsWorkingHoursRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsWorkingHoursRequest",
+            "mailbox_settings.working_hours",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsWorkingHoursRequest {
@@ -5157,7 +5546,6 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesListRequest {
     client: Client,
@@ -5171,6 +5559,18 @@ pub struct MasterCategoriesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MasterCategoriesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesListRequest",
+            "master_categories.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesListRequest {
@@ -5320,13 +5720,24 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
+}
+
+impl std::fmt::Debug for MasterCategoriesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesCreateRequest",
+            "master_categories.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesCreateRequest {
@@ -5380,12 +5791,23 @@ impl std::future::IntoFuture for MasterCategoriesCreateRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MasterCategoryDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryDeleteRequest",
+            "master_category.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryDeleteRequest {
@@ -5421,6 +5843,7 @@ impl MasterCategoryDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -5438,7 +5861,6 @@ impl std::future::IntoFuture for MasterCategoryDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryGetRequest {
     client: Client,
@@ -5446,6 +5868,18 @@ pub struct MasterCategoryGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MasterCategoryGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryGetRequest",
+            "master_category.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryGetRequest {
@@ -5518,13 +5952,24 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoryUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::OutlookCategory,
+}
+
+impl std::fmt::Debug for MasterCategoryUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoryUpdateRequest",
+            "master_category.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoryUpdateRequest {
@@ -5578,7 +6023,6 @@ impl std::future::IntoFuture for MasterCategoryUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsListRequest {
     client: Client,
@@ -5592,6 +6036,18 @@ pub struct MessageAttachmentsListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MessageAttachmentsListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsListRequest",
+            "message_attachments.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsListRequest {
@@ -5741,13 +6197,24 @@ impl std::future::IntoFuture for MessageAttachmentsListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Attachment,
+}
+
+impl std::fmt::Debug for MessageAttachmentsCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsCreateRequest",
+            "message_attachments.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsCreateRequest {
@@ -5801,13 +6268,24 @@ impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
 }
 
 /// The `create_upload_session` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageAttachmentsCreateUploadSessionRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CreateUploadSessionBody,
+}
+
+impl std::fmt::Debug for MessageAttachmentsCreateUploadSessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageAttachmentsCreateUploadSessionRequest",
+            "message_attachments.create_upload_session",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageAttachmentsCreateUploadSessionRequest {
@@ -5861,12 +6339,23 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageDeleteRequest",
+            "message.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageDeleteRequest {
@@ -5898,6 +6387,7 @@ impl MessageDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "message.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -5915,7 +6405,6 @@ impl std::future::IntoFuture for MessageDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageGetRequest {
     client: Client,
@@ -5924,6 +6413,18 @@ pub struct MessageGetRequest {
     select: Option<String>,
     expand: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageGetRequest",
+            "message.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageGetRequest {
@@ -6006,13 +6507,24 @@ impl std::future::IntoFuture for MessageGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MessageUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageUpdateRequest",
+            "message.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageUpdateRequest {
@@ -6062,13 +6574,24 @@ impl std::future::IntoFuture for MessageUpdateRequest {
 }
 
 /// The `copy` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCopyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::CopyBody,
+}
+
+impl std::fmt::Debug for MessageCopyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCopyRequest",
+            "message.copy",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCopyRequest {
@@ -6118,15 +6641,44 @@ impl std::future::IntoFuture for MessageCopyRequest {
 }
 
 /// The `create_forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateForwardRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateForwardBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateForwardRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateForwardRequest",
+            "message.create_forward",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateForwardRequest {
+    /// Sets the JSON request body, instead of `.mime(..)`.
+    pub fn body(mut self, body: types::CreateForwardBody) -> Self {
+        self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
+        self
+    }
+
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
@@ -6159,6 +6711,11 @@ impl MessageCreateForwardRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -6176,16 +6733,45 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
 }
 
 /// The `create_reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateReplyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyBody>,
+    mime: Option<Vec<u8>>,
     prefer: Option<String>,
 }
 
+impl std::fmt::Debug for MessageCreateReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyRequest",
+            "message.create_reply",
+            &self.path,
+            &self.options,
+        )
+    }
+}
+
 impl MessageCreateReplyRequest {
+    /// Sets the JSON request body, instead of `.mime(..)`.
+    pub fn body(mut self, body: types::CreateReplyBody) -> Self {
+        self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
+        self
+    }
+
     /// The header Prefer. `outlook.timezone`: Sets the timezone in the email thread to the desired format while replying to an email. Values can be any of the outlook supportedTimeZones. If the header is not specified, by default UTC timezone is followed. Optional.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
@@ -6220,6 +6806,11 @@ impl MessageCreateReplyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
             .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
@@ -6241,15 +6832,44 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
 }
 
 /// The `create_reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageCreateReplyAllRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyAllBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateReplyAllRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyAllRequest",
+            "message.create_reply_all",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageCreateReplyAllRequest {
+    /// Sets the JSON request body, instead of `.mime(..)`.
+    pub fn body(mut self, body: types::CreateReplyAllBody) -> Self {
+        self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content (RFC 2045) with its Internet message headers, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
+        self
+    }
+
     /// Adds a request header to this call, replacing one the call would send under that name; the
     /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
     /// before anything is sent.
@@ -6282,6 +6902,11 @@ impl MessageCreateReplyAllRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -6299,13 +6924,25 @@ impl std::future::IntoFuture for MessageCreateReplyAllRequest {
 }
 
 /// The `forward` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageForwardRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ForwardBody,
+    body: Option<types::ForwardBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageForwardRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageForwardRequest",
+            "message.forward",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageForwardRequest {
@@ -6337,7 +6974,12 @@ impl MessageForwardRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.forward", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6355,13 +6997,24 @@ impl std::future::IntoFuture for MessageForwardRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MessageMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageMoveRequest",
+            "message.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageMoveRequest {
@@ -6411,12 +7064,23 @@ impl std::future::IntoFuture for MessageMoveRequest {
 }
 
 /// The `permanent_delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagePermanentDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessagePermanentDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagePermanentDeleteRequest",
+            "message.permanent_delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagePermanentDeleteRequest {
@@ -6452,6 +7116,7 @@ impl MessagePermanentDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6469,14 +7134,26 @@ impl std::future::IntoFuture for MessagePermanentDeleteRequest {
 }
 
 /// The `reply` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageReplyRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ReplyBody,
+    body: Option<types::ReplyBody>,
+    mime: Option<Vec<u8>>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageReplyRequest",
+            "message.reply",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageReplyRequest {
@@ -6514,11 +7191,16 @@ impl MessageReplyRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         let op = match self.prefer {
             Some(v) => op.header("Prefer", v),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6536,13 +7218,25 @@ impl std::future::IntoFuture for MessageReplyRequest {
 }
 
 /// The `reply_all` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageReplyAllRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::ReplyAllBody,
+    body: Option<types::ReplyAllBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageReplyAllRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageReplyAllRequest",
+            "message.reply_all",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageReplyAllRequest {
@@ -6574,7 +7268,12 @@ impl MessageReplyAllRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.reply_all", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6592,12 +7291,23 @@ impl std::future::IntoFuture for MessageReplyAllRequest {
 }
 
 /// The `send` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageSendRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageSendRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageSendRequest",
+            "message.send",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageSendRequest {
@@ -6629,6 +7339,7 @@ impl MessageSendRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "message.send", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6646,12 +7357,23 @@ impl std::future::IntoFuture for MessageSendRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageRuleDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleDeleteRequest",
+            "message_rule.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleDeleteRequest {
@@ -6687,6 +7409,7 @@ impl MessageRuleDeleteRequest {
                 self.path,
             )
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -6704,7 +7427,6 @@ impl std::future::IntoFuture for MessageRuleDeleteRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleGetRequest {
     client: Client,
@@ -6712,6 +7434,18 @@ pub struct MessageRuleGetRequest {
     options: crate::runtime::CallOptions,
     select: Option<String>,
     expand: Option<String>,
+}
+
+impl std::fmt::Debug for MessageRuleGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleGetRequest",
+            "message_rule.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleGetRequest {
@@ -6784,13 +7518,24 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRuleUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MessageRule,
+}
+
+impl std::fmt::Debug for MessageRuleUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRuleUpdateRequest",
+            "message_rule.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRuleUpdateRequest {
@@ -6840,7 +7585,6 @@ impl std::future::IntoFuture for MessageRuleUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRulesListRequest {
     client: Client,
@@ -6854,6 +7598,18 @@ pub struct MessageRulesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for MessageRulesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRulesListRequest",
+            "message_rules.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRulesListRequest {
@@ -6999,13 +7755,24 @@ impl std::future::IntoFuture for MessageRulesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageRulesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MessageRule,
+}
+
+impl std::fmt::Debug for MessageRulesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageRulesCreateRequest",
+            "message_rules.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageRulesCreateRequest {
@@ -7055,13 +7822,24 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessageValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageValueGetRequest",
+            "message_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageValueGetRequest {
@@ -7131,7 +7909,6 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagesDeltaListRequest {
     client: Client,
@@ -7149,6 +7926,18 @@ pub struct MessagesDeltaListRequest {
     skip: Option<String>,
     count: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessagesDeltaListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagesDeltaListRequest",
+            "messages_delta.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagesDeltaListRequest {
@@ -7334,7 +8123,6 @@ impl std::future::IntoFuture for MessagesDeltaListRequest {
 }
 
 /// The `supported_time_zones_with` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OutlookSupportedTimeZonesWithRequest {
     client: Client,
@@ -7348,6 +8136,18 @@ pub struct OutlookSupportedTimeZonesWithRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for OutlookSupportedTimeZonesWithRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OutlookSupportedTimeZonesWithRequest",
+            "outlook.supported_time_zones_with",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OutlookSupportedTimeZonesWithRequest {
@@ -7499,12 +8299,23 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
 }
 
 /// The `delete` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverrideDeleteRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for OverrideDeleteRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverrideDeleteRequest",
+            "override_.delete",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverrideDeleteRequest {
@@ -7536,6 +8347,7 @@ impl OverrideDeleteRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::DELETE, "override_.delete", self.path)
             .with_options(self.options);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -7553,13 +8365,24 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverrideUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
+}
+
+impl std::fmt::Debug for OverrideUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverrideUpdateRequest",
+            "override_.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverrideUpdateRequest {
@@ -7609,7 +8432,6 @@ impl std::future::IntoFuture for OverrideUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverridesListRequest {
     client: Client,
@@ -7623,6 +8445,18 @@ pub struct OverridesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for OverridesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverridesListRequest",
+            "overrides.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverridesListRequest {
@@ -7773,13 +8607,24 @@ impl std::future::IntoFuture for OverridesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OverridesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::InferenceClassificationOverride,
+}
+
+impl std::fmt::Debug for OverridesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OverridesCreateRequest",
+            "overrides.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OverridesCreateRequest {
@@ -7829,7 +8674,6 @@ impl std::future::IntoFuture for OverridesCreateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportedLanguagesListRequest {
     client: Client,
@@ -7843,6 +8687,18 @@ pub struct SupportedLanguagesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for SupportedLanguagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "SupportedLanguagesListRequest",
+            "supported_languages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl SupportedLanguagesListRequest {
@@ -7992,7 +8848,6 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SupportedTimeZonesListRequest {
     client: Client,
@@ -8006,6 +8861,18 @@ pub struct SupportedTimeZonesListRequest {
     filter: Option<String>,
     count: Option<String>,
     orderby: Option<String>,
+}
+
+impl std::fmt::Debug for SupportedTimeZonesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "SupportedTimeZonesListRequest",
+            "supported_time_zones.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl SupportedTimeZonesListRequest {
@@ -8157,7 +9024,6 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserMessagesListRequest {
     client: Client,
@@ -8172,6 +9038,18 @@ pub struct UserMessagesListRequest {
     search: Option<String>,
     count: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for UserMessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserMessagesListRequest",
+            "user_messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserMessagesListRequest {
@@ -8327,13 +9205,25 @@ impl std::future::IntoFuture for UserMessagesListRequest {
 }
 
 /// The `create` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserMessagesCreateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::Message,
+    body: Option<types::Message>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for UserMessagesCreateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserMessagesCreateRequest",
+            "user_messages.create",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserMessagesCreateRequest {
@@ -8365,7 +9255,11 @@ impl UserMessagesCreateRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user_messages.create", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
         (self.client, op)
     }
 }
@@ -8383,13 +9277,25 @@ impl std::future::IntoFuture for UserMessagesCreateRequest {
 }
 
 /// The `send_mail` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UserSendMailRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
-    body: types::SendMailBody,
+    body: Option<types::SendMailBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for UserSendMailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "UserSendMailRequest",
+            "user.send_mail",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl UserSendMailRequest {
@@ -8421,7 +9327,12 @@ impl UserSendMailRequest {
     fn into_operation(self) -> (Client, Operation) {
         let op = Operation::new(reqwest::Method::POST, "user.send_mail", self.path)
             .with_options(self.options);
-        let op = op.json_body(&self.body);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        let op = op.status_only();
         (self.client, op)
     }
 }

@@ -234,6 +234,44 @@ pub struct CopyBody {
     pub destination_id: ::std::string::String,
 }
 
+///`CreateForwardBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CreateForwardBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+    ///The list of recipients.
+    #[serde(
+        rename = "toRecipients",
+        default,
+        skip_serializing_if = "::std::vec::Vec::is_empty"
+    )]
+    #[serde(deserialize_with = "null_as_default")]
+    pub to_recipients: ::std::vec::Vec<Recipient>,
+}
+
+///`CreateReplyAllBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CreateReplyAllBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
+///`CreateReplyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CreateReplyBody {
+    ///A comment to include. Can be an empty string.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<Message>,
+}
+
 ///`CreateUploadSessionBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CreateUploadSessionBody {

@@ -3,11 +3,15 @@
 
 use std::time::Duration;
 
+use crate::runtime::error::OneLine;
+
 /// A non-2xx answer: its status, and whatever of Graph's error JSON could be read from the body.
 ///
 /// At most [`ClientBuilder::max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes of
-/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped.
-#[derive(Debug, Clone)]
+/// the body are kept; the rest is counted ([`ApiError::body_len`]) and dropped. Its `Debug` output shows
+/// the body's length, not its text (a server may echo a request, token included, into it):
+/// [`ApiError::body`] has it.
+#[derive(Clone)]
 pub struct ApiError {
     status: u16,
     code: Option<String>,
@@ -16,23 +20,44 @@ pub struct ApiError {
     date: Option<String>,
     client_request_id: String,
     retry_after: Option<Duration>,
+    www_authenticate: Option<String>,
     body: String,
     body_len: u64,
     truncated: bool,
 }
 
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("date", &self.date)
+            .field("client_request_id", &self.client_request_id)
+            .field("retry_after", &self.retry_after)
+            .field("www_authenticate", &self.www_authenticate)
+            .field("body", &format_args!("<{} bytes, {} kept>", self.body_len, self.body.len()))
+            .finish()
+    }
+}
+
 impl ApiError {
     /// Reads the answer leniently: any field of Graph's error JSON may be missing or of another
     /// type, and a body that is not JSON at all (a proxy's HTML page) is kept as text. `body` is
-    /// what was kept of the body, `body_len` how many bytes the whole body had.
+    /// what was kept of the body, `body_len` how many bytes the whole body had; of the `headers`,
+    /// `request-id` and `WWW-Authenticate` are kept.
     pub(crate) fn new(
         status: u16,
-        header_request_id: Option<String>,
+        headers: &reqwest::header::HeaderMap,
         client_request_id: String,
         retry_after: Option<Duration>,
         body: &[u8],
         body_len: u64,
     ) -> Self {
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_request_id = header("request-id");
+        let www_authenticate = header(reqwest::header::WWW_AUTHENTICATE.as_str());
         let body_len = body_len.max(body.len() as u64);
         let truncated = body_len > body.len() as u64;
         let body = String::from_utf8_lossy(body).into_owned();
@@ -53,6 +78,7 @@ impl ApiError {
             date,
             client_request_id,
             retry_after,
+            www_authenticate,
             body,
             body_len,
             truncated,
@@ -94,6 +120,14 @@ impl ApiError {
         self.retry_after
     }
 
+    /// The `WWW-Authenticate` header of the answer (a 401's challenge), as the server wrote it. The
+    /// client does not retry a 401 or ask its token provider again, which would hand out the same token;
+    /// a claims challenge (`error="insufficient_claims", claims="…"`, Graph's continuous access
+    /// evaluation) is for the app to take to its identity library for a new token.
+    pub fn www_authenticate(&self) -> Option<&str> {
+        self.www_authenticate.as_deref()
+    }
+
     /// The answer's body as text (invalid UTF-8 replaced), whatever its content type; only its first
     /// [`max_error_body`](crate::runtime::ClientBuilder::max_error_body) bytes when it was longer.
     pub fn body(&self) -> &str {
@@ -115,16 +149,17 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The server's text, escaped to one line; the accessors give it as written.
         write!(f, "server answered {}", self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", OneLine(code))?;
         }
         if let Some(message) = &self.message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", OneLine(message))?;
         }
-        write!(f, " (client-request-id {}", self.client_request_id)?;
+        write!(f, " (client-request-id {}", OneLine(&self.client_request_id))?;
         if let Some(request_id) = &self.request_id {
-            write!(f, ", request-id {request_id}")?;
+            write!(f, ", request-id {}", OneLine(request_id))?;
         }
         f.write_str(")")
     }
@@ -146,7 +181,9 @@ mod tests {
     use super::*;
 
     fn read(body: &str) -> ApiError {
-        ApiError::new(404, Some("hdr-id".into()), "crid".into(), None, body.as_bytes(), 0)
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("request-id", reqwest::header::HeaderValue::from_static("hdr-id"));
+        ApiError::new(404, &headers, "crid".into(), None, body.as_bytes(), 0)
     }
 
     #[test]

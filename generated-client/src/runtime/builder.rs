@@ -2,7 +2,7 @@
 //! or plain http to loopback only, never with credentials), the token source, the HTTP client (the app's,
 //! refused if it follows redirects, or one made here), and the limits of a call.
 
-use std::net::IpAddr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -353,20 +353,17 @@ fn own_http_client(
         .build()
         .map_err(|e| Error::config(format!("could not set up the http client: {e}")))
 }
-/// Whether plain http stays on this machine: `127.0.0.0/8`, `::1` (also as `::ffff:127.x.y.z`)
-/// or `localhost`.
+/// Whether plain http stays on this machine: `127.0.0.0/8`, `::1` or the name `localhost`, as the URL
+/// parser leaves the host (lowercase, IPv4 in dotted decimal, IPv6 in brackets).
+///
+/// No other spelling opens a plain-http path: `localhost.` (a fully qualified name that a resolver may
+/// send to DNS), names under or around it (`localhost.evil.example`, `127.0.0.1.nip.io`) and IPv4-mapped
+/// or -compatible IPv6 (`::ffff:127.0.0.1`, which the rules do not name) are refused.
 fn is_loopback(url: &Url) -> bool {
-    let Some(host) = url.host_str() else {
-        return false;
-    };
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => ip.is_loopback(),
-        Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
-        Err(_) => {
-            let name = host.strip_suffix('.').unwrap_or(host);
-            name.eq_ignore_ascii_case("localhost")
-        }
+    let host = url.host_str().unwrap_or_default();
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => v6.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback()),
+        None => host.parse::<Ipv4Addr>().map_or(host == "localhost", |ip| ip.is_loopback()),
     }
 }
 
@@ -384,9 +381,11 @@ mod tests {
             "http://127.0.0.1:8080/v1.0",
             "http://127.9.8.7/",
             "http://[::1]:1/",
-            "http://[::ffff:127.0.0.1]/",
+            "http://[0:0:0:0:0:0:0:1]/",
             "http://LOCALHOST/",
-            "http://localhost./",
+            "http://LocalHost:8080/",
+            "http://127.1/",
+            "http://0x7f.0.0.1/",
         ] {
             assert!(loopback(url), "{url}");
         }
@@ -396,6 +395,14 @@ mod tests {
             "http://localhost.evil.example/",
             "http://127.0.0.1.nip.io/",
             "http://[::2]/",
+            "http://localhost./",
+            "http://evil.localhost/",
+            "http://127.0.0.1.nip.io/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://0.0.0.0/",
+            "http://localhost%2e/",
+            "http://[::127.0.0.1]/",
         ] {
             assert!(!loopback(url), "{url}");
         }

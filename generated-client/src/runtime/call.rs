@@ -185,7 +185,9 @@ impl Inner {
                 };
                 return Err((error, Next::Stop));
             }
-            if !status.is_redirection() {
+            // A 304 Not Modified answers a conditional request the app made (`If-None-Match`): it leads
+            // nowhere, so it is an answer like any other non-2xx, never a redirect to follow.
+            if !status.is_redirection() || status == reqwest::StatusCode::NOT_MODIFIED {
                 break response;
             }
             let location = response
@@ -222,6 +224,19 @@ impl Inner {
         let status = response.status();
         // Taken, not cloned: the body is read from `response` without its headers.
         let headers = std::mem::take(response.headers_mut());
+        if status.is_success() && op.status_only {
+            // The response is dropped unread: a body the operation does not document is not waited for
+            // (the connection goes back to the pool only when nothing was left to read).
+            return Ok(Response {
+                status,
+                headers,
+                body: Vec::new(),
+                body_error: None,
+                client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
+                unread: None,
+            });
+        }
         if status.is_success() && stream {
             // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
             // decides how much to keep.
@@ -231,6 +246,7 @@ impl Inner {
                 body: Vec::new(),
                 body_error: None,
                 client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
                 unread: Some(response),
             });
         }
@@ -242,6 +258,7 @@ impl Inner {
                 body,
                 body_error,
                 client_request_id: String::new(), // `run` moves its own in
+                operation: op.name,
                 unread: None,
             });
         }
@@ -249,10 +266,9 @@ impl Inner {
         let (body, body_len) =
             read_error_body(response, limits.max_error_body, limits.max_response_body, until).await;
         let retry_after = retry::retry_after(&headers);
-        let header_request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let error = Error::Api(Box::new(ApiError::new(
             status.as_u16(),
-            header_request_id,
+            &headers,
             client_request_id.to_owned(),
             retry_after,
             &body,

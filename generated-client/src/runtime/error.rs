@@ -52,7 +52,8 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// Graph (or a proxy in front of it) answered with a status other than 2xx or 3xx.
+    /// Graph (or a proxy in front of it) answered with a status other than 2xx or a redirect, such as
+    /// 404, 429, or 304 Not Modified to a conditional request (`If-None-Match`).
     Api(Box<ApiError>),
 
     /// No connection could be made, so the request never reached the server; it was retried as
@@ -86,11 +87,18 @@ pub enum Error {
     },
 
     /// The server accepted the request (a 2xx answer), but its body, which the operation documents, is
-    /// not the JSON expected or was cut short. Do not send the request again: it was carried out.
+    /// not the JSON expected or was cut short (also midway through a [`ByteStream`](crate::runtime::ByteStream)).
+    /// Do not send the request again: it was carried out.
     #[non_exhaustive]
     Decode {
         /// The HTTP status of the answer.
         status: u16,
+        /// The operation whose answer it is, such as `me.messages.list` (`request` for
+        /// [`Client::request`](crate::runtime::Client::request)).
+        operation: &'static str,
+        /// The body around where the JSON went wrong (at most 80 bytes, control characters escaped);
+        /// `None` when the body was cut short.
+        snippet: Option<String>,
         /// The `client-request-id` header sent with the call.
         client_request_id: String,
         /// The decoder's or the transport's error.
@@ -116,7 +124,7 @@ pub enum Error {
     /// (a `303` says it did), so [`Error::may_have_reached_server`] is true: never resend a `POST` on it.
     #[non_exhaustive]
     Redirect {
-        /// The HTTP status (301, 302, 303, 307, 308, …).
+        /// The HTTP status (301, 302, 303, 307, 308, …; never 304, which is [`Error::Api`]).
         status: u16,
         /// The `Location` header reduced to scheme, host, port and path (no credentials, query or
         /// fragment), resolved against the request's URL; `None` when missing or unreadable.
@@ -186,11 +194,13 @@ impl std::fmt::Display for Error {
                 "the connection failed before a response arrived; the request may have reached the server \
                  (client-request-id {client_request_id})"
             ),
-            Self::Decode { status, client_request_id, .. } => write!(
-                f,
-                "the server accepted the request ({status}), but its answer could not be read \
-                 (client-request-id {client_request_id})"
-            ),
+            Self::Decode { status, operation, snippet, client_request_id, .. } => {
+                write!(f, "the server accepted the request ({status}), but its answer to `{operation}` could not be read")?;
+                if let Some(snippet) = snippet {
+                    write!(f, " near `{snippet}`")?;
+                }
+                write!(f, " (client-request-id {client_request_id})")
+            }
             Self::BodyTooLarge { status, limit, client_request_id } => write!(
                 f,
                 "the server accepted the request ({status}), but its answer is larger than the limit of \
@@ -239,6 +249,27 @@ impl std::error::Error for Error {
             Self::Api(api) => std::error::Error::source(api.as_ref()),
             _ => None,
         }
+    }
+}
+
+/// Text a server wrote, as the client's messages show it: control characters (line breaks, terminal
+/// escapes) and bidirectional overrides escaped (`\n`, `\u{1b}`), so that it stays one line in a log and
+/// cannot restyle a terminal or forge a log line.
+pub(crate) struct OneLine<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                for escaped in c.escape_default() {
+                    f.write_char(escaped)?;
+                }
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -329,11 +360,15 @@ impl Error {
         }
     }
 
-    /// True when the request may have reached the server although no answer was read, so sending
-    /// it again might repeat its effect (send a mail twice).
+    /// True when the request may have been carried out although no success was read, so sending it
+    /// again might repeat its effect (send a mail twice): bytes were sent and no answer came, a
+    /// redirect answered, or the answer was a 500, 502 or 504 (the service failed part way, or a
+    /// gateway passed the request on and stopped waiting). A 429 or 503 is not among them: Graph
+    /// sends those before it does any work.
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Interrupted { .. } | Self::Redirect { .. } => true,
+            Self::Api(api) => matches!(api.status(), 500 | 502 | 504),
             Self::Deadline { may_have_reached_server, .. } => *may_have_reached_server,
             _ => false,
         }

@@ -4,6 +4,7 @@
 
 mod api_error;
 mod auth;
+mod base64;
 mod builder;
 mod call;
 mod client;
@@ -19,11 +20,13 @@ mod urls;
 
 pub use api_error::ApiError;
 pub use auth::{TokenFuture, TokenProvider};
+#[allow(unused_imports)]
+pub(crate) use base64::{base64_decode, base64_encode};
 pub use builder::{ClientBuilder, Cloud};
 pub use client::Client;
 pub use error::{BoxError, Error};
 #[allow(unused_imports)]
-pub(crate) use operation::{CallOptions, Operation, Response};
+pub(crate) use operation::{debug_request, CallOptions, Operation, Response};
 pub use paging::Items;
 #[allow(unused_imports)]
 pub(crate) use path::ResourcePath;

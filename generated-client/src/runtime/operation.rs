@@ -6,11 +6,14 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use crate::runtime::error::{BoxError, Error};
+use crate::runtime::error::{BoxError, Error, OneLine};
 use crate::runtime::path::ResourcePath;
 
 /// A request the generated code asks the client to make.
-#[derive(Debug)]
+///
+/// Its `Debug` output (which [`RawRequest`](crate::runtime::RawRequest)'s shows) names the parts but never
+/// a value that may be private: the path as its template, query keys and header names without values,
+/// the body as its length and media type.
 pub(crate) struct Operation {
     pub(crate) method: Method,
     pub(crate) name: &'static str,
@@ -31,6 +34,9 @@ pub(crate) struct Operation {
     pub(crate) body: Option<Result<Vec<u8>, serde_json::Error>>,
     /// Leave a successful answer's body unread, for the caller to stream (`Response::into_stream`).
     pub(crate) stream: bool,
+    /// The operation documents no response body: a 2xx status is the whole answer, and nothing after it
+    /// is waited for.
+    pub(crate) status_only: bool,
 }
 
 #[allow(dead_code)]
@@ -49,7 +55,16 @@ impl Operation {
             options: CallOptions::default(),
             body: None,
             stream: false,
+            status_only: false,
         }
+    }
+
+    /// Marks an operation whose page documents no response body (`send`, `delete`): a 2xx status
+    /// ends the call at once. A server that declares a body and then stalls would otherwise hold a sent
+    /// mail's call until its timeout.
+    pub(crate) fn status_only(mut self) -> Self {
+        self.status_only = true;
+        self
     }
 
     /// The next page of a collection: a GET of the `@odata.nextLink` URL, which must lie under the client's
@@ -102,6 +117,74 @@ impl Operation {
     pub(crate) fn json_body<T: serde::Serialize>(mut self, body: &T) -> Self {
         self.body = Some(serde_json::to_vec(body));
         self
+    }
+}
+
+impl std::fmt::Debug for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|(key, _)| key.as_ref()).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        let path = match (&self.next_link, &self.raw_path) {
+            (Some(_), _) | (None, None) => self.path_template(),
+            // What the app wrote, without a query or credentials it may hold.
+            (None, Some(raw)) => match reqwest::Url::parse(raw) {
+                Ok(url) => crate::runtime::urls::sanitized(&url),
+                Err(_) => raw.split(['?', '#']).next().unwrap_or_default().to_owned(),
+            },
+        };
+        f.debug_struct("Operation")
+            .field("method", &self.method)
+            .field("name", &self.name)
+            .field("path", &path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("options", &self.options)
+            .field("body", &self.body.as_ref().map(|body| BodyShown(body, self.content_type())))
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Debug` of a generated request builder: its operation, path template and call options. Ids,
+/// query values (a `$filter` may hold a mail address) and bodies are left out, as in [`Operation`]'s.
+pub(crate) fn debug_request(
+    f: &mut std::fmt::Formatter<'_>,
+    builder: &'static str,
+    operation: &'static str,
+    path: &crate::runtime::ResourcePath,
+    options: &CallOptions,
+) -> std::fmt::Result {
+    f.debug_struct(builder)
+        .field("operation", &operation)
+        .field("path", path)
+        .field("options", options)
+        .finish_non_exhaustive()
+}
+
+/// A request body as `Debug` shows it: its length and media type, never its bytes.
+struct BodyShown<'a>(&'a Result<Vec<u8>, serde_json::Error>, &'a str);
+
+impl std::fmt::Debug for BodyShown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Ok(bytes) => write!(f, "<{} bytes of {}>", bytes.len(), self.1),
+            Err(_) => f.write_str("<not serialisable>"),
+        }
+    }
+}
+
+impl Operation {
+    /// The media type the body goes out as: the call's or the operation's `Content-Type`, else JSON.
+    fn content_type(&self) -> &str {
+        let set = self.options.headers().iter().find(|(name, _)| *name == reqwest::header::CONTENT_TYPE);
+        match set.and_then(|(_, value)| value.to_str().ok()) {
+            Some(media_type) => media_type,
+            None => self
+                .headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map_or("application/json", |(_, value)| value.as_str()),
+        }
     }
 }
 
@@ -218,8 +301,8 @@ impl CallOptions {
     }
 }
 
-/// A 2xx answer: the server accepted the request, whatever became of its body.
-#[derive(Debug)]
+/// A 2xx answer: the server accepted the request, whatever became of its body. Its `Debug` output shows
+/// the body's length and media type, never its bytes.
 pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
@@ -229,8 +312,28 @@ pub(crate) struct Response {
     /// on it: for the others the status says everything.
     pub(crate) body_error: Option<BodyFailure>,
     pub(crate) client_request_id: String,
+    /// The operation it answers (`Operation::name`), for the errors its body may cause.
+    pub(crate) operation: &'static str,
     /// The answer with its body still unread, when the operation asked to stream it.
     pub(crate) unread: Option<reqwest::Response>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let media_type = self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let body = match &self.unread {
+            Some(_) => "<unread, for the caller to stream>".to_owned(),
+            None => format!("<{} bytes of {}>", self.body.len(), media_type.unwrap_or("no stated type")),
+        };
+        let headers: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Response")
+            .field("status", &self.status.as_u16())
+            .field("headers", &headers)
+            .field("body", &format_args!("{body}"))
+            .field("body_error", &self.body_error)
+            .field("client_request_id", &self.client_request_id)
+            .finish()
+    }
 }
 
 /// Why a 2xx body was not read in full.
@@ -270,7 +373,8 @@ impl Response {
                 Err(Error::BodyTooLarge { status, limit, client_request_id: self.client_request_id })
             }
             Some(BodyFailure::Cut(source)) => {
-                Err(Error::Decode { status, client_request_id: self.client_request_id, source })
+                let (operation, client_request_id) = (self.operation, self.client_request_id);
+                Err(Error::Decode { status, operation, snippet: None, client_request_id, source })
             }
         }
     }
@@ -278,15 +382,32 @@ impl Response {
     /// Decodes the JSON body; an error keeps the status and the client-request-id, and says that the
     /// server accepted the request.
     pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let status = self.status.as_u16();
+        let (status, operation) = (self.status.as_u16(), self.operation);
         let client_request_id = self.client_request_id.clone();
         let body = self.bytes()?;
         serde_json::from_slice(&body).map_err(|source| Error::Decode {
             status,
+            operation,
+            snippet: Some(snippet(&body, &source)),
             client_request_id,
             source: source.into(),
         })
     }
+}
+
+/// The body around where `error` says the JSON went wrong: up to 40 bytes on each side, as one line of
+/// text ([`OneLine`]).
+fn snippet(body: &[u8], error: &serde_json::Error) -> String {
+    // serde_json counts lines from 1 and columns in bytes from 1 (0 before the first byte of a line).
+    let line_start: usize =
+        body.split(|&b| b == b'\n').take(error.line().saturating_sub(1)).map(|line| line.len() + 1).sum();
+    let at = (line_start + error.column().saturating_sub(1)).min(body.len());
+    let from = at.saturating_sub(40);
+    let to = at.saturating_add(40).min(body.len());
+    let text = String::from_utf8_lossy(&body[from..to]);
+    let text = text.trim_start_matches('\u{fffd}').trim_end_matches('\u{fffd}');
+    let (open, close) = (if from > 0 { "…" } else { "" }, if to < body.len() { "…" } else { "" });
+    format!("{open}{}{close}", OneLine(text))
 }
 
 #[cfg(test)]
@@ -301,6 +422,7 @@ mod tests {
             body: b"<html>".to_vec(),
             body_error: None,
             client_request_id: "crid".into(),
+            operation: "op",
             unread: None,
         };
         let err = response.json::<serde_json::Value>().err();
@@ -319,6 +441,7 @@ mod tests {
             body: b"{\"id\":".to_vec(),
             body_error: Some(BodyFailure::Cut("connection reset".into())),
             client_request_id: "crid".into(),
+            operation: "op",
             unread: None,
         };
         assert!(cut().no_content().is_ok());

@@ -50,9 +50,16 @@ enum Segment {
 ///
 /// Parameter values are checked only when a request is made ([`ResourcePath::encode`]), so that the
 /// fluent API can stay infallible until `.await`.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct ResourcePath {
     segments: Vec<Segment>,
+}
+
+/// The template, never a value: an id can be a mail address, and apps log what they hold.
+impl std::fmt::Debug for ResourcePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.shown(), f)
+    }
 }
 
 #[allow(dead_code)]

@@ -39,7 +39,8 @@ impl Response {
             let once = stream::iter((!body.is_empty()).then_some(Ok(body)));
             return Ok(ByteStream { inner: Box::pin(once) });
         };
-        let client_request_id = self.client_request_id;
+        let (status, operation, client_request_id) =
+            (self.status.as_u16(), self.operation, self.client_request_id);
         let chunks = stream::unfold(Some(response), move |state| {
             let client_request_id = client_request_id.clone();
             async move {
@@ -47,9 +48,14 @@ impl Response {
                 match response.chunk().await {
                     Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
                     Ok(None) => None,
-                    // The answer was cut short: what came is all there is, and the stream ends with why.
+                    // The answer was cut short (or timed out): what came is all there is, and the stream
+                    // ends with why. The status was 2xx, so the server accepted the request: a `Decode`
+                    // error, not "may have reached the server".
                     Err(source) => {
-                        Some((Err(Error::Interrupted { client_request_id, source: source.into() }), None))
+                        let source = source.into();
+                        let error =
+                            Error::Decode { status, operation, snippet: None, client_request_id, source };
+                        Some((Err(error), None))
                     }
                 }
             }

@@ -18,7 +18,8 @@ impl Client {
     /// URL under it (an `@odata.deltaLink`), for an endpoint the generated API does not have.
     ///
     /// The path is sent as written, so an id in it must be percent-encoded by the caller; a query goes in
-    /// with [`RawRequest::query`]. A path that leaves the base URL (`..`, another host) fails with
+    /// with [`RawRequest::query`]. A path that leaves the base URL (`..`, another host) or holds a control
+    /// character (a line break, which URL parsing would drop) fails with
     /// [`Error::InvalidRequest`] before anything is sent. `.await` it for a [`RawResponse`]: any 2xx; every
     /// other answer is an [`Error`], as for a generated operation.
     pub fn request(&self, method: Method, path: impl Into<String>) -> RawRequest {

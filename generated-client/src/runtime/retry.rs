@@ -47,15 +47,19 @@ pub(crate) fn may_repeat(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Reads `Retry-After` as delay-seconds or an HTTP date (a date in the past means now).
+/// Reads `Retry-After` as delay-seconds or an HTTP date (a date in the past means now). Anything else
+/// (a negative or fractional number, text) is as if it were absent; a number too large for a `u64` is
+/// the longest wait there is, so that it is never retried sooner than asked (the caller's
+/// `max_retry_wait` then ends the call).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, SystemTime::now())
 }
 
 fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    // RFC 9110's delay-seconds is `1*DIGIT`: no sign, no fraction.
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -75,6 +79,11 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("+3", now), None);
+        assert_eq!(parse_retry_after("1.5", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+        let huge = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(parse_retry_after("99999999999999999999999999", now), huge);
     }
 
     #[test]

@@ -15,7 +15,7 @@ const MAX_URL_LEN: usize = 65_534;
 /// How many redirects one attempt follows under [`Redirects::FollowGetWithinBaseUrl`].
 const MAX_REDIRECTS: u32 = 5;
 
-/// Which redirects (3xx answers) the client follows; set with
+/// Which redirects (3xx answers but 304 Not Modified) the client follows; set with
 /// [`ClientBuilder::redirects`](crate::runtime::ClientBuilder::redirects).
 ///
 /// Whatever the policy, a redirect never replays a request body, never turns a `POST` into another
@@ -63,6 +63,11 @@ impl Inner {
     /// URL under it. Dot segments are resolved first, so `/me/../../other` is refused, not sent.
     fn raw_url(&self, path: &str, query: &[(std::borrow::Cow<'static, str>, String)]) -> Result<Url, Error> {
         let refuse = |reason: &str| Error::invalid("path", reason);
+        // The URL parser drops tabs and line breaks without a word, which would send the request to
+        // another resource than the one written.
+        if path.contains(char::is_control) {
+            return Err(refuse("must not hold control characters (tabs, line breaks): percent-encode them"));
+        }
         let mut url = if path.starts_with("http://") || path.starts_with("https://") {
             let url = Url::parse(path).map_err(|_| refuse("is not a valid URL"))?;
             if url.fragment().is_some() {

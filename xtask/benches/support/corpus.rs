@@ -88,7 +88,7 @@ pub fn convert(pages: &[(String, Vec<u8>)]) -> Converted {
     let read = read_all(pages);
     let total = read.len();
     let good: Vec<Page> = read.into_iter().filter(|p| !p.has_errors()).collect();
-    let built = spec::build_with(&good, SharedEndpoint::Report);
+    let built = spec::build_with(&good, SharedEndpoint::Report, &mut Default::default());
     Converted { pages: total, pages_ok: good.len(), operations: built.operations.len() }
 }
 

@@ -165,7 +165,7 @@ pub fn all() -> Vec<Tree> {
         series: "spec/docs",
         pages: regen::page_files(&repo).unwrap_or_default(),
         resources: regen::resource_files(&repo).unwrap_or_default(),
-        rules: regen::read_precedence(&repo).unwrap_or_default(),
+        rules: regen::read_precedence(&repo, &mut Default::default()),
         first: &["message_send.md", "message-send.md"],
         make_rules: false,
     };
@@ -298,7 +298,7 @@ fn has_function_parameters(page: &Path) -> bool {
 fn made_up_rules(files: &[PathBuf]) -> Vec<Preference> {
     let root = Path::new("/");
     let mut pages: Vec<xtask::page::Page> =
-        files.iter().filter_map(|f| regen::read_page(root, f).ok()).collect();
+        files.iter().map(|f| regen::read_page(root, f)).filter(|p| !p.has_errors()).collect();
     let key = |e: &xtask::page::Endpoint| {
         xtask::paths::normalise(&e.path).ok().map(|t| (e.method.to_ascii_uppercase(), t.path()))
     };
@@ -311,7 +311,9 @@ fn made_up_rules(files: &[PathBuf]) -> Vec<Preference> {
                 continue;
             }
             let rule = Preference { winner: name(&pages[i]), loser: name(&pages[j]), line: rules.len() + 1 };
-            if regen::apply_precedence(&mut pages, std::slice::from_ref(&rule)).is_ok() {
+            let mut said = xtask::diagnostics::Diagnostics::new();
+            regen::apply_precedence(&mut pages, std::slice::from_ref(&rule), &mut said);
+            if !said.has_errors() {
                 rules.push(rule);
             }
         }

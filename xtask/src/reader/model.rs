@@ -17,6 +17,14 @@ pub struct Page {
     pub query_parameters: Vec<QueryParameter>,
     pub request_headers: Vec<Header>,
     pub request_body: Option<RequestBody>,
+    /// The line that says MIME content goes base64-encoded in the request body ("When specifying the body in
+    /// MIME format, provide the MIME content … all encoded in base64 format in the request body"): the Request
+    /// body section's, else the intro's.
+    pub mime_body: Option<usize>,
+    /// The intro's "When using JSON format" list: the parameters it names (`` the `message` parameter ``).
+    pub json_parameters: Vec<NamedParameter>,
+    /// The page the intro points to for doing the same "in a single operation" (or action).
+    pub single_operation: Option<PageLink>,
     pub success: Option<Success>,
     /// The resource the prose says the response carries ("returns a message object").
     pub response_body: Option<ResponseBody>,
@@ -114,12 +122,28 @@ pub struct Header {
     pub line: usize,
 }
 
-/// The request body section when it says more than "none".
+/// The request body section when it says more than "none": what its prose says, and its parameter table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
     pub line: usize,
-    pub prose: String,
     pub properties: Vec<BodyProperty>,
+    /// The object the prose says the body is ("supply a JSON representation of [message](…) object" →
+    /// `message`); `None` when it names none or says to send no body.
+    pub resource: Option<String>,
+    /// What the prose says about sending a body at all.
+    pub need: BodyNeed,
+}
+
+/// Whether a page says a body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyNeed {
+    /// The prose says nothing about it.
+    #[default]
+    Unsaid,
+    /// "This method does not require a request body": one may be sent.
+    NotRequired,
+    /// "Do not supply a request body for this method."
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +151,23 @@ pub struct BodyProperty {
     pub name: String,
     pub type_name: String,
     pub description: String,
+    pub line: usize,
+    /// What the description says: "Required." → `Some(true)`; "Optional.", a default, "Can be an empty
+    /// string" → `Some(false)`; neither → `None`.
+    pub required: Option<bool>,
+}
+
+/// A parameter the prose names outside a table (`` the `toRecipients` parameter ``).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedParameter {
+    pub name: String,
+    pub line: usize,
+}
+
+/// A link to another reference page: its file name (`message-reply.md`), as the link writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    pub file: String,
     pub line: usize,
 }
 

@@ -7,6 +7,8 @@
 //! English title (bilingual spans are reduced to English first, see [`crate::reader::markup::english`]). It
 //! never panics on odd input; what it cannot make sense of becomes a diagnostic.
 
+use std::borrow::Cow;
+
 use crate::diagnostics::Diagnostic;
 use crate::reader::markup::{self, Heading};
 use crate::reader::parts::{classify, Block, Section, SectionText};
@@ -143,6 +145,11 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
                 missing_include: false,
             });
         } else {
+            // A permissions section's sub-headings say which resource the table under them is for
+            // (`### Permissions for chat`): its reader sees them as lines.
+            if let Some(s) = sections.last_mut().filter(|s| s.section == Section::Permissions) {
+                s.lines.push((number, Cow::Owned(format!("{} {}", "#".repeat(h.level), h.text))));
+            }
             subheading = Some(key);
         }
         pending_annotation = None;
@@ -164,6 +171,7 @@ pub fn read_with(file: &str, source: &str, includes: IncludeResolver) -> Page {
             Section::RequestHeaders => headers::read_headers(&mut page, s),
             Section::QueryParameters => query::read_query_parameters(&mut page, s),
             Section::RequestBody => body::read_request_body(&mut page, s),
+            Section::Preamble => body::read_intro(&mut page, s),
             _ => {}
         }
     }

@@ -124,23 +124,33 @@ fn permission_kind(cell: &str) -> Option<PermissionKind> {
 /// Reads the permissions section in each of its shapes:
 /// - a table with one row per permission kind (2019 on), least or most privileged first as its header says,
 ///   with workflow sub-rows under a kind (Intune) adding to that kind;
+/// - such tables one per resource, each under a sub-heading naming it (`### Permissions for chat`,
+///   `### For users:`; `chatmessage-get`, `directory-deleteditems-get`);
 /// - a table with one row per resource and a column per kind (`attachment-get`, `opentypeextension-delete`);
 /// - a table of resource and scope pairs (2017: `| Supported resource | Permission | … |`);
-/// - prose naming the scopes (2017: "One of the following **scopes** is required to execute this API").
+/// - prose naming the scopes (2017: "One of the following **scopes** is required to execute this API"),
+///   per resource when lines say which ("If accessing attachments in messages: *Mail.Read*").
 pub fn read_permissions(page: &mut Page, section: &SectionText) {
     let before = page.permissions.len();
     let mut prose: Vec<(usize, &str)> = Vec::new();
-    let mut tables: Vec<Vec<(usize, Vec<String>)>> = Vec::new();
+    // Each table's rows (line, cells), with the resource its sub-heading names.
+    let mut tables: Vec<(Option<String>, Rows)> = Vec::new();
     let mut in_table = false;
+    let mut heading: Option<String> = None;
     for (n, l) in &section.lines {
+        if let Some(text) = l.strip_prefix('#') {
+            heading = heading_resource(text);
+            in_table = false;
+            continue;
+        }
         match markup::table_row(l) {
             Some(cells) if l.trim_start().starts_with('|') || in_table => {
                 if !in_table {
-                    tables.push(Vec::new());
+                    tables.push((heading.clone(), Vec::new()));
                     in_table = true;
                 }
                 if !markup::is_table_separator(&cells) {
-                    if let Some(t) = tables.last_mut() {
+                    if let Some((_, t)) = tables.last_mut() {
                         t.push((*n, cells));
                     }
                 }
@@ -151,17 +161,20 @@ pub fn read_permissions(page: &mut Page, section: &SectionText) {
             }
         }
     }
-    for table in &tables {
-        read_permission_table(page, table);
+    for (heading, table) in &tables {
+        read_permission_table(page, table, heading.as_deref());
     }
     if page.permissions.len() > before {
+        return;
+    }
+    if read_prose_per_resource(page, &prose) {
         return;
     }
 
     // Prose: the scopes on the line that introduces them or the lines after it.
     let mut scopes = Vec::new();
     let mut first_line = section.line;
-    let table_cells = tables.iter().flatten().map(|(n, cells)| (*n, Cow::Owned(cells.join(" "))));
+    let table_cells = tables.iter().flat_map(|(_, t)| t).map(|(n, cells)| (*n, Cow::Owned(cells.join(" "))));
     let mut seen = std::collections::BTreeSet::new();
     for (n, l) in prose.into_iter().map(|(n, l)| (n, Cow::Borrowed(l))).chain(table_cells) {
         for s in scopes_in(&markup::inline_text(&l)) {
@@ -189,7 +202,51 @@ pub fn read_permissions(page: &mut Page, section: &SectionText) {
     }
 }
 
-fn read_permission_table(page: &mut Page, table: &[(usize, Vec<String>)]) {
+/// A table's rows: each one's line and cells.
+type Rows = Vec<(usize, Vec<String>)>;
+
+/// The resource a sub-heading of the permissions section names: `Permissions for chat` → `chat`, `For
+/// users:` → `users`; none for a heading that names none.
+fn heading_resource(text: &str) -> Option<String> {
+    let key = markup::key(text.trim_start_matches('#'));
+    let words: Vec<&str> = key.split(' ').collect();
+    let after = match words.iter().position(|w| *w == "for") {
+        Some(at) => &words[at + 1..],
+        None => &words[..],
+    };
+    let named: Vec<&str> =
+        after.iter().copied().filter(|w| !w.is_empty() && !w.starts_with("permission")).collect();
+    (!named.is_empty()).then(|| named.join(" "))
+}
+
+/// Prose that gives the scopes per resource, a line each ("* If accessing attachments in messages:
+/// *Mail.Read*"): one permission per line, its resource the words before the colon. Only when two lines or
+/// more say so; true when it read them.
+fn read_prose_per_resource(page: &mut Page, prose: &[(usize, &str)]) -> bool {
+    let mut found: Vec<Permission> = Vec::new();
+    for (n, l) in prose {
+        let text = markup::inline_text(l);
+        let scopes = scopes_in(&text);
+        let Some(first) = scopes.first() else { continue };
+        let Some((label, _)) = text.split_once(first.as_str()) else { continue };
+        let label = label.trim().trim_end_matches(['*', '_', '`', ' ']);
+        let Some(label) = label.strip_suffix(':') else { continue };
+        let label = markup::key(label);
+        if label.is_empty() {
+            continue;
+        }
+        found.push(Permission { kind: PermissionKind::Unspecified, scopes, line: *n, resource: Some(label) });
+    }
+    let distinct =
+        found.iter().filter_map(|p| p.resource.as_deref()).collect::<std::collections::BTreeSet<_>>();
+    if distinct.len() < 2 {
+        return false;
+    }
+    page.permissions.extend(found);
+    true
+}
+
+fn read_permission_table(page: &mut Page, table: &[(usize, Vec<String>)], heading: Option<&str>) {
     let Some(((_, header), rows)) = table.split_first() else { return };
     let keys: Vec<String> = header.iter().map(|h| markup::key(h)).collect();
     // Scopes are kept least privileged first; a header that says otherwise turns its rows around.
@@ -225,7 +282,8 @@ fn read_permission_table(page: &mut Page, table: &[(usize, Vec<String>)]) {
             match row.first().and_then(|c| permission_kind(c)) {
                 Some(kind) => {
                     current = Some(page.permissions.len());
-                    page.permissions.push(Permission { kind, scopes, line: *n, resource: None });
+                    let resource = heading.map(str::to_string);
+                    page.permissions.push(Permission { kind, scopes, line: *n, resource });
                 }
                 // A sub-row (a workflow under "Delegated") adds its scopes to the kind above it.
                 None => {
@@ -272,26 +330,47 @@ impl Page {
     ///
     /// Where the page gives scopes per resource (`message`, `group event`), the rows whose resource words
     /// best match the path's segments apply (`/me/messages/{id}/attachments` → the `message` row; `me`
-    /// counts as a user); when no row matches, every row does. Rows of one kind are merged, least privileged
-    /// first.
+    /// counts as a user): a word the path has counts for a row, a word that names a segment of another of
+    /// the page's paths but not this one counts against it (`group event` is not `/me/events`'s row), and
+    /// among rows as good the one that names more wins. When no row names a word of the path, every row
+    /// applies. Rows of one kind are merged, least privileged first.
     pub fn permissions_for(&self, template: &Template) -> Vec<Permission> {
+        let words = |l: &str| {
+            let l = l.to_ascii_lowercase();
+            if l == "me" {
+                vec!["user".to_string()]
+            } else {
+                vec![paths::singular(&l), l]
+            }
+        };
         let segments: Vec<String> = template
             .segments
             .iter()
             .filter_map(|s| match s {
-                Segment::Literal(l) => Some(l.to_ascii_lowercase()),
+                Segment::Literal(l) => Some(l.as_str()),
                 _ => None,
             })
-            .flat_map(|l| if l == "me" { vec!["user".to_string()] } else { vec![paths::singular(&l), l] })
+            .flat_map(words)
+            .collect();
+        // The resources the page's other paths name: a row naming one of them is about those paths.
+        let elsewhere: std::collections::BTreeSet<String> = self
+            .endpoints
+            .iter()
+            .flat_map(|e| e.path.split(['/', '?']).filter(|l| !l.is_empty() && !l.contains(['{', '(', ':'])))
+            .flat_map(words)
+            .filter(|w| !segments.contains(w))
             .collect();
         let score = |p: &Permission| {
-            p.resource
-                .as_deref()
-                .map_or(0, |r| markup::key(r).split(' ').filter(|w| segments.iter().any(|s| s == w)).count())
+            let Some(resource) = p.resource.as_deref() else { return (0, 0) };
+            let key = markup::key(resource);
+            let named = key.split(' ').filter(|w| segments.iter().any(|s| s == w)).count();
+            let other = key.split(' ').filter(|w| elsewhere.contains(*w)).count();
+            (named as isize - other as isize, named)
         };
-        let best = self.permissions.iter().map(score).max().unwrap_or(0);
+        let best =
+            self.permissions.iter().filter(|p| p.resource.is_some()).map(score).max().unwrap_or((0, 0));
         let mut out: Vec<Permission> = Vec::new();
-        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best == 0 || score(p) == best) {
+        for p in self.permissions.iter().filter(|p| p.resource.is_none() || best.1 == 0 || score(p) == best) {
             match out.iter_mut().find(|o| o.kind == p.kind) {
                 Some(o) => {
                     for s in &p.scopes {
@@ -305,4 +384,61 @@ impl Page {
         }
         out
     }
+
+    /// The one scope an operation's `security` names: the least privileged (the first) of the delegated
+    /// (or unspecified) kind among `permissions` ([`Page::permissions_for`] the endpoint), else of any kind.
+    /// When those scopes are of several families (`Calendars.ReadWrite, Mail.ReadWrite`: one cell for events
+    /// and messages, as `attachment-createuploadsession` writes it), the least privileged of the family of
+    /// the path's resource is taken (`Mail.ReadWrite` for `/me/messages/{id}/…`).
+    pub fn security_scope<'a>(permissions: &'a [Permission], template: &Template) -> Option<&'a str> {
+        let delegated = |p: &&Permission| {
+            matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified)
+                && !p.scopes.is_empty()
+        };
+        let chosen = permissions
+            .iter()
+            .find(delegated)
+            .or_else(|| permissions.iter().find(|p| !p.scopes.is_empty()))?;
+        let families: std::collections::BTreeSet<String> =
+            chosen.scopes.iter().map(|s| scope_family(s)).collect();
+        let of_path = (families.len() > 1).then(|| path_family(template)).flatten();
+        of_path
+            .and_then(|family| chosen.scopes.iter().find(|s| scope_family(s) == family))
+            .or(chosen.scopes.first())
+            .map(String::as_str)
+    }
+}
+
+/// A scope's family: its first word, lower case (`Mail.ReadWrite` → `mail`).
+fn scope_family(scope: &str) -> String {
+    scope.split('.').next().unwrap_or(scope).to_ascii_lowercase()
+}
+
+/// Graph's permission families and the path segments of the resources each covers, as Microsoft's
+/// permissions reference groups them: `Calendars.*` for calendars and events, `Mail.*` for messages and mail
+/// folders, and so on. Only used to choose among the scopes of one cell that spans families.
+const FAMILIES: &[(&str, &[&str])] = &[
+    ("group", &["groups"]),
+    ("calendars", &["calendar", "calendars", "calendargroup", "calendargroups", "calendarview", "events"]),
+    ("mailboxsettings", &["mailboxsettings"]),
+    ("mail", &["messages", "mailfolders", "childfolders", "messagerules", "inferenceclassification"]),
+    ("contacts", &["contacts", "contactfolders"]),
+    ("files", &["drive", "drives"]),
+    ("sites", &["sites"]),
+    ("chat", &["chats"]),
+    ("channelmessage", &["channels"]),
+    ("notes", &["onenote"]),
+    ("tasks", &["todo"]),
+];
+
+/// The family of the resource a path is about: that of its first segment that belongs to one
+/// (`/groups/{id}/events` is a group's; `/users/{id}/messages` a mailbox's).
+fn path_family(template: &Template) -> Option<String> {
+    template.segments.iter().find_map(|s| match s {
+        Segment::Literal(l) => {
+            let l = l.to_ascii_lowercase();
+            FAMILIES.iter().find(|(_, segments)| segments.contains(&l.as_str())).map(|(f, _)| f.to_string())
+        }
+        _ => None,
+    })
 }

@@ -18,7 +18,7 @@ use super::components::{self, DEFAULT_SERVER};
 use super::ids;
 use super::operation::{path_item, Planned};
 use super::schemas::Schemas;
-use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::{self, Template};
 use crate::reader::page::Page;
 
@@ -34,12 +34,11 @@ pub struct BuiltOperation {
     pub endpoint: usize,
 }
 
-/// The built document and what was said while building it.
+/// The built document and its operations; what was said while building it is in the run's [`Diagnostics`].
 #[derive(Debug)]
 pub struct Built {
     pub document: OpenAPI,
     pub operations: Vec<BuiltOperation>,
-    pub diagnostics: Vec<PageDiagnostic>,
 }
 
 /// What to do when a second page lists a method and path an earlier page already defined.
@@ -67,22 +66,27 @@ pub fn templates(page: &Page) -> Vec<Result<Template, String>> {
 }
 
 /// Builds the document from pages that read without errors. Problems found here (an endpoint whose path
-/// cannot be normalised, two pages defining one method and path) come back as error diagnostics.
-pub fn build(pages: &[Page]) -> Built {
-    build_with(pages, SharedEndpoint::Error)
+/// cannot be normalised, two pages defining one method and path) are said in `diagnostics` as errors.
+pub fn build(pages: &[Page], diagnostics: &mut Diagnostics) -> Built {
+    build_with(pages, SharedEndpoint::Error, diagnostics)
 }
 
 /// [`build`], choosing how a method and path defined by two pages is reported.
-pub fn build_with(pages: &[Page], shared: SharedEndpoint) -> Built {
-    build_full(pages, shared, &Schemas::default())
+pub fn build_with(pages: &[Page], shared: SharedEndpoint, diagnostics: &mut Diagnostics) -> Built {
+    build_full(pages, shared, &Schemas::default(), diagnostics)
 }
 
 /// [`build_with`], with the schemas made from resource pages: bodies the pages name become `$ref`s to them.
-pub fn build_full(pages: &[Page], shared: SharedEndpoint, schemas: &Schemas) -> Built {
+pub fn build_full(
+    pages: &[Page],
+    shared: SharedEndpoint,
+    schemas: &Schemas,
+    diagnostics: &mut Diagnostics,
+) -> Built {
     let templates: Vec<_> = pages.iter().map(templates).collect();
     let inputs: Vec<Input<'_>> =
         pages.iter().zip(&templates).map(|(page, templates)| Input { page, templates, ceded: &[] }).collect();
-    build_inputs(&inputs, shared, schemas)
+    build_inputs(&inputs, shared, schemas, diagnostics)
 }
 
 /// What the pass in page order decided for one endpoint of a page.
@@ -107,8 +111,13 @@ struct Plan<'a> {
 
 /// The endpoints of one page that go in (`planning`, indexes into `Page::endpoints`, in order), planned:
 /// each one's template (with the query options the page's repeated request lines add), answer,
-/// operationId stem and body. Needs nothing from other pages, so pages are planned on every core.
-fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Vec<Plan<'a>> {
+/// operationId stem and body. Reads other pages only through `siblings`, so pages are planned on every core.
+fn plan_page<'a>(
+    input: &Input<'a>,
+    planning: &[usize],
+    schemas: &Schemas,
+    siblings: &body::Siblings<'_>,
+) -> Vec<Plan<'a>> {
     let Input { page, templates: all_templates, ceded } = *input;
     if planning.is_empty() {
         return Vec::new();
@@ -144,7 +153,7 @@ fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Ve
         let answer =
             answer::answer(page, &exchanges, endpoint, &template, schemas, &mut collections, &mut say);
         let operation_id = ids::operation_id_answering(&template, &endpoint.method, answer.collection);
-        let body = body::request_body(page, &endpoint.method, &template, schemas, &mut say);
+        let body = body::request_body(page, &endpoint.method, &template, schemas, siblings, &mut say);
         let (status, reason) = match &page.success {
             Some(s) if !s.reason.is_empty() => (StatusCode::Code(s.status), s.reason.clone()),
             Some(s) => (StatusCode::Code(s.status), "Success".to_string()),
@@ -158,7 +167,12 @@ fn plan_page<'a>(input: &Input<'a>, planning: &[usize], schemas: &Schemas) -> Ve
 }
 
 /// [`build_full`] over pages that may leave some of their endpoints to others.
-pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Schemas) -> Built {
+pub fn build_inputs(
+    inputs: &[Input<'_>],
+    shared: SharedEndpoint,
+    schemas: &Schemas,
+    diagnostics: &mut Diagnostics,
+) -> Built {
     // Keyed by the path in lower case: Graph matches path segments case-insensitively, and newer pages write one
     // path both ways (`/me/mailFolders/{id}/messages/delta`, then `/me/mailfolders/{id}/messages/delta?changeType=…`).
     // The first spelling is the one the spec keeps.
@@ -244,18 +258,18 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
             (input, planning.collect())
         })
         .collect();
-    let plans =
-        crate::parallel::map_on_every_core(work, |(input, planning)| plan_page(input, &planning, schemas));
+    let siblings = body::Siblings::of(inputs.iter().map(|i| i.page));
+    let plans = crate::parallel::map_on_every_core(work, |(input, planning)| {
+        plan_page(input, &planning, schemas, &siblings)
+    });
 
     // And gathered in page order, with what was said in the order it was said.
-    let mut diagnostics = Vec::new();
     let mut planned: Vec<Planned<'_>> = Vec::new();
     let mut operations = Vec::new();
     let mut collections: BTreeMap<String, Schema> = BTreeMap::new();
     for ((input, (note, decisions)), plans) in inputs.iter().zip(decided).zip(plans) {
         let page = input.page;
-        let mut say =
-            |d: Diagnostic| diagnostics.push(PageDiagnostic { file: page.file.clone(), diagnostic: d });
+        let mut say = |d: Diagnostic| diagnostics.push(&page.file, d);
         note.into_iter().for_each(&mut say);
         let mut plans = plans.into_iter();
         for (index, decision) in decisions {
@@ -347,5 +361,5 @@ pub fn build_inputs(inputs: &[Input<'_>], shared: SharedEndpoint, schemas: &Sche
         components: Some(components::components(schemas, collections, &options_used, &scopes_seen)),
         ..OpenAPI::default()
     };
-    Built { document, operations, diagnostics }
+    Built { document, operations }
 }

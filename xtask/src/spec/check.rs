@@ -1,7 +1,8 @@
 //! The spec's own checks, beyond what the `openapiv3` types hold: path parameters declared once, unique
 //! operationIds, status codes of three digits, and every `$ref` resolving (schemas, shared parameters,
-//! responses, request bodies); as sentences ([`check`]) or as diagnostics at the page and request line of
-//! the operation at fault, or at the resource page a schema comes from ([`check_at`]).
+//! responses, request bodies), each said as an error; and a warning where a path keys a singular segment
+//! beside the plural collection of the same items (a page's slip the client names apart) at the page and request line of the operation at fault,
+//! or on the resource page a schema comes from.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,51 +13,48 @@ use openapiv3::{
 };
 
 use super::build::BuiltOperation;
-use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::reader::page::Page;
 
-/// Checks beyond what `openapiv3` enforces. Each problem is a sentence naming the path or operationId.
-pub fn check(document: &OpenAPI) -> Vec<String> {
-    problems(document).into_iter().map(|p| p.message).collect()
-}
-
-/// [`check`]'s problems as diagnostics at the page and request line of the operation each is about (as
-/// built from `pages`), or on the resource page of the schema it is in (line 1); any other problem is put
-/// on `spec_file`, line 1.
-pub fn check_at(
+/// Checks beyond what `openapiv3` enforces, each problem an error in `diagnostics`: a sentence naming the
+/// path or operationId, said at the page and request line of the operation it is about (as built from
+/// `pages`), or on the resource page of the schema it is in (the file alone: the schema has no one line);
+/// any other problem is said on `spec_file`, the document as a whole.
+pub fn check(
     document: &OpenAPI,
     operations: &[BuiltOperation],
     pages: &[Page],
     spec_file: &str,
-) -> Vec<PageDiagnostic> {
+    diagnostics: &mut Diagnostics,
+) {
     let line_of = |op: &BuiltOperation| {
         pages
             .iter()
             .find(|p| p.file == op.file)
             .and_then(|p| p.endpoints.get(op.endpoint))
-            .map_or(1, |e| e.line)
+            .map_or(0, |e| e.line)
     };
     let schema_source = |name: &str| {
         let schema = document.components.as_ref()?.schemas.get(name)?.as_item()?;
         schema.schema_data.extensions.get("x-ms-docs-source")?.as_str().map(str::to_string)
     };
-    problems(document)
-        .into_iter()
-        .map(|p| {
-            let (file, line) = match p.place {
-                Place::Operation(method, path) => {
-                    match operations.iter().find(|o| o.method.eq_ignore_ascii_case(&method) && o.path == path)
-                    {
-                        Some(op) => (op.file.clone(), line_of(op)),
-                        None => (spec_file.to_string(), 1),
-                    }
+    for p in problems(document) {
+        let (file, line) = match p.place {
+            Place::Operation(method, path) => {
+                match operations.iter().find(|o| o.method.eq_ignore_ascii_case(&method) && o.path == path) {
+                    Some(op) => (op.file.clone(), line_of(op)),
+                    None => (spec_file.to_string(), 0),
                 }
-                Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 1),
-                Place::Document => (spec_file.to_string(), 1),
-            };
-            PageDiagnostic { file, diagnostic: Diagnostic::error(line, p.message) }
-        })
-        .collect()
+            }
+            Place::Schema(name) => (schema_source(&name).unwrap_or_else(|| spec_file.to_string()), 0),
+            Place::Document => (spec_file.to_string(), 0),
+        };
+        let diagnostic = match p.severity {
+            Severity::Error => Diagnostic::error(line, p.message),
+            Severity::Warning => Diagnostic::warning(line, p.message),
+        };
+        diagnostics.push(&file, diagnostic);
+    }
 }
 
 /// Where a problem is.
@@ -68,9 +66,10 @@ enum Place {
     Document,
 }
 
-/// One finding of [`check`]: where it is, and the sentence.
+/// One problem [`check`] finds: where it is, how bad, and the sentence.
 struct Problem {
     place: Place,
+    severity: Severity,
     message: String,
 }
 
@@ -91,7 +90,11 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
             let op_level = declared_in_path(document, &op.parameters);
             let label = format!("{} {path}", method.to_ascii_uppercase());
             let mut say = |message: String| {
-                problems.push(Problem { place: Place::Operation(method.to_string(), path.clone()), message })
+                problems.push(Problem {
+                    place: Place::Operation(method.to_string(), path.clone()),
+                    severity: Severity::Error,
+                    message,
+                })
             };
             // Counted through maps: a path can carry thousands of parameters.
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -149,16 +152,63 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
         }
     }
     for message in unresolved(refs) {
-        problems.push(Problem { place: Place::Document, message });
+        problems.push(Problem { place: Place::Document, severity: Severity::Error, message });
     }
     for (name, schema) in document.components.iter().flat_map(|c| &c.schemas) {
         let mut refs = Vec::new();
         schema_refs(schema, &mut refs);
         for message in unresolved(refs) {
-            problems.push(Problem { place: Place::Schema(name.clone()), message });
+            problems.push(Problem { place: Place::Schema(name.clone()), severity: Severity::Error, message });
         }
     }
+    problems.extend(singular_keys(document));
     problems
+}
+
+/// Paths that key a segment spelled in the singular where the document has the plural collection of the
+/// same items under the same parent (2017's `/me/calendar/{id}` beside `/me/calendars/{id}`): a slip of the
+/// page, which Graph serves all the same; the client names its accessor apart (`calendar_item_by_id`), and
+/// the page is told.
+fn singular_keys(document: &OpenAPI) -> Vec<Problem> {
+    let keyed = |path: &str| -> Vec<(String, String)> {
+        let segments: Vec<&str> = path.split('/').collect();
+        (0..segments.len().saturating_sub(1))
+            .filter(|&i| !segments[i].starts_with('{') && segments[i + 1].starts_with('{'))
+            .map(|i| (segments[..i].join("/").to_ascii_lowercase(), segments[i].to_string()))
+            .collect()
+    };
+    // Under each parent, the keyed collections by their singular.
+    let mut plurals: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for path in document.paths.paths.keys() {
+        for (parent, literal) in keyed(path) {
+            let singular = crate::paths::singular(&literal).to_ascii_lowercase();
+            plurals.entry((parent, singular)).or_default().insert(literal);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (parent, literal) in keyed(path) {
+            if crate::paths::singular(&literal) != literal {
+                continue;
+            }
+            let Some(others) = plurals.get(&(parent, literal.to_ascii_lowercase())) else { continue };
+            let Some(plural) = others.iter().find(|o| !o.eq_ignore_ascii_case(&literal)) else {
+                continue;
+            };
+            for (method, _) in item.iter() {
+                out.push(Problem {
+                    place: Place::Operation(method.to_string(), path.clone()),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "`{path}` keys `{literal}`, the singular, where the collection is `{plural}` (a slip of \
+                         the page); kept as written, and the client gives it an accessor of its own"
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The names of the path parameters among `parameters`, following `$ref`s into `components/parameters`.
@@ -273,8 +323,30 @@ mod tests {
         serde_json::from_str(json).expect("a test document")
     }
 
+    /// A page whose one endpoint, `GET {written}` at `line`, is built as the operation `GET {path}` (`id`).
+    fn get_at(file: &str, written: &str, line: usize, path: &str, id: &str) -> (Page, [BuiltOperation; 1]) {
+        let endpoint = crate::reader::page::Endpoint { method: "GET".into(), path: written.into(), line };
+        let page = Page { file: file.into(), endpoints: vec![endpoint], ..Page::default() };
+        let operation = BuiltOperation {
+            file: file.into(),
+            method: "get".into(),
+            path: path.into(),
+            operation_id: id.into(),
+            responses: vec![],
+            endpoint: 0,
+        };
+        (page, [operation])
+    }
+
+    /// The sentences [`check`] says about a document built from no page.
+    fn said(document: &OpenAPI) -> Vec<String> {
+        let mut diagnostics = Diagnostics::new();
+        check(document, &[], &[], "spec/openapi.yaml", &mut diagnostics);
+        diagnostics.into_iter().map(|d| d.diagnostic.message).collect()
+    }
+
     #[test]
-    fn check_at_names_the_page_and_request_line_of_the_operation_at_fault() {
+    fn check_names_the_page_and_request_line_of_the_operation_at_fault() {
         let document = document(
             r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
                 "paths": {"/me/messages/{message-id}": {"get": {
@@ -286,33 +358,22 @@ mod tests {
                           "x-ms-docs-source": "spec/docs/resources/x.md"},
                     "z": {"$ref": "#/components/schemas/gone"}}}}"##,
         );
-        let page = Page {
-            file: "spec/docs/message-get.md".into(),
-            endpoints: vec![crate::reader::page::Endpoint {
-                method: "GET".into(),
-                path: "/me/messages/{id}".into(),
-                line: 17,
-            }],
-            ..Page::default()
-        };
-        let operations = [BuiltOperation {
-            file: page.file.clone(),
-            method: "get".into(),
-            path: "/me/messages/{message-id}".into(),
-            operation_id: "me.messages.get".into(),
-            responses: vec!["200".into()],
-            endpoint: 0,
-        }];
-        let found: Vec<String> = check_at(&document, &operations, &[page], "spec/openapi.yaml")
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let (page, operations) = get_at(
+            "spec/docs/message-get.md",
+            "/me/messages/{id}",
+            17,
+            "/me/messages/{message-id}",
+            "me.messages.get",
+        );
+        let mut diagnostics = Diagnostics::new();
+        check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
+        let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(
             found,
             [
                 "spec/docs/message-get.md:17: error: `$ref: #/components/responses/missing` does not resolve",
-                "spec/docs/resources/x.md:1: error: `$ref: #/components/schemas/gone` does not resolve",
-                "spec/openapi.yaml:1: error: `$ref: #/components/schemas/gone` does not resolve",
+                "spec/docs/resources/x.md: error: `$ref: #/components/schemas/gone` does not resolve",
+                "spec/openapi.yaml: error: `$ref: #/components/schemas/gone` does not resolve",
             ]
         );
     }
@@ -327,11 +388,40 @@ mod tests {
                     "/b": {"get": {"operationId": "a", "responses": {}}}},
                 "components": {}}"##,
         );
-        let problems = check(&doc);
+        let problems = said(&doc);
         assert!(problems.iter().any(|p| p.contains("`x-id` is declared 0 times")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("operationId `a` is used by both")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("#/components/responses/missing")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("#/components/parameters/top")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_key_under_the_singular_beside_the_plural_collection_is_a_warning_on_its_line() {
+        let document = document(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/me/calendar/{calendar-id}/events": {"parameters": [{"name": "calendar-id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "get": {"operationId": "a", "responses": {}}},
+                    "/me/calendars/{calendar-id}/events": {"parameters": [{"name": "calendar-id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                        "get": {"operationId": "b", "responses": {}}},
+                    "/me/calendar": {"get": {"operationId": "c", "responses": {}}}}}"##,
+        );
+        let (page, operations) = get_at(
+            "attachment_get.md",
+            "/me/calendar/{id}/events",
+            31,
+            "/me/calendar/{calendar-id}/events",
+            "a",
+        );
+        let mut diagnostics = Diagnostics::new();
+        check(&document, &operations, &[page], "spec/openapi.yaml", &mut diagnostics);
+        let found: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            ["attachment_get.md:31: warning: `/me/calendar/{calendar-id}/events` keys `calendar`, the singular, where \
+              the collection is `calendars` (a slip of the page); kept as written, and the client gives it an \
+              accessor of its own"]
+        );
     }
 
     #[test]
@@ -343,6 +433,6 @@ mod tests {
                 "components": {"parameters": {"x": {"name": "x-id", "in": "path", "required": true,
                                                     "schema": {"type": "string"}}}}}"##,
         );
-        assert_eq!(check(&doc), Vec::<String>::new());
+        assert_eq!(said(&doc), Vec::<String>::new());
     }
 }

@@ -24,14 +24,13 @@ pub mod schemas;
 mod typed;
 mod yaml;
 
-pub use body::body_resource;
 pub use build::{
     build, build_full, build_inputs, build_with, templates, Built, BuiltOperation, Input, SharedEndpoint,
 };
-pub use check::{check, check_at};
+pub use check::check;
 pub use components::{DEFAULT_SERVER, ERROR_SCHEMA, SECURITY_SCHEME};
 pub use ids::operation_id;
 pub use operation::learn_url;
 pub use yaml::to_yaml;
 
-pub use crate::diagnostics::PageDiagnostic;
+pub use crate::diagnostics::{Diagnostics, PageDiagnostic};

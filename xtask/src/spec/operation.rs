@@ -16,7 +16,7 @@ use super::ids;
 use super::schemas;
 use super::typed;
 use crate::paths::Template;
-use crate::reader::page::{Page, PermissionKind};
+use crate::reader::page::Page;
 
 /// One endpoint, planned: everything its operation needs but its final operationId.
 pub struct Planned<'a> {
@@ -158,16 +158,9 @@ fn operation(plan: Planned<'_>, options_used: &mut BTreeSet<usize>) -> Operation
     }
 
     let permissions = page.permissions_for(&template);
-    let least = permissions
-        .iter()
-        .find(|p| {
-            matches!(p.kind, PermissionKind::DelegatedWork | PermissionKind::Unspecified)
-                && !p.scopes.is_empty()
-        })
-        .or_else(|| permissions.iter().find(|p| !p.scopes.is_empty()))
-        .and_then(|p| p.scopes.first());
-    let security =
-        least.map(|scope| vec![[(SECURITY_SCHEME.to_string(), vec![scope.clone()])].into_iter().collect()]);
+    let least = Page::security_scope(&permissions, &template);
+    let security = least
+        .map(|scope| vec![[(SECURITY_SCHEME.to_string(), vec![scope.to_string()])].into_iter().collect()]);
     let mut extensions = IndexMap::new();
     if !permissions.is_empty() {
         let mut perms = serde_json::Map::new();

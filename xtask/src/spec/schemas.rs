@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, StringType, Type};
 
 use super::typed::{self, Properties};
-use crate::diagnostics::{Diagnostic, PageDiagnostic};
+use crate::diagnostics::Diagnostics;
 use crate::reader::resource::{Property, Resource};
 
 pub use super::typed::SCHEMA_PREFIX as PREFIX;
@@ -111,13 +111,12 @@ impl Catalog {
     }
 }
 
-/// The built schemas and what was said while building them.
+/// The built schemas; what was said while building them is in the run's [`Diagnostics`].
 #[derive(Debug, Default)]
 pub struct Schemas {
     /// By qualified name, sorted.
     pub schemas: BTreeMap<String, Schema>,
     pub catalog: Catalog,
-    pub diagnostics: Vec<PageDiagnostic>,
 }
 
 /// Schema of a type as a property or body parameter uses it.
@@ -153,8 +152,8 @@ fn is_type_name(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
 }
 
-/// The schemas of resource pages (owned or borrowed), with the problems found in them.
-pub fn build<R: std::borrow::Borrow<Resource>>(resources: &[R]) -> Schemas {
+/// The schemas of resource pages (owned or borrowed); the problems found in them are said in `diagnostics`.
+pub fn build<R: std::borrow::Borrow<Resource>>(resources: &[R], diagnostics: &mut Diagnostics) -> Schemas {
     let resources = resources.iter().map(R::borrow);
     let mut out = Schemas::default();
     let mut by_name: BTreeMap<&str, &Resource> = BTreeMap::new();
@@ -163,23 +162,15 @@ pub fn build<R: std::borrow::Borrow<Resource>>(resources: &[R]) -> Schemas {
             continue;
         }
         if !is_type_name(&r.name) {
-            out.diagnostics.push(PageDiagnostic {
-                file: r.file.clone(),
-                diagnostic: Diagnostic::error(
-                    1,
-                    format!("type name `{}` is not a qualified name (letters, digits, `.`, `_`)", r.name),
-                ),
-            });
+            diagnostics.error(
+                &r.file,
+                1,
+                format!("type name `{}` is not a qualified name (letters, digits, `.`, `_`)", r.name),
+            );
             continue;
         }
         if let Some(first) = by_name.insert(&r.name, r) {
-            out.diagnostics.push(PageDiagnostic {
-                file: r.file.clone(),
-                diagnostic: Diagnostic::error(
-                    1,
-                    format!("type `{}` is also described by {}", r.name, first.file),
-                ),
-            });
+            diagnostics.error(&r.file, 1, format!("type `{}` is also described by {}", r.name, first.file));
         }
         out.catalog.insert(&r.name);
         let own = out.catalog.properties.entry(r.name.clone()).or_default();
@@ -327,9 +318,11 @@ mod tests {
     fn a_type_name_that_cannot_be_a_ref_is_an_error_on_its_page() {
         let hostile =
             Resource { file: "x.md".into(), name: "microsoft.graph/../evil".into(), ..Resource::default() };
-        let built = build(&[hostile]);
+        let mut said = Diagnostics::new();
+        let built = build(&[hostile], &mut said);
         assert!(built.schemas.is_empty());
-        assert_eq!(built.diagnostics.len(), 1);
-        assert!(built.diagnostics[0].diagnostic.message.contains("not a qualified name"));
+        assert_eq!(said.len(), 1);
+        assert_eq!(said[0].file, "x.md");
+        assert!(said[0].diagnostic.message.contains("not a qualified name"));
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Each page is matched by file name anywhere under the checkout (API pages in an `api` folder, resource pages
 //! in a `resources` folder, v1.0 over beta). Nothing is written unless every page is settled: an ambiguous
-//! match is an error naming the candidates. The checkout's commit goes into spec/docs/README.md, so the next
+//! match is an error on the page naming the candidates, and every such page is said in one run. The checkout's commit goes into spec/docs/README.md, so the next
 //! sync can list the pages the docs added since.
 
 use std::collections::BTreeMap;
@@ -12,14 +12,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
+use crate::diagnostics::Diagnostics;
 use crate::tasks::diff::git;
 use crate::tasks::regen::{self, DOCS_DIR};
 
 /// The README section sync owns; everything from its heading to the next `## ` heading is rewritten.
 const SECTION: &str = "## Last sync";
 
-/// Copies the pages, records the commit, and returns the report to print.
-pub fn run(root: &Path, from: &Path) -> Result<String> {
+/// Copies the pages, records the commit, and returns the report to print. A page that cannot be settled or
+/// read, or a file that cannot be written, is an error about it in `diagnostics`; with any, nothing is
+/// written (a write that fails leaves the files before it written, each whole).
+pub fn run(root: &Path, from: &Path, diagnostics: &mut Diagnostics) -> Result<String> {
     if !from.is_dir() {
         bail!("{} is not a folder; give a local clone of the docs repository", from.display());
     }
@@ -40,17 +43,33 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     for (page, folder) in &pages {
         let name = page.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let label = page.strip_prefix(root).unwrap_or(page).to_string_lossy().replace('\\', "/");
-        let Some(found) = pick(index.get(&name).map(Vec::as_slice).unwrap_or(&[]), folder, &label)? else {
-            vanished.push(label);
-            continue;
+        let found = match pick(index.get(&name).map(Vec::as_slice).unwrap_or(&[]), folder) {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                vanished.push(label);
+                continue;
+            }
+            Err(why) => {
+                diagnostics.file_error(&label, why);
+                continue;
+            }
         };
         if let Some(dir) = found.parent() {
             if !folders.iter().any(|f| f == dir) {
                 folders.push(dir.to_path_buf());
             }
         }
-        let new = std::fs::read(&found).with_context(|| format!("cannot read {}", found.display()))?;
-        let old = std::fs::read(page).with_context(|| format!("cannot read {}", page.display()))?;
+        let (new, old) = match (std::fs::read(&found), std::fs::read(page)) {
+            (Ok(new), Ok(old)) => (new, old),
+            (Err(e), _) => {
+                diagnostics.file_error(&label, format!("cannot read {}: {e}", found.display()));
+                continue;
+            }
+            (_, Err(e)) => {
+                diagnostics.file_error(&label, format!("cannot read the page: {e}"));
+                continue;
+            }
+        };
         if new == old {
             unchanged += 1;
         } else {
@@ -64,8 +83,12 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     let readme = match std::fs::read_to_string(&readme_path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", readme_path.display())),
+        Err(e) => {
+            diagnostics.file_error(&crate::files::label(&readme_path), format!("cannot read it: {e}"));
+            String::new()
+        }
     };
+    diagnostics.fail_on_errors("nothing was written")?;
     let added = added_since(&checkout, &readme, &commit, &folders, &pages);
     let origin = git_origin(&checkout);
     let mut section = format!("{SECTION}\n\n`cargo xtask sync` last copied the pages above from ");
@@ -84,8 +107,12 @@ pub fn run(root: &Path, from: &Path) -> Result<String> {
     writes.push((readme_path, replace_section(&readme, &section).into_bytes()));
 
     for (path, bytes) in &writes {
-        crate::files::write(path, &crate::files::label(path), bytes, false, &mut String::new())?;
+        let label = crate::files::label(path);
+        if let Err(e) = crate::files::write(path, &label, bytes, false, &mut String::new()) {
+            diagnostics.file_error(&label, format!("{e:#}"));
+        }
     }
+    diagnostics.fail_on_errors("the files named were not written")?;
 
     let mut out = String::new();
     for c in &changed {
@@ -139,7 +166,7 @@ fn walk(dir: &Path, index: &mut BTreeMap<String, Vec<PathBuf>>) -> Result<()> {
 /// The one candidate for a page: in a folder of its kind (`api`, `resources`), under `v1.0` rather than
 /// `beta`; more than one left is an error, since copying the wrong one would go unnoticed. A page found only
 /// under `beta` is an error too: the client is for v1.0, and a beta page documents calls v1.0 may not have.
-fn pick(candidates: &[PathBuf], folder: &str, label: &str) -> Result<Option<PathBuf>> {
+fn pick(candidates: &[PathBuf], folder: &str) -> Result<Option<PathBuf>, String> {
     let in_folder = |p: &&PathBuf| p.parent().and_then(Path::file_name).is_some_and(|n| n == folder);
     let is_beta = |p: &&PathBuf| p.components().any(|c| c.as_os_str() == "beta");
     let mut left: Vec<&PathBuf> = candidates.iter().filter(in_folder).collect();
@@ -147,10 +174,10 @@ fn pick(candidates: &[PathBuf], folder: &str, label: &str) -> Result<Option<Path
         left = candidates.iter().collect();
     }
     if !left.is_empty() && left.iter().all(is_beta) {
-        bail!(
-            "{label}: only beta has a page of that name ({}); v1.0 has none, so it is not copied",
+        return Err(format!(
+            "only beta has a page of that name ({}); v1.0 has none, so it is not copied",
             left.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        );
+        ));
     }
     left.retain(|p| !is_beta(p));
     if left.len() > 1 {
@@ -163,11 +190,11 @@ fn pick(candidates: &[PathBuf], folder: &str, label: &str) -> Result<Option<Path
     match left.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some((*one).clone())),
-        many => bail!(
-            "{label}: {} pages of that name in the checkout, cannot tell which: {}",
+        many => Err(format!(
+            "{} pages of that name in the checkout, cannot tell which: {}",
             many.len(),
             many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ),
+        )),
     }
 }
 

@@ -219,6 +219,34 @@ impl MeRequest {
             path: self.path.clone().literal("outlook"),
         }
     }
+
+    /// A JSON body or MIME content is required.
+    ///
+    /// - POST /me/sendMail
+    ///
+    /// Success: 202.
+    pub fn send_mail(&self, body: types::SendMailBody) -> MeSendMailRequest {
+        MeSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: Some(body),
+            mime: None,
+        }
+    }
+
+    /// `send_mail`, sending `mime` instead of its JSON body: MIME content, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// The request and its options are those of [`send_mail`](Self::send_mail).
+    pub fn send_mail_mime(&self, mime: impl AsRef<[u8]>) -> MeSendMailRequest {
+        MeSendMailRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("sendMail"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes()),
+        }
+    }
 }
 
 /// Requests on /me/messages/\{message-id\}.
@@ -273,6 +301,21 @@ impl MessageRequest {
                 .clone()
                 .literal("attachments")
                 .param("attachment-id", attachment_id),
+        }
+    }
+
+    /// A body is optional; MIME content goes base64-encoded as text/plain.
+    ///
+    /// - POST /me/messages/\{message-id\}/createReply
+    ///
+    /// Success: 201.
+    pub fn create_reply(&self) -> MessageCreateReplyRequest {
+        MessageCreateReplyRequest {
+            client: self.client.clone(),
+            path: self.path.clone().literal("createReply"),
+            options: crate::runtime::CallOptions::default(),
+            body: None,
+            mime: None,
         }
     }
 
@@ -363,12 +406,23 @@ impl OutlookRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentGetRequest",
+            "attachment.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentGetRequest {
@@ -417,12 +471,23 @@ impl std::future::IntoFuture for AttachmentGetRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for AttachmentValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueGetRequest",
+            "attachment_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueGetRequest {
@@ -482,13 +547,24 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
 }
 
 /// The `set` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct AttachmentValueSetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Vec<u8>,
+}
+
+impl std::fmt::Debug for AttachmentValueSetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "AttachmentValueSetRequest",
+            "attachment_value.set",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl AttachmentValueSetRequest {
@@ -521,6 +597,7 @@ impl AttachmentValueSetRequest {
         let op = Operation::new(reqwest::Method::PUT, "attachment_value.set", self.path)
             .with_options(self.options);
         let op = op.raw_body("application/octet-stream", self.body);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -538,13 +615,24 @@ impl std::future::IntoFuture for AttachmentValueSetRequest {
 }
 
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailFolderMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MailFolderMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailFolderMoveRequest",
+            "mail_folder.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailFolderMoveRequest {
@@ -577,6 +665,7 @@ impl MailFolderMoveRequest {
         let op = Operation::new(reqwest::Method::POST, "mail_folder.move_", self.path)
             .with_options(self.options);
         let op = op.json_body(&self.body);
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -594,12 +683,23 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MailboxSettingsGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsGetRequest",
+            "mailbox_settings.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsGetRequest {
@@ -648,13 +748,24 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MailboxSettingsUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MailboxSettings,
+}
+
+impl std::fmt::Debug for MailboxSettingsUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MailboxSettingsUpdateRequest",
+            "mailbox_settings.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MailboxSettingsUpdateRequest {
@@ -708,12 +819,23 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MasterCategoriesListRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MasterCategoriesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MasterCategoriesListRequest",
+            "master_categories.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MasterCategoriesListRequest {
@@ -773,13 +895,97 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
     }
 }
 
+/// The `send_mail` request; set optional parameters, then `.await` it to send.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MeSendMailRequest {
+    client: Client,
+    path: ResourcePath,
+    options: crate::runtime::CallOptions,
+    body: Option<types::SendMailBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MeSendMailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MeSendMailRequest",
+            "me.send_mail",
+            &self.path,
+            &self.options,
+        )
+    }
+}
+
+impl MeSendMailRequest {
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    #[inline]
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    #[inline]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
+    #[inline]
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "me.send_mail", self.path)
+            .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        let op = op.status_only();
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MeSendMailRequest {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<Result<(), Error>>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.no_content()
+        })
+    }
+}
+
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageGetRequest",
+            "message.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageGetRequest {
@@ -828,13 +1034,24 @@ impl std::future::IntoFuture for MessageGetRequest {
 }
 
 /// The `update` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageUpdateRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::Message,
+}
+
+impl std::fmt::Debug for MessageUpdateRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageUpdateRequest",
+            "message.update",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageUpdateRequest {
@@ -883,14 +1100,113 @@ impl std::future::IntoFuture for MessageUpdateRequest {
     }
 }
 
+/// The `create_reply` request; set optional parameters, then `.await` it to send.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MessageCreateReplyRequest {
+    client: Client,
+    path: ResourcePath,
+    options: crate::runtime::CallOptions,
+    body: Option<types::CreateReplyBody>,
+    mime: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for MessageCreateReplyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageCreateReplyRequest",
+            "message.create_reply",
+            &self.path,
+            &self.options,
+        )
+    }
+}
+
+impl MessageCreateReplyRequest {
+    /// Sets the JSON request body, instead of `.mime(..)`.
+    pub fn body(mut self, body: types::CreateReplyBody) -> Self {
+        self.body = Some(body);
+        self.mime = None;
+        self
+    }
+
+    /// MIME content, base64-encoded. Give the bytes as they are: the client base64-encodes them and sends `text/plain`.
+    ///
+    /// Sent instead of the JSON body `.body(..)` sets; the last of the two set is sent.
+    pub fn mime(mut self, mime: impl AsRef<[u8]>) -> Self {
+        self.mime = Some(crate::runtime::base64_encode(mime.as_ref()).into_bytes());
+        self.body = None;
+        self
+    }
+
+    /// Adds a request header to this call, replacing one the call would send under that name; the
+    /// headers the client owns (`Authorization`, `Content-Length`, …) and invalid ones fail the call
+    /// before anything is sent.
+    #[inline]
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name.as_ref(), value.as_ref());
+        self
+    }
+
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    #[inline]
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// How many times this call is tried again after a 429, a 503 or a failed connection, instead
+    /// of the client's `max_retries`.
+    #[inline]
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options = self.options.max_retries(retries);
+        self
+    }
+
+    #[inline]
+    fn into_operation(self) -> (Client, Operation) {
+        let op = Operation::new(reqwest::Method::POST, "message.create_reply", self.path)
+            .with_options(self.options);
+        let op = match (self.mime, &self.body) {
+            (Some(bytes), _) => op.raw_body("text/plain", bytes),
+            (None, Some(b)) => op.json_body(b),
+            (None, None) => op,
+        };
+        (self.client, op)
+    }
+}
+
+impl std::future::IntoFuture for MessageCreateReplyRequest {
+    type Output = Result<types::Message, Error>;
+    type IntoFuture = BoxFuture<Result<types::Message, Error>>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let (client, op) = self.into_operation();
+            client.execute(op).await?.json()
+        })
+    }
+}
+
 /// The `move_` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageMoveRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: types::MoveBody,
+}
+
+impl std::fmt::Debug for MessageMoveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageMoveRequest",
+            "message.move_",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageMoveRequest {
@@ -940,12 +1256,23 @@ impl std::future::IntoFuture for MessageMoveRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessageValueGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for MessageValueGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessageValueGetRequest",
+            "message_value.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessageValueGetRequest {
@@ -1005,7 +1332,6 @@ impl std::future::IntoFuture for MessageValueGetRequest {
 }
 
 /// The `list` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MessagesListRequest {
     client: Client,
@@ -1013,6 +1339,18 @@ pub struct MessagesListRequest {
     options: crate::runtime::CallOptions,
     top: Option<String>,
     prefer: Option<String>,
+}
+
+impl std::fmt::Debug for MessagesListRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "MessagesListRequest",
+            "messages.list",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl MessagesListRequest {

@@ -7,6 +7,13 @@
     missing_docs,
     dead_code
 )]
+///`CreateReplyBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct CreateReplyBody {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub comment: ::std::option::Option<::std::string::String>,
+}
+
 ///`EmailAddress`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct EmailAddress {
@@ -261,6 +268,12 @@ pub struct Recipient {
     pub email_address: ::std::option::Option<EmailAddress>,
 }
 
+///`SendMailBody`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SendMailBody {
+    pub message: Message,
+}
+
 /// Error types.
 pub mod error {
     /// Error from a `TryFrom` or `FromStr` implementation.
@@ -318,6 +331,14 @@ impl MoveBody {
         Self {
             destination_id: destination_id.into(),
         }
+    }
+}
+
+impl SendMailBody {
+    /// Makes one from its required fields; every optional field is unset:
+    /// - `message`
+    pub fn new(message: Message) -> Self {
+        Self { message }
     }
 }
 

@@ -201,7 +201,6 @@ impl WorkerTaskRequest {
 }
 
 /// The `key` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RootKeyRequest {
     client: Client,
@@ -209,6 +208,18 @@ pub struct RootKeyRequest {
     options: crate::runtime::CallOptions,
     key: Option<String>,
     unique_key: Option<String>,
+}
+
+impl std::fmt::Debug for RootKeyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "RootKeyRequest",
+            "client.key",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl RootKeyRequest {
@@ -260,6 +271,7 @@ impl RootKeyRequest {
             Some(v) => op.query("uniqueKey", v),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -277,13 +289,24 @@ impl std::future::IntoFuture for RootKeyRequest {
 }
 
 /// The `set` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct NameSetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for NameSetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "NameSetRequest",
+            "name.set",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl NameSetRequest {
@@ -325,6 +348,7 @@ impl NameSetRequest {
             Some(b) => op.raw_body("text/plain", b),
             None => op,
         };
+        let op = op.status_only();
         (self.client, op)
     }
 }
@@ -342,12 +366,23 @@ impl std::future::IntoFuture for NameSetRequest {
 }
 
 /// The `get` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct OutputGetRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
+}
+
+impl std::fmt::Debug for OutputGetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "OutputGetRequest",
+            "output.get",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl OutputGetRequest {
@@ -407,13 +442,24 @@ impl std::future::IntoFuture for OutputGetRequest {
 }
 
 /// The `chunk` request; set optional parameters, then `.await` it to send.
-#[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WorkerTaskChunkRequest {
     client: Client,
     path: ResourcePath,
     options: crate::runtime::CallOptions,
     body: Vec<u8>,
+}
+
+impl std::fmt::Debug for WorkerTaskChunkRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::runtime::debug_request(
+            f,
+            "WorkerTaskChunkRequest",
+            "worker_task.chunk",
+            &self.path,
+            &self.options,
+        )
+    }
 }
 
 impl WorkerTaskChunkRequest {

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use crate::diagnostics::{Diagnostic, Diagnostics, PageDiagnostic};
+
 /// What a change does to an app that used the old spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -202,29 +204,51 @@ pub fn compare(
     Report { changes, notes: names.notes() }
 }
 
-/// Parses two documents at once, on two threads: parsing the YAML is most of a diff without changes.
+/// Parses two documents at once, on two threads: parsing the YAML is most of a diff without changes. A
+/// document that does not parse is an error at its file and line in `diagnostics`, both sides said.
 pub fn parse_pair(
     (old, old_what): (&str, &str),
     (new, new_what): (&str, &str),
-) -> Result<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
+    diagnostics: &mut Diagnostics,
+) -> Option<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
     let (a, b) = std::thread::scope(|s| {
         let b = s.spawn(|| parse(new, new_what));
-        (parse(old, old_what), b.join())
+        (parse(old, old_what), b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
     });
-    let b = b.map_err(|_| anyhow::anyhow!("parsing {new_what} panicked"))?;
-    Ok((a?, b?))
+    match (a, b) {
+        (Ok(a), Ok(b)) => Some((a, b)),
+        (a, b) => {
+            diagnostics.extend(a.err().into_iter().chain(b.err()));
+            None
+        }
+    }
 }
 
-/// Reads two files and parses them (see [`parse_pair`]).
-pub fn load_files(old: &Path, new: &Path) -> Result<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
-    let read = |p: &Path| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()));
-    let (a, b) = (read(old)?, read(new)?);
-    parse_pair((&a, &old.display().to_string()), (&b, &new.display().to_string()))
+/// Reads two files and parses them (see [`parse_pair`]); a file that cannot be read is an error about it.
+pub fn load_files(
+    old: &Path,
+    new: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<(openapiv3::OpenAPI, openapiv3::OpenAPI)> {
+    let mut read = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map_err(|e| diagnostics.file_error(&crate::files::label(p), format!("cannot read it: {e}")))
+            .ok()
+    };
+    let (a, b) = (read(old), read(new));
+    parse_pair((&a?, &crate::files::label(old)), (&b?, &crate::files::label(new)), diagnostics)
 }
 
-/// Reads an OpenAPI document from YAML (or JSON) text; `what` names it in errors.
-pub fn parse(text: &str, what: &str) -> Result<openapiv3::OpenAPI> {
-    serde_yaml_ng::from_str(text).with_context(|| format!("{what} is not an OpenAPI 3.0 document"))
+/// Reads an OpenAPI document from YAML (or JSON) text; `what` names it in the error, which has the line
+/// the parser stopped at.
+pub fn parse(text: &str, what: &str) -> Result<openapiv3::OpenAPI, PageDiagnostic> {
+    serde_yaml_ng::from_str(text).map_err(|e| PageDiagnostic {
+        file: what.to_string(),
+        diagnostic: Diagnostic::error(
+            e.location().map_or(0, |l| l.line()),
+            format!("not an OpenAPI 3.0 document: {e}"),
+        ),
+    })
 }
 
 /// The report's formats.
@@ -258,8 +282,10 @@ pub struct Options {
     pub link_base: Option<String>,
 }
 
-/// `cargo xtask diff`: compares, prints the report, and says whether `--fail-on` is triggered.
-pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
+/// `cargo xtask diff`: compares, prints the report, and says whether `--fail-on` is triggered. A document
+/// that cannot be read or parsed is an error in `diagnostics` (both sides said), and nothing is compared.
+pub fn run(cwd: &Path, options: &Options, diagnostics: &mut Diagnostics) -> Result<(String, bool)> {
+    const NOTHING_COMPARED: &str = "nothing was compared";
     let (old, new, old_pages, new_pages) = match &options.files {
         Some((a, b)) => {
             // Pages are named relative to the repository (regen) or as given (convert): try both.
@@ -267,7 +293,10 @@ pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
             if let Ok(top) = git::toplevel(cwd) {
                 dirs.push(top);
             }
-            let (old, new) = load_files(a, b)?;
+            let Some((old, new)) = load_files(a, b, diagnostics) else {
+                diagnostics.fail_on_errors(NOTHING_COMPARED)?;
+                anyhow::bail!("{NOTHING_COMPARED}")
+            };
             (old, new, Pages::Disk(dirs.clone()), Pages::Disk(dirs))
         }
         None => {
@@ -280,7 +309,12 @@ pub fn run(cwd: &Path, options: &Options) -> Result<(String, bool)> {
             let path = repo.join(spec);
             let new_text =
                 std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            let (old, new) = parse_pair((&old_text, &format!("{spec} at `{rev}`")), (&new_text, spec))?;
+            let parsed =
+                parse_pair((&old_text, &format!("{spec} at `{rev}`")), (&new_text, spec), diagnostics);
+            let Some((old, new)) = parsed else {
+                diagnostics.fail_on_errors(NOTHING_COMPARED)?;
+                anyhow::bail!("{NOTHING_COMPARED}")
+            };
             (old, new, Pages::Git { repo: repo.clone(), rev }, Pages::Disk(vec![repo]))
         }
     };
