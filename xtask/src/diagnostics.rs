@@ -129,7 +129,8 @@ impl Diagnostics {
         self.all.iter().any(|d| d.diagnostic.severity == Severity::Error)
     }
 
-    /// Whether any error was said since [`Diagnostics::len`] was `mark`: a stage's own verdict.
+    /// Whether any error was said since the collector's length (`len()`, through `Deref`) was `mark`: a
+    /// stage's own verdict.
     pub fn has_errors_since(&self, mark: usize) -> bool {
         self.all.get(mark..).unwrap_or_default().iter().any(|d| d.diagnostic.severity == Severity::Error)
     }
