@@ -173,6 +173,13 @@ pub fn inline_text(text: &str) -> String {
     let mut next_paren = NextFind::new(text, ")");
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
+        // A run of ASCII that none of the rules below touch goes in at once.
+        let run = text.as_bytes()[i..].iter().position(|&b| !is_untouched(b)).unwrap_or(text.len() - i);
+        if run > 0 {
+            out.push_str(&text[i..i + run]);
+            i += run;
+            continue;
+        }
         let width = c.len_utf8();
         match c {
             '*' | '`' => {}
@@ -225,6 +232,11 @@ pub fn inline_text(text: &str) -> String {
     let trimmed_len = out.trim_end().len();
     out.truncate(trimmed_len);
     out
+}
+
+/// An ASCII byte that [`inline_text`] copies as it is: no markup character, no whitespace.
+fn is_untouched(b: u8) -> bool {
+    b.is_ascii() && !char::from(b).is_whitespace() && !matches!(b, b'*' | b'`' | b'_' | b'<' | b'[' | b'&')
 }
 
 /// True when the text after `<` opens or closes an HTML tag; `<name>` and `<id>` are placeholders in Graph's

@@ -352,19 +352,27 @@ impl Page {
             })
             .flat_map(words)
             .collect();
-        // The resources the page's other paths name: a row naming one of them is about those paths.
-        let elsewhere: std::collections::BTreeSet<String> = self
-            .endpoints
-            .iter()
-            .flat_map(|e| e.path.split(['/', '?']).filter(|l| !l.is_empty() && !l.contains(['{', '(', ':'])))
-            .flat_map(words)
-            .filter(|w| !segments.contains(w))
-            .collect();
+        // The resources the page's other paths name: a row naming one of them is about those paths. Made
+        // only when a row names a resource (most pages' rows name none, and a page of many endpoints would
+        // make it once per endpoint for nothing).
+        let elsewhere = std::cell::OnceCell::new();
+        let elsewhere = || {
+            elsewhere.get_or_init(|| {
+                self.endpoints
+                    .iter()
+                    .flat_map(|e| {
+                        e.path.split(['/', '?']).filter(|l| !l.is_empty() && !l.contains(['{', '(', ':']))
+                    })
+                    .flat_map(words)
+                    .filter(|w| !segments.contains(w))
+                    .collect::<std::collections::BTreeSet<String>>()
+            })
+        };
         let score = |p: &Permission| {
             let Some(resource) = p.resource.as_deref() else { return (0, 0) };
             let key = markup::key(resource);
             let named = key.split(' ').filter(|w| segments.iter().any(|s| s == w)).count();
-            let other = key.split(' ').filter(|w| elsewhere.contains(*w)).count();
+            let other = key.split(' ').filter(|w| elsewhere().contains(*w)).count();
             (named as isize - other as isize, named)
         };
         let best =
