@@ -338,21 +338,28 @@ pub fn is_table_separator(cells: &[String]) -> bool {
 
 /// Normalises a section title for matching: lowercase ASCII letters and digits, single spaces.
 pub fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Most keys are ASCII: byte by byte, the same rule.
+    // Most keys are ASCII: lowercased at once, then squeezed in place (what is written never passes what
+    // is read), the same rule.
     if text.is_ascii() {
-        for &b in text.as_bytes() {
+        let mut bytes = text.to_ascii_lowercase().into_bytes();
+        let mut written = 0;
+        for read in 0..bytes.len() {
+            let b = bytes[read];
             if b.is_ascii_alphanumeric() {
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else if out.as_bytes().last().is_some_and(|&l| l != b' ') {
-                out.push(' ');
+                bytes[written] = b;
+                written += 1;
+            } else if written > 0 && bytes[written - 1] != b' ' {
+                bytes[written] = b' ';
+                written += 1;
             }
         }
-        if out.ends_with(' ') {
-            out.pop();
+        if written > 0 && bytes[written - 1] == b' ' {
+            written -= 1;
         }
-        return out;
+        bytes.truncate(written);
+        return String::from_utf8(bytes).unwrap_or_default();
     }
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
