@@ -54,14 +54,19 @@ pub fn read_intro(page: &mut Page, intro: &SectionText) {
     for (n, l) in &intro.lines {
         let line = markup::english(l);
         let trimmed = line.trim();
-        let text = markup::inline_text(trimmed);
-        if page.mime_body.is_none() && says_mime_base64(&text) {
+        // Few intro lines say any of this: a byte check before each reading keeps the intro off the
+        // converter's profile (every page of the corpus has one).
+        if page.mime_body.is_none()
+            && trimmed.contains("64")
+            && says_mime_base64(&markup::inline_text(trimmed))
+        {
             page.mime_body = Some(*n);
         }
-        if page.single_operation.is_none() {
+        if page.single_operation.is_none() && trimmed.contains(" single ") {
             page.single_operation = single_operation(trimmed).map(|file| PageLink { file, line: *n });
         }
-        if markup::key(&text).starts_with("when using json format") {
+        let names_json = trimmed.contains("JSON") || trimmed.contains("json");
+        if names_json && markup::key(&markup::inline_text(trimmed)).starts_with("when using json format") {
             in_json_list = true;
             continue;
         }
