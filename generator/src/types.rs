@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use proc_macro2::TokenStream;
 
 use crate::bodies::{self, collection_item, Bodies, Body, Gathered, Named, SCHEMA_PREFIX};
 use crate::names::typify_name;
-use crate::{inherit, names, Error};
+use crate::{inherit, names, walk, Error};
 
 /// Generated types, and per operationId the Rust type names of its request and success response bodies.
 #[derive(Debug)]
@@ -36,11 +36,7 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
         comps.schemas.insert(name.clone(), schema.clone());
     }
     let kinds = inherit::prepare(comps)?;
-    for schema in comps.schemas.values_mut() {
-        if let ReferenceOr::Item(schema) = schema {
-            sanitize_docs(schema);
-        }
-    }
+    comps.schemas.values_mut().for_each(sanitize_docs);
     spec.paths = Default::default();
 
     let mut settings = progenitor_impl::GenerationSettings::default();
@@ -126,53 +122,15 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
 /// Puts every title and description through [`names::doc_text`] before typify copies them into doc comments
 /// as they are: spec text must not become a code block (which rustdoc would run as a doctest), raw HTML, or
 /// characters rustc refuses in comments. Only text is touched; names, defaults and enum values stay as given.
-fn sanitize_docs(schema: &mut Schema) {
-    let data = &mut schema.schema_data;
-    for text in [&mut data.title, &mut data.description].into_iter().flatten() {
-        *text = names::doc_text(text);
-    }
-    let mut each = |child: &mut ReferenceOr<Schema>| {
-        if let ReferenceOr::Item(child) = child {
-            sanitize_docs(child);
-        }
-    };
-    match &mut schema.schema_kind {
-        SchemaKind::OneOf { one_of: list }
-        | SchemaKind::AllOf { all_of: list }
-        | SchemaKind::AnyOf { any_of: list } => {
-            list.iter_mut().for_each(&mut each);
-        }
-        SchemaKind::Not { not } => each(not),
-        SchemaKind::Type(Type::Object(object)) => {
-            object.properties.values_mut().for_each(sanitize_boxed);
-            sanitize_additional(object.additional_properties.as_mut());
-        }
-        SchemaKind::Type(Type::Array(array)) => array.items.iter_mut().for_each(sanitize_boxed),
-        SchemaKind::Type(_) => {}
-        SchemaKind::Any(any) => {
-            any.properties.values_mut().for_each(sanitize_boxed);
-            sanitize_additional(any.additional_properties.as_mut());
-            any.items.iter_mut().for_each(sanitize_boxed);
-            any.one_of.iter_mut().chain(&mut any.all_of).chain(&mut any.any_of).for_each(&mut each);
-            if let Some(not) = &mut any.not {
-                each(not);
+fn sanitize_docs(schema: &mut ReferenceOr<Schema>) {
+    walk::schema(schema, &mut |node| {
+        if let walk::Node::Schema(schema) = node {
+            let data = &mut schema.schema_data;
+            for text in [&mut data.title, &mut data.description].into_iter().flatten() {
+                *text = names::doc_text(text);
             }
         }
-    }
-}
-
-fn sanitize_boxed(schema: &mut ReferenceOr<Box<Schema>>) {
-    if let ReferenceOr::Item(schema) = schema {
-        sanitize_docs(schema);
-    }
-}
-
-fn sanitize_additional(additional: Option<&mut AdditionalProperties>) {
-    if let Some(AdditionalProperties::Schema(schema)) = additional {
-        if let ReferenceOr::Item(schema) = &mut **schema {
-            sanitize_docs(schema);
-        }
-    }
+    });
 }
 
 /// Schema names lose their namespace (`microsoft.graph.message` → `message`, so the type is `Message`, not
@@ -193,48 +151,32 @@ fn short_schema_names(spec: &OpenAPI) -> Result<OpenAPI, Error> {
     if renames.is_empty() {
         return Ok(spec.clone());
     }
-    let mut value = serde_json::to_value(spec).map_err(|e| Error::Types(e.to_string()))?;
-    rewrite_refs(&mut value, &renames);
-    if let Some(schemas) = value.pointer_mut("/components/schemas").and_then(|v| v.as_object_mut()) {
-        let old = std::mem::take(schemas);
-        for (k, v) in old {
-            let k = renames.get(&k).cloned().unwrap_or(k);
-            schemas.insert(k, v);
+    let mut spec = spec.clone();
+    let rename = |name: &mut String| {
+        let (prefix, bare) = match name.strip_prefix(SCHEMA_PREFIX) {
+            Some(bare) => (SCHEMA_PREFIX, bare),
+            None => ("", name.as_str()),
+        };
+        if let Some(new) = renames.get(bare) {
+            *name = format!("{prefix}{new}");
+        }
+    };
+    walk::document(&mut spec, &mut |node| match node {
+        walk::Node::Ref(reference) if reference.starts_with(SCHEMA_PREFIX) => rename(reference),
+        walk::Node::Ref(_) => {}
+        // A discriminator's mapping names schemas too, by `$ref` or by bare name.
+        walk::Node::Schema(schema) => {
+            let mapping = schema.schema_data.discriminator.iter_mut().flat_map(|d| d.mapping.values_mut());
+            mapping.for_each(rename);
+        }
+    });
+    if let Some(components) = &mut spec.components {
+        let old = std::mem::take(&mut components.schemas);
+        for (name, schema) in old {
+            components.schemas.insert(renames.get(&name).cloned().unwrap_or(name), schema);
         }
     }
-    serde_json::from_value(value).map_err(|e| Error::Types(format!("renaming schemas: {e}")))
-}
-
-fn rewrite_refs(value: &mut serde_json::Value, renames: &BTreeMap<String, String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if k == "$ref" {
-                    if let Some(name) = v.as_str().and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
-                        if let Some(new) = renames.get(name) {
-                            *v = serde_json::Value::String(format!("{SCHEMA_PREFIX}{new}"));
-                        }
-                    }
-                } else if k == "mapping" && v.as_object().is_some_and(|m| m.values().all(|t| t.is_string())) {
-                    // A discriminator's mapping names schemas too, by `$ref` or by bare name.
-                    for target in v.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
-                        let text = target.as_str().unwrap_or_default();
-                        let (prefix, name) = match text.strip_prefix(SCHEMA_PREFIX) {
-                            Some(name) => (SCHEMA_PREFIX, name),
-                            None => ("", text),
-                        };
-                        if let Some(new) = renames.get(name) {
-                            *target = serde_json::Value::String(format!("{prefix}{new}"));
-                        }
-                    }
-                } else {
-                    rewrite_refs(v, renames);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, renames)),
-        _ => {}
-    }
+    Ok(spec)
 }
 
 /// Makes every optional field of the emitted structs decode from JSON `null`: an `Option` does already, but a
@@ -286,4 +228,49 @@ fn has_plain_default(attr: &syn::Attribute) -> bool {
         matches!(t, proc_macro2::TokenTree::Ident(id) if id == "default")
             && !matches!(tokens.get(i + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '=')
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_reach_every_ref_and_mapping_and_leave_ambiguous_names_whole() {
+        let spec: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "t", "version": "1" },
+            "paths": { "/me/messages": { "get": {
+                "parameters": [{ "in": "query", "name": "q", "schema": { "$ref": "#/components/schemas/microsoft.graph.message" } }],
+                "responses": { "200": {
+                    "description": "ok",
+                    "headers": { "x": { "schema": { "$ref": "#/components/schemas/microsoft.graph.message" } } },
+                    "content": { "application/json": { "schema": { "type": "array", "items": {
+                        "$ref": "#/components/schemas/microsoft.graph.message" } } } }
+                } }
+            } } },
+            "components": { "schemas": {
+                "microsoft.graph.message": { "type": "object", "properties": {
+                    "parent": { "allOf": [{ "$ref": "#/components/schemas/microsoft.graph.item" }] }
+                } },
+                "microsoft.graph.item": {
+                    "type": "object",
+                    "discriminator": { "propertyName": "@odata.type", "mapping": {
+                        "#microsoft.graph.message": "#/components/schemas/microsoft.graph.message",
+                        "#microsoft.graph.other": "microsoft.graph.item"
+                    } }
+                },
+                "a.thing": { "type": "string" },
+                "b.thing": { "type": "string" }
+            } }
+        }))
+        .expect("a document");
+        let short = serde_json::to_string(&short_schema_names(&spec).expect("renamed")).expect("json");
+        // Every `$ref` and mapping target follows its schema's new name; mapping keys are data, not names.
+        assert!(!short.contains("schemas/microsoft.graph."), "{short}");
+        assert!(!short.contains("\"microsoft.graph.item\""), "{short}");
+        assert_eq!(short.matches("#/components/schemas/message").count(), 4, "{short}");
+        assert!(short.contains("#/components/schemas/item") && short.contains("\"#microsoft.graph.message\""));
+        // Two schemas that would both be `thing` keep their full names.
+        assert!(short.contains("\"a.thing\"") && short.contains("\"b.thing\""), "{short}");
+    }
 }
