@@ -224,20 +224,9 @@ impl Inner {
         let status = response.status();
         // Taken, not cloned: the body is read from `response` without its headers.
         let headers = std::mem::take(response.headers_mut());
-        if status.is_success() && op.status_only {
-            // The response is dropped unread: a body the operation does not document is not waited for
-            // (the connection goes back to the pool only when nothing was left to read).
-            return Ok(Response {
-                status,
-                headers,
-                body: Vec::new(),
-                body_error: None,
-                client_request_id: String::new(), // `run` moves its own in
-                operation: op.name,
-                unread: None,
-            });
-        }
-        if status.is_success() && stream {
+        if status.is_success() && (op.status_only || stream) {
+            // Status only: the response is dropped unread, so a body the operation does not document is
+            // not waited for (the connection goes back to the pool only when nothing was left to read).
             // Streamed raw content is exempt from the body limit: the caller reads it chunk by chunk and
             // decides how much to keep.
             return Ok(Response {
@@ -247,7 +236,7 @@ impl Inner {
                 body_error: None,
                 client_request_id: String::new(), // `run` moves its own in
                 operation: op.name,
-                unread: Some(response),
+                unread: (!op.status_only).then_some(response),
             });
         }
         if status.is_success() {
