@@ -269,7 +269,9 @@ mod tests {
         assert!(!short.contains("schemas/microsoft.graph."), "{short}");
         assert!(!short.contains("\"microsoft.graph.item\""), "{short}");
         assert_eq!(short.matches("#/components/schemas/message").count(), 4, "{short}");
-        assert!(short.contains("#/components/schemas/item") && short.contains("\"#microsoft.graph.message\""));
+        assert!(
+            short.contains("#/components/schemas/item") && short.contains("\"#microsoft.graph.message\"")
+        );
         // Two schemas that would both be `thing` keep their full names.
         assert!(short.contains("\"a.thing\"") && short.contains("\"b.thing\""), "{short}");
     }
