@@ -41,8 +41,18 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 /// methods share one namespace): the accessors emitted on `Client` must not reuse them, and take a trailing
 /// `_` instead. `generator/tests/runtime_names.rs` reads the runtime's source and fails when this list and
 /// the runtime disagree; the generator itself never reads the runtime.
-pub const CLIENT_METHODS: &[&str] =
-    &["base_url", "builder", "execute", "items", "page_limit", "request", "url"];
+pub const CLIENT_METHODS: &[&str] = &[
+    "base_url",
+    "builder",
+    "call_bytes",
+    "call_json",
+    "call_unit",
+    "execute",
+    "items",
+    "page_limit",
+    "request",
+    "url",
+];
 
 /// Splits text into lowercase ASCII words at non-alphanumerics and camelCase humps:
 /// `userPrincipalName` → [user, principal, name]; `a.b-c` → [a, b, c]; `HTMLBody` → [html, body].

@@ -2944,10 +2944,8 @@ impl std::future::IntoFuture for AttachmentDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -3035,10 +3033,8 @@ impl std::future::IntoFuture for AttachmentGetRequest {
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3102,10 +3098,8 @@ impl std::future::IntoFuture for AttachmentPostRequest {
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3191,10 +3185,8 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.bytes()
-        })
+        let (client, op) = self.into_operation();
+        client.call_bytes(op)
     }
 }
 
@@ -3261,10 +3253,8 @@ impl std::future::IntoFuture for ChildFolderPermanentDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -3442,10 +3432,8 @@ impl std::future::IntoFuture for ChildFoldersListRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3509,10 +3497,8 @@ impl std::future::IntoFuture for ChildFoldersCreateRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3580,10 +3566,8 @@ impl std::future::IntoFuture for EventAttachmentsCreateUploadSessionRequest {
     type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3754,10 +3738,8 @@ impl std::future::IntoFuture for MailFolderMessagesListRequest {
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3825,10 +3807,8 @@ impl std::future::IntoFuture for MailFolderMessagesCreateRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -3891,10 +3871,8 @@ impl std::future::IntoFuture for MailFolderDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -3982,10 +3960,8 @@ impl std::future::IntoFuture for MailFolderGetRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4049,10 +4025,8 @@ impl std::future::IntoFuture for MailFolderUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4116,10 +4090,8 @@ impl std::future::IntoFuture for MailFolderCopyRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4183,10 +4155,8 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4253,10 +4223,8 @@ impl std::future::IntoFuture for MailFolderPermanentDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -4460,10 +4428,8 @@ impl std::future::IntoFuture for MailFoldersDeltaListRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4641,10 +4607,8 @@ impl std::future::IntoFuture for MailFoldersListRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolderCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4708,10 +4672,8 @@ impl std::future::IntoFuture for MailFoldersCreateRequest {
     type IntoFuture = BoxFuture<Result<types::MailFolder, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4799,10 +4761,8 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4870,10 +4830,8 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -4965,10 +4923,8 @@ impl std::future::IntoFuture for MailboxSettingsAutomaticRepliesSettingRequest {
     type IntoFuture = BoxFuture<Result<types::AutomaticRepliesSetting, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5060,10 +5016,8 @@ impl std::future::IntoFuture for MailboxSettingsDateFormatRequest {
     type IntoFuture = BoxFuture<Result<types::DateFormatResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5158,10 +5112,8 @@ for MailboxSettingsDelegateMeetingMessageDeliveryOptionsRequest {
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5253,10 +5205,8 @@ impl std::future::IntoFuture for MailboxSettingsLanguageRequest {
     type IntoFuture = BoxFuture<Result<types::LocaleInfo, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5348,10 +5298,8 @@ impl std::future::IntoFuture for MailboxSettingsTimeFormatRequest {
     type IntoFuture = BoxFuture<Result<types::TimeFormatResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5443,10 +5391,8 @@ impl std::future::IntoFuture for MailboxSettingsTimeZoneRequest {
     type IntoFuture = BoxFuture<Result<types::TimeZoneResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5538,10 +5484,8 @@ impl std::future::IntoFuture for MailboxSettingsWorkingHoursRequest {
     type IntoFuture = BoxFuture<Result<types::WorkingHours, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5712,10 +5656,8 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
     type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5783,10 +5725,8 @@ impl std::future::IntoFuture for MasterCategoriesCreateRequest {
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -5853,10 +5793,8 @@ impl std::future::IntoFuture for MasterCategoryDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -5944,10 +5882,8 @@ impl std::future::IntoFuture for MasterCategoryGetRequest {
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6015,10 +5951,8 @@ impl std::future::IntoFuture for MasterCategoryUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::OutlookCategory, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6189,10 +6123,8 @@ impl std::future::IntoFuture for MessageAttachmentsListRequest {
     type IntoFuture = BoxFuture<Result<types::AttachmentCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6260,10 +6192,8 @@ impl std::future::IntoFuture for MessageAttachmentsCreateRequest {
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6331,10 +6261,8 @@ impl std::future::IntoFuture for MessageAttachmentsCreateUploadSessionRequest {
     type IntoFuture = BoxFuture<Result<types::UploadSession, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6397,10 +6325,8 @@ impl std::future::IntoFuture for MessageDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -6499,10 +6425,8 @@ impl std::future::IntoFuture for MessageGetRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6566,10 +6490,8 @@ impl std::future::IntoFuture for MessageUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6633,10 +6555,8 @@ impl std::future::IntoFuture for MessageCopyRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6725,10 +6645,8 @@ impl std::future::IntoFuture for MessageCreateForwardRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6824,10 +6742,8 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6916,10 +6832,8 @@ impl std::future::IntoFuture for MessageCreateReplyAllRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -6989,10 +6903,8 @@ impl std::future::IntoFuture for MessageForwardRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7056,10 +6968,8 @@ impl std::future::IntoFuture for MessageMoveRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -7126,10 +7036,8 @@ impl std::future::IntoFuture for MessagePermanentDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7210,10 +7118,8 @@ impl std::future::IntoFuture for MessageReplyRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7283,10 +7189,8 @@ impl std::future::IntoFuture for MessageReplyAllRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7349,10 +7253,8 @@ impl std::future::IntoFuture for MessageSendRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7419,10 +7321,8 @@ impl std::future::IntoFuture for MessageRuleDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -7510,10 +7410,8 @@ impl std::future::IntoFuture for MessageRuleGetRequest {
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -7577,10 +7475,8 @@ impl std::future::IntoFuture for MessageRuleUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -7747,10 +7643,8 @@ impl std::future::IntoFuture for MessageRulesListRequest {
     type IntoFuture = BoxFuture<Result<types::MessageRuleCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -7814,10 +7708,8 @@ impl std::future::IntoFuture for MessageRulesCreateRequest {
     type IntoFuture = BoxFuture<Result<types::MessageRule, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -7901,10 +7793,8 @@ impl std::future::IntoFuture for MessageValueGetRequest {
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.bytes()
-        })
+        let (client, op) = self.into_operation();
+        client.call_bytes(op)
     }
 }
 
@@ -8115,10 +8005,8 @@ impl std::future::IntoFuture for MessagesDeltaListRequest {
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -8291,10 +8179,8 @@ impl std::future::IntoFuture for OutlookSupportedTimeZonesWithRequest {
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -8357,10 +8243,8 @@ impl std::future::IntoFuture for OverrideDeleteRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -8424,10 +8308,8 @@ impl std::future::IntoFuture for OverrideUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -8599,10 +8481,8 @@ impl std::future::IntoFuture for OverridesListRequest {
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -8666,10 +8546,8 @@ impl std::future::IntoFuture for OverridesCreateRequest {
     type IntoFuture = BoxFuture<Result<types::InferenceClassificationOverride, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -8840,10 +8718,8 @@ impl std::future::IntoFuture for SupportedLanguagesListRequest {
     type IntoFuture = BoxFuture<Result<types::LocaleInfoCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -9016,10 +8892,8 @@ impl std::future::IntoFuture for SupportedTimeZonesListRequest {
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -9197,10 +9071,8 @@ impl std::future::IntoFuture for UserMessagesListRequest {
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -9269,10 +9141,8 @@ impl std::future::IntoFuture for UserMessagesCreateRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -9342,9 +9212,7 @@ impl std::future::IntoFuture for UserSendMailRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }

@@ -463,10 +463,8 @@ impl std::future::IntoFuture for AttachmentGetRequest {
     type IntoFuture = BoxFuture<Result<types::Attachment, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -539,10 +537,8 @@ impl std::future::IntoFuture for AttachmentValueGetRequest {
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.bytes()
-        })
+        let (client, op) = self.into_operation();
+        client.call_bytes(op)
     }
 }
 
@@ -607,10 +603,8 @@ impl std::future::IntoFuture for AttachmentValueSetRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -675,10 +669,8 @@ impl std::future::IntoFuture for MailFolderMoveRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -740,10 +732,8 @@ impl std::future::IntoFuture for MailboxSettingsGetRequest {
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -811,10 +801,8 @@ impl std::future::IntoFuture for MailboxSettingsUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::MailboxSettings, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -888,10 +876,8 @@ impl std::future::IntoFuture for MasterCategoriesListRequest {
     type IntoFuture = BoxFuture<Result<types::OutlookCategoryCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -961,10 +947,8 @@ impl std::future::IntoFuture for MeSendMailRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -1026,10 +1010,8 @@ impl std::future::IntoFuture for MessageGetRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -1093,10 +1075,8 @@ impl std::future::IntoFuture for MessageUpdateRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -1181,10 +1161,8 @@ impl std::future::IntoFuture for MessageCreateReplyRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -1248,10 +1226,8 @@ impl std::future::IntoFuture for MessageMoveRequest {
     type IntoFuture = BoxFuture<Result<types::Message, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
 
@@ -1324,10 +1300,8 @@ impl std::future::IntoFuture for MessageValueGetRequest {
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.bytes()
-        })
+        let (client, op) = self.into_operation();
+        client.call_bytes(op)
     }
 }
 
@@ -1419,9 +1393,7 @@ impl std::future::IntoFuture for MessagesListRequest {
     type IntoFuture = BoxFuture<Result<types::MessageCollectionResponse, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }

@@ -281,10 +281,8 @@ impl std::future::IntoFuture for RootKeyRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -358,10 +356,8 @@ impl std::future::IntoFuture for NameSetRequest {
     type IntoFuture = BoxFuture<Result<(), Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.no_content()
-        })
+        let (client, op) = self.into_operation();
+        client.call_unit(op)
     }
 }
 
@@ -434,10 +430,8 @@ impl std::future::IntoFuture for OutputGetRequest {
     type IntoFuture = BoxFuture<Result<bytes::Bytes, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.bytes()
-        })
+        let (client, op) = self.into_operation();
+        client.call_bytes(op)
     }
 }
 
@@ -501,9 +495,7 @@ impl std::future::IntoFuture for WorkerTaskChunkRequest {
     type IntoFuture = BoxFuture<Result<types::UploadedChunk, Error>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let (client, op) = self.into_operation();
-            client.execute(op).await?.json()
-        })
+        let (client, op) = self.into_operation();
+        client.call_json(op)
     }
 }
