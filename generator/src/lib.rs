@@ -26,7 +26,7 @@ pub mod reuse;
 pub mod rules;
 pub mod standalone;
 mod types;
-mod walk;
+pub mod walk;
 
 /// How to generate. `#[non_exhaustive]`: build it with `Settings::default()` and the `with_*` methods.
 #[derive(Debug, Clone)]

@@ -123,8 +123,8 @@ pub fn generate(spec: &OpenAPI) -> Result<Types, Error> {
 /// as they are: spec text must not become a code block (which rustdoc would run as a doctest), raw HTML, or
 /// characters rustc refuses in comments. Only text is touched; names, defaults and enum values stay as given.
 fn sanitize_docs(schema: &mut ReferenceOr<Schema>) {
-    walk::schema(schema, &mut |node| {
-        if let walk::Node::Schema(schema) = node {
+    walk::mutable::schema(schema, &mut |node| {
+        if let walk::mutable::Node::Schema(schema) = node {
             let data = &mut schema.schema_data;
             for text in [&mut data.title, &mut data.description].into_iter().flatten() {
                 *text = names::doc_text(text);
@@ -161,11 +161,11 @@ fn short_schema_names(spec: &OpenAPI) -> Result<OpenAPI, Error> {
             *name = format!("{prefix}{new}");
         }
     };
-    walk::document(&mut spec, &mut |node| match node {
-        walk::Node::Ref(reference) if reference.starts_with(SCHEMA_PREFIX) => rename(reference),
-        walk::Node::Ref(_) => {}
+    walk::mutable::document(&mut spec, &mut |node| match node {
+        walk::mutable::Node::Ref(reference) if reference.starts_with(SCHEMA_PREFIX) => rename(reference),
+        walk::mutable::Node::Ref(_) => {}
         // A discriminator's mapping names schemas too, by `$ref` or by bare name.
-        walk::Node::Schema(schema) => {
+        walk::mutable::Node::Schema(schema) => {
             let mapping = schema.schema_data.discriminator.iter_mut().flat_map(|d| d.mapping.values_mut());
             mapping.for_each(rename);
         }

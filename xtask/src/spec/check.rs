@@ -6,11 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    Schema, SchemaKind, StatusCode, Type,
-};
+use generator::walk::shared as walk;
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, StatusCode};
 
 use super::build::BuiltOperation;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -73,14 +70,23 @@ struct Problem {
     message: String,
 }
 
+/// A walk over part of the document, handing each schema and `$ref` it meets to the visitor.
+type Walk<'w> = &'w dyn Fn(&mut dyn FnMut(walk::Node<'_>));
+
 fn problems(document: &OpenAPI) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
-    let unresolved = |refs: Vec<&str>| -> Vec<String> {
-        refs.into_iter()
-            .filter(|r| !resolves(document, r))
-            .map(|r| format!("`$ref: {r}` does not resolve"))
-            .collect()
+    // The `$ref`s that do not resolve, each said once per place, in document order.
+    let unresolved = |walk: Walk<'_>| -> Vec<String> {
+        let mut said = Vec::new();
+        walk(&mut |node| {
+            if let walk::Node::Ref(r) = node {
+                if !resolves(document, r) {
+                    said.push(format!("`$ref: {r}` does not resolve"));
+                }
+            }
+        });
+        said
     };
     for (path, item) in &document.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
@@ -126,38 +132,36 @@ fn problems(document: &OpenAPI) -> Vec<Problem> {
                     say(format!("{label}: status `{code}` is not an HTTP status of three digits"));
                 }
             }
-            let mut refs = Vec::new();
-            operation_refs(op, &mut refs);
-            unresolved(refs).into_iter().for_each(&mut say);
+            unresolved(&|mut visit| walk::operation(op, &mut visit)).into_iter().for_each(&mut say);
         }
     }
-    // `$ref`s outside the operations: path items' own parameters, shared parameters and responses, schemas.
-    let mut refs = Vec::new();
-    for item in document.paths.paths.values().filter_map(ReferenceOr::as_item) {
-        item.parameters.iter().for_each(|p| parameter_refs(p, &mut refs));
-    }
-    if let Some(c) = &document.components {
-        c.parameters.values().for_each(|p| parameter_refs(p, &mut refs));
-        for r in c.responses.values() {
-            match r {
-                ReferenceOr::Reference { reference } => refs.push(reference),
-                ReferenceOr::Item(r) => content_refs(&r.content, &mut refs),
+    // `$ref`s outside the operations: path items' own parameters, shared parameters, responses and bodies.
+    let outside = unresolved(&|visit| {
+        let mut visit = visit;
+        for item in document.paths.paths.values().filter_map(ReferenceOr::as_item) {
+            item.parameters.iter().for_each(|p| walk::parameter(p, &mut visit));
+        }
+        if let Some(c) = &document.components {
+            c.parameters.values().for_each(|p| walk::parameter(p, &mut visit));
+            for r in c.responses.values() {
+                match r {
+                    ReferenceOr::Reference { reference } => visit(walk::Node::Ref(reference)),
+                    ReferenceOr::Item(r) => walk::response(r, &mut visit),
+                }
+            }
+            for b in c.request_bodies.values() {
+                match b {
+                    ReferenceOr::Reference { reference } => visit(walk::Node::Ref(reference)),
+                    ReferenceOr::Item(b) => walk::content(&b.content, &mut visit),
+                }
             }
         }
-        for b in c.request_bodies.values() {
-            match b {
-                ReferenceOr::Reference { reference } => refs.push(reference),
-                ReferenceOr::Item(b) => content_refs(&b.content, &mut refs),
-            }
-        }
-    }
-    for message in unresolved(refs) {
+    });
+    for message in outside {
         problems.push(Problem { place: Place::Document, severity: Severity::Error, message });
     }
     for (name, schema) in document.components.iter().flat_map(|c| &c.schemas) {
-        let mut refs = Vec::new();
-        schema_refs(schema, &mut refs);
-        for message in unresolved(refs) {
+        for message in unresolved(&|mut visit| walk::schema(schema, &mut visit)) {
             problems.push(Problem { place: Place::Schema(name.clone()), severity: Severity::Error, message });
         }
     }
@@ -240,77 +244,6 @@ fn resolves(document: &OpenAPI, reference: &str) -> bool {
         "responses" => c.responses.contains_key(name),
         "requestBodies" => c.request_bodies.contains_key(name),
         _ => false,
-    }
-}
-
-/// Every `$ref` of an operation, in document order.
-fn operation_refs<'a>(op: &'a Operation, out: &mut Vec<&'a str>) {
-    op.parameters.iter().for_each(|p| parameter_refs(p, out));
-    match &op.request_body {
-        Some(ReferenceOr::Reference { reference }) => out.push(reference),
-        Some(ReferenceOr::Item(b)) => content_refs(&b.content, out),
-        None => {}
-    }
-    for r in op.responses.default.iter().chain(op.responses.responses.values()) {
-        match r {
-            ReferenceOr::Reference { reference } => out.push(reference),
-            ReferenceOr::Item(r) => content_refs(&r.content, out),
-        }
-    }
-}
-
-fn parameter_refs<'a>(p: &'a ReferenceOr<Parameter>, out: &mut Vec<&'a str>) {
-    match p {
-        ReferenceOr::Reference { reference } => out.push(reference),
-        ReferenceOr::Item(p) => match &p.parameter_data_ref().format {
-            ParameterSchemaOrContent::Schema(s) => schema_refs(s, out),
-            ParameterSchemaOrContent::Content(c) => content_refs(c, out),
-        },
-    }
-}
-
-fn content_refs<'a>(content: &'a IndexMap<String, MediaType>, out: &mut Vec<&'a str>) {
-    content.values().filter_map(|m| m.schema.as_ref()).for_each(|s| schema_refs(s, out));
-}
-
-fn schema_refs<'a>(s: &'a ReferenceOr<Schema>, out: &mut Vec<&'a str>) {
-    match s {
-        ReferenceOr::Reference { reference } => out.push(reference),
-        ReferenceOr::Item(s) => inner_refs(s, out),
-    }
-}
-
-fn boxed_refs<'a>(s: &'a ReferenceOr<Box<Schema>>, out: &mut Vec<&'a str>) {
-    match s {
-        ReferenceOr::Reference { reference } => out.push(reference),
-        ReferenceOr::Item(s) => inner_refs(s, out),
-    }
-}
-
-fn inner_refs<'a>(s: &'a Schema, out: &mut Vec<&'a str>) {
-    let additional = |a: &'a Option<AdditionalProperties>, out: &mut Vec<&'a str>| {
-        if let Some(AdditionalProperties::Schema(s)) = a {
-            schema_refs(s, out);
-        }
-    };
-    match &s.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            o.properties.values().for_each(|p| boxed_refs(p, out));
-            additional(&o.additional_properties, out);
-        }
-        SchemaKind::Type(Type::Array(a)) => a.items.iter().for_each(|i| boxed_refs(i, out)),
-        SchemaKind::Type(_) => {}
-        SchemaKind::OneOf { one_of: parts }
-        | SchemaKind::AllOf { all_of: parts }
-        | SchemaKind::AnyOf { any_of: parts } => parts.iter().for_each(|p| schema_refs(p, out)),
-        SchemaKind::Not { not } => schema_refs(not, out),
-        SchemaKind::Any(a) => {
-            a.properties.values().for_each(|p| boxed_refs(p, out));
-            additional(&a.additional_properties, out);
-            a.items.iter().for_each(|i| boxed_refs(i, out));
-            a.one_of.iter().chain(&a.all_of).chain(&a.any_of).for_each(|p| schema_refs(p, out));
-            a.not.iter().for_each(|n| schema_refs(n, out));
-        }
     }
 }
 
