@@ -654,3 +654,31 @@ fn an_output_that_cannot_be_written_is_an_error_on_that_file() {
     );
     assert!(out.exists(), "the document does not depend on the report");
 }
+
+#[test]
+fn a_primitive_answer_named_without_object_is_typed_as_odatas_value() {
+    // "returns a `200 OK` response code and a Boolean in the response body" (and "a Stream"): OData's
+    // `{"value": …}` of that primitive, as its example shows, not an untyped answer.
+    let boolean = "2021-en/intune-onboarding-devicemanagement-verifywindowsenrollmentautodiscovery.md";
+    let stream = "2021-en/intune-reporting-devicemanagementreports-getcachedreport.md";
+    let (conversion, said) = convert_saying(&[boolean, stream]);
+    let doc = document(&conversion);
+    let value = |path: &str, method: &str| {
+        doc["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+            ["value"]
+            .clone()
+    };
+    assert_eq!(
+        value("/deviceManagement/verifyWindowsEnrollmentAutoDiscovery", "get"),
+        serde_json::json!({ "type": "boolean" })
+    );
+    assert_eq!(
+        value("/deviceManagement/reports/getCachedReport", "post"),
+        serde_json::json!({ "type": "string", "format": "base64url" })
+    );
+    assert!(
+        !said.iter().any(|d| d.diagnostic.message.contains("names no type")),
+        "{:?}",
+        said.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+    );
+}

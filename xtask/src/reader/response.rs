@@ -178,6 +178,17 @@ pub fn response_resource(text: &str) -> Option<(String, bool)> {
     if let Some(found) = noun_phrase(&before, head) {
         return Some(found);
     }
+    // A value named without "object": "… and a Boolean in the response body", "… a Stream in the response
+    // body" (OData actions and functions that return a primitive); the builder tells a primitive from a
+    // resource.
+    if let [.., article, name, "in", "the"] = before.as_slice() {
+        let name = name.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '.'));
+        let bare = name.trim_start_matches("Edm.");
+        let word = !bare.is_empty() && bare.chars().all(|c| c.is_ascii_alphanumeric());
+        if matches!(article.to_ascii_lowercase().as_str(), "a" | "an") && word {
+            return Some((bare.to_string(), false));
+        }
+    }
     // The object after the words: "the response body includes an attachment object."
     let tail = &text[body_at + "response body".len()..];
     let sentence = tail.split(". ").next().unwrap_or(tail);
@@ -247,6 +258,16 @@ mod tests {
             r("returns `200 OK` and one of the following requested objects in the response body:"),
             None
         );
+        // A primitive, named without "object" (2021 Intune actions and functions).
+        assert_eq!(
+            r("If successful, this function returns a `200 OK` response code and a Boolean in the response body."),
+            Some(("Boolean".into(), false))
+        );
+        assert_eq!(
+            r("If successful, this action returns a `200 OK` response code and a Stream in the response body."),
+            Some(("Stream".into(), false))
+        );
+        assert_eq!(r("returns `204 No Content` and nothing else in the response body."), None);
         let lines: Vec<(usize, String)> = [
             "- [mailboxSettings](../resources/mailboxsettings.md) object",
             "- string (for **dateFormat**)",
