@@ -62,11 +62,12 @@ pub fn read_intro(page: &mut Page, intro: &SectionText) {
         {
             page.mime_body = Some(*n);
         }
-        if page.single_operation.is_none() && trimmed.contains(" single ") {
+        if page.single_operation.is_none() && mentions(trimmed, "single") {
             page.single_operation = single_operation(trimmed).map(|file| PageLink { file, line: *n });
         }
-        let names_json = trimmed.contains("JSON") || trimmed.contains("json");
-        if names_json && markup::key(&markup::inline_text(trimmed)).starts_with("when using json format") {
+        if mentions(trimmed, "json")
+            && markup::key(&markup::inline_text(trimmed)).starts_with("when using json format")
+        {
             in_json_list = true;
             continue;
         }
@@ -83,6 +84,12 @@ pub fn read_intro(page: &mut Page, intro: &SectionText) {
             }
         }
     }
+}
+
+/// Whether `text` holds `word` (lowercase ASCII) in any letter case: the cheap test before a reading that
+/// compares lowercased text.
+fn mentions(text: &str, word: &str) -> bool {
+    text.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
 }
 
 /// "… provide the MIME content … all encoded in **base64** format in the request body", "… provide the MIME
